@@ -1,0 +1,182 @@
+import {
+  ACTIONS_TAKEN,
+  AGE_BANDS,
+  CONSENT,
+  EXPLOITATION_TYPES,
+  INDICATORS,
+  LEAD_ACTIONS,
+  LIMITS,
+  OUTCOMES,
+  type IntakeField,
+} from '../domain/concern.js';
+import type { ConcernEvent, ConcernRecord } from '../domain/concernRecord.js';
+import { GROUP_IDS, GROUP_INFO, type GroupId } from '../domain/groups.js';
+import { allowedCommands, STATUS_LABELS } from '../domain/status.js';
+import { choicesOf, formatLocal, labels } from './format.js';
+import { escapeMarkdown } from './markdown.js';
+import { renderCard } from './renderCard.js';
+import channelNoticeTemplate from './templates/channelNotice.json';
+import intakeTemplate from './templates/intake.json';
+import leadCardTemplate from './templates/leadCard.json';
+import messageTemplate from './templates/message.json';
+import myConcernsTemplate from './templates/myConcerns.json';
+import receiptTemplate from './templates/receipt.json';
+import { VERBS } from './verbs.js';
+
+type Card = Record<string, unknown>;
+
+const INTAKE_FIELDS: IntakeField[] = ['immediateDanger', 'ageBand', 'possiblyChild', 'exploitation', 'indicators', 'area', 'place', 'consent', 'actionsTaken', 'observed'];
+
+const areaChoices = () => GROUP_IDS.map((id) => ({ title: `${GROUP_INFO[id].name}: ${GROUP_INFO[id].covers}`, value: id }));
+
+/** Text kept on a rejected card is capped so the card stays under Teams' size limit. */
+export const KEPT_TEXT_MAX = 4000;
+
+/**
+ * Keeps only the card's own inputs, as strings, so a rejected card comes back as it was filled in.
+ * Text far over its limit is cut to KEPT_TEXT_MAX, and the validation message says so.
+ */
+function keptValues(data: Record<string, unknown>): Record<IntakeField, string> {
+  const values = {} as Record<IntakeField, string>;
+  for (const field of INTAKE_FIELDS) {
+    const value = data[field];
+    const text = typeof value === 'string' ? value : typeof value === 'boolean' ? String(value) : '';
+    values[field] = text.slice(0, KEPT_TEXT_MAX);
+  }
+  return values;
+}
+
+/**
+ * The intake card. On a rejected submission it comes back with the inputs kept and each problem
+ * next to its input.
+ */
+export function intakeCard(
+  submissionId: string,
+  data: Record<string, unknown> = {},
+  errors: Partial<Record<IntakeField, string>> = {},
+  inDialog = false,
+): Card {
+  const allErrors = Object.fromEntries(INTAKE_FIELDS.map((f) => [f, errors[f] ?? '']));
+  const problems = Object.values(errors).filter(Boolean).length;
+  return renderCard(intakeTemplate, {
+    submissionId,
+    inDialog,
+    values: keptValues(data),
+    errors: allErrors,
+    hasErrors: problems > 0,
+    errorSummary: problems === 1 ? 'Please check the answer marked below: nothing has been sent yet.' : `Please check the ${problems} answers marked below: nothing has been sent yet.`,
+    choices: {
+      ageBands: choicesOf(AGE_BANDS),
+      exploitation: choicesOf(EXPLOITATION_TYPES),
+      indicators: choicesOf(INDICATORS),
+      areas: areaChoices(),
+      consent: choicesOf(CONSENT),
+      actionsTaken: choicesOf(ACTIONS_TAKEN),
+    },
+    limits: LIMITS,
+    verbs: { submit: VERBS.submitIntake },
+  });
+}
+
+/** The reporter's receipt: reference, what happens next, where to get help. */
+export function receiptCard(concern: ConcernRecord, timeZone: string, alreadySubmitted: boolean): Card {
+  return renderCard(receiptTemplate, {
+    heading: alreadySubmitted ? `Already submitted: ${concern.reference}` : `Concern raised: ${concern.reference}`,
+    urgent: concern.urgent,
+    reference: concern.reference,
+    raisedAt: formatLocal(concern.createdAt, timeZone),
+    status: STATUS_LABELS[concern.status],
+    nextSteps: alreadySubmitted
+      ? 'This concern was already sent; it has not been sent twice. The Modern Slavery Lead has it.'
+      : "The Modern Slavery Lead has the full details now and will decide what to do: an NRM referral, children's services, the police or support. You do not need to do anything else unless they contact you. Use the reference if you are asked about it.",
+    verbs: { myConcerns: VERBS.myConcerns },
+  });
+}
+
+export interface LeadCardContext {
+  timeZone: string;
+  events: ConcernEvent[];
+  /** Teams user ids (MRIs) whose client refreshes the card automatically; at most 60. */
+  refreshUserIds: string[];
+  notice?: string;
+}
+
+/** The Modern Slavery Lead's full card: everything reported, the guidance, the history, the actions. */
+export function leadCard(concern: ConcernRecord, context: LeadCardContext): Card {
+  const { intake } = concern;
+  const allowed = allowedCommands(concern.status);
+  const tz = context.timeZone;
+  return renderCard(leadCardTemplate, {
+    concernId: concern.id,
+    revision: concern.revision,
+    notice: context.notice ? escapeMarkdown(context.notice) : '',
+    urgent: concern.urgent,
+    reference: concern.reference,
+    status: concern.outcome ? `${STATUS_LABELS[concern.status]}: ${OUTCOMES[concern.outcome]}` : STATUS_LABELS[concern.status],
+    handledBy: concern.handledBy ? escapeMarkdown(concern.handledBy.name) : 'Not yet acknowledged',
+    group: GROUP_INFO[concern.group].name,
+    raisedAt: formatLocal(concern.createdAt, tz),
+    reporterName: escapeMarkdown(concern.reporter.name),
+    ageBand: AGE_BANDS[intake.ageBand],
+    treatedAsChild: concern.treatedAsChild ? 'Yes' : 'No',
+    exploitation: labels(intake.exploitation, EXPLOITATION_TYPES),
+    indicators: labels(intake.indicators, INDICATORS),
+    area: GROUP_INFO[intake.area].name,
+    place: intake.place ? escapeMarkdown(intake.place) : 'Not given',
+    consent: concern.treatedAsChild ? 'Not needed (child)' : intake.consent ? CONSENT[intake.consent] : 'Not given',
+    actionsTaken: labels(intake.actionsTaken, ACTIONS_TAKEN),
+    observed: escapeMarkdown(intake.observed),
+    guidance: concern.guidance.map((text) => ({ text })),
+    history: context.events.slice(-12).map((e) => ({ at: formatLocal(e.at, tz), what: escapeMarkdown(e.detail), by: escapeMarkdown(e.by.name) })),
+    canAcknowledge: allowed.includes('acknowledge'),
+    canChange: allowed.includes('close'),
+    choices: {
+      actions: choicesOf(LEAD_ACTIONS),
+      groups: GROUP_IDS.filter((id) => id !== concern.group).map((id) => ({ title: GROUP_INFO[id].name, value: id })),
+      outcomes: choicesOf(OUTCOMES),
+    },
+    refreshUserIds: context.refreshUserIds.slice(0, 60),
+    verbs: {
+      refresh: VERBS.refreshConcern,
+      acknowledge: VERBS.acknowledge,
+      recordAction: VERBS.recordAction,
+      reroute: VERBS.reroute,
+      close: VERBS.close,
+    },
+  });
+}
+
+/**
+ * The minimal notice for a group's channel: reference, area, age band, exploitation types,
+ * urgency and who is handling it. Never the observed text, never the place.
+ */
+export function channelNoticeCard(concern: ConcernRecord, forGroup: GroupId): Card {
+  const why =
+    forGroup === concern.group
+      ? `Sent to ${GROUP_INFO[forGroup].name} because it was encountered in this group's area.`
+      : `Sent to ${GROUP_INFO[forGroup].name} because the person is, or may be, a child or a young person (16-25).`;
+  return renderCard(channelNoticeTemplate, {
+    heading: concern.urgent ? `Urgent modern slavery concern ${concern.reference}` : `Modern slavery concern ${concern.reference}`,
+    headingColor: concern.urgent ? 'Attention' : 'Default',
+    reference: concern.reference,
+    area: GROUP_INFO[concern.group].name,
+    ageBand: concern.treatedAsChild && concern.intake.ageBand !== 'under16' && concern.intake.ageBand !== '16-17' ? 'Not known: may be a child' : AGE_BANDS[concern.intake.ageBand],
+    exploitation: labels(concern.intake.exploitation, EXPLOITATION_TYPES),
+    urgency: concern.urgent ? 'Urgent: possible immediate danger' : 'Not urgent',
+    handledBy: concern.handledBy ? `Modern Slavery Lead (${escapeMarkdown(concern.handledBy.name)})` : 'Modern Slavery Lead',
+    why,
+  });
+}
+
+/** "My concerns": the reporter's own concerns and their status. */
+export function myConcernsCard(concerns: ConcernRecord[], timeZone: string): Card {
+  return renderCard(myConcernsTemplate, {
+    summary: concerns.length ? `You have raised ${concerns.length} concern${concerns.length === 1 ? '' : 's'}. Only you can see this list.` : 'You have not raised any concerns.',
+    concerns: concerns.slice(0, 50).map((c) => ({ reference: c.reference, raisedAt: formatLocal(c.createdAt, timeZone), status: c.outcome ? `Closed: ${OUTCOMES[c.outcome]}` : STATUS_LABELS[c.status] })),
+  });
+}
+
+/** A plain message card: confirmations, refusals and errors. `text` must already be safe Markdown. */
+export function messageCard(title: string, text: string, tone: 'default' | 'attention' | 'good' = 'default'): Card {
+  return renderCard(messageTemplate, { title, text, color: tone === 'attention' ? 'Attention' : tone === 'good' ? 'Good' : 'Default' });
+}

@@ -1,0 +1,15 @@
+/** Every card action's verb; each action also carries its verb in `data.verb` (for the Submit fallback). */
+export const VERBS = {
+  openIntake: 'intake.open',
+  submitIntake: 'intake.submit',
+  myConcerns: 'concerns.mine',
+  refreshConcern: 'concern.refresh',
+  acknowledge: 'concern.acknowledge',
+  recordAction: 'concern.recordAction',
+  reroute: 'concern.reroute',
+  close: 'concern.close',
+} as const;
+
+export type Verb = (typeof VERBS)[keyof typeof VERBS];
+
+export const ALL_VERBS: readonly string[] = Object.values(VERBS);

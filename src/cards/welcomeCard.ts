@@ -1,0 +1,28 @@
+import { GROUP_INFO } from '../domain/groups.js';
+import type { Roles } from '../domain/protocol.js';
+import { renderCard } from './renderCard.js';
+import welcomeTemplate from './templates/welcome.json';
+import { VERBS } from './verbs.js';
+
+/** The welcome and help card: what this person can do, given their roles. */
+export function welcomeCard(name: string, roles: Roles): Record<string, unknown> {
+  const commands = [
+    { say: 'raise concern', does: 'Raise a modern slavery concern (also "concern" or "report")' },
+    { say: 'my concerns', does: 'See the concerns you raised and their status' },
+    { say: 'help', does: 'Show this card' },
+  ];
+  if (roles.modernSlaveryLead) commands.push({ say: '(concern cards)', does: 'Every concern arrives here in full: acknowledge, record actions, reroute and close it from the card' });
+  if (roles.coordinator) commands.push({ say: 'link <group>', does: 'In a team channel (with the bot @mentioned): make it a group\'s channel, e.g. "link housing"' });
+  const names = [
+    roles.modernSlaveryLead && 'Modern Slavery Lead',
+    roles.coordinator && 'coordinator',
+    ...roles.leadOf.map((g) => `lead of ${GROUP_INFO[g].name}`),
+    ...roles.memberOf.filter((g) => !roles.leadOf.includes(g)).map((g) => `member of ${GROUP_INFO[g].name}`),
+  ].filter(Boolean);
+  return renderCard(welcomeTemplate, {
+    heading: name ? `Welcome, ${name}` : 'Welcome',
+    commands,
+    roles: names.length ? names.join(', ') : 'staff',
+    verbs: { openIntake: VERBS.openIntake, myConcerns: VERBS.myConcerns },
+  });
+}

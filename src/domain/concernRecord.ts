@@ -1,0 +1,52 @@
+import type { ConcernStatus, Intake, LeadAction, Outcome } from './concern.js';
+import type { GroupId } from './groups.js';
+
+export interface PersonRef {
+  aadObjectId: string;
+  name: string;
+}
+
+export interface RecordedAction {
+  action: LeadAction;
+  /** The NRM referral reference, when the action is an NRM referral. */
+  reference?: string;
+  by: PersonRef;
+  at: string;
+}
+
+/** A concern as the server keeps it. The card only ever carries its id and revision. */
+export interface ConcernRecord {
+  /** Server-made key: the id the server put on the intake card, so a double submit is one concern. */
+  id: string;
+  /** What people quote, e.g. MS-2027-000123. */
+  reference: string;
+  reporter: PersonRef;
+  createdAt: string;
+  updatedAt: string;
+  intake: Intake;
+  status: ConcernStatus;
+  /** The thematic group handling it (the reported area until a Lead reroutes it). */
+  group: GroupId;
+  /** Every group whose channel has been given the minimal notice. */
+  notifiedGroups: GroupId[];
+  guidance: string[];
+  urgent: boolean;
+  treatedAsChild: boolean;
+  /** Increases with every change; the card carries it so an action on an old card is detected. */
+  revision: number;
+  handledBy?: PersonRef;
+  actions: RecordedAction[];
+  outcome?: Outcome;
+  closedAt?: string;
+}
+
+export type ConcernEventType = 'raised' | 'acknowledged' | 'actionRecorded' | 'rerouted' | 'closed';
+
+/** One entry of a concern's history: who did what, when. Detail holds labels, never observed text. */
+export interface ConcernEvent {
+  revision: number;
+  type: ConcernEventType;
+  by: PersonRef;
+  at: string;
+  detail: string;
+}

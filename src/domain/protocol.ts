@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { GROUP_IDS, type GroupId } from './groups.js';
+
+const person = z.object({
+  aadObjectId: z.string().trim().min(1, 'aadObjectId is required'),
+  name: z.string().trim().min(1, 'name is required'),
+});
+
+const group = z.object({
+  id: z.enum(GROUP_IDS),
+  name: z.string().trim().min(1),
+  leads: z.array(person).default([]),
+  members: z.array(person).default([]),
+});
+
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a local date such as 2027-07-02');
+
+/** The protocol file: who holds which role, the groups and the deadline. */
+export const protocolSchema = z
+  .object({
+    tenantId: z.string().trim().min(1),
+    timeZone: z.string().default('Europe/London'),
+    deadline: localDate,
+    modernSlaveryLeads: z.array(person).min(1, 'at least one Modern Slavery Lead is needed: concerns go to them'),
+    /** Deputies receive escalations; they act on concerns like the Lead. */
+    deputies: z.array(person).default([]),
+    coordinators: z.array(person).min(1, 'at least one coordinator is needed'),
+    groups: z.array(group),
+  })
+  .superRefine((value, ctx) => {
+    for (const id of GROUP_IDS) {
+      const count = value.groups.filter((g) => g.id === id).length;
+      if (count !== 1) {
+        ctx.addIssue({ code: 'custom', path: ['groups'], message: `group "${id}" must appear exactly once (found ${count})` });
+      }
+    }
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: value.timeZone });
+    } catch {
+      ctx.addIssue({ code: 'custom', path: ['timeZone'], message: `unknown time zone "${value.timeZone}"` });
+    }
+  });
+
+export type Protocol = z.infer<typeof protocolSchema>;
+export type Person = z.infer<typeof person>;
+
+/** The roles a person holds, worked out from the protocol file alone. */
+export interface Roles {
+  modernSlaveryLead: boolean;
+  coordinator: boolean;
+  leadOf: GroupId[];
+  memberOf: GroupId[];
+}
+
+/** Roles for an Entra object id; an unknown id is plain staff (no roles). */
+export function rolesOf(protocol: Protocol, aadObjectId: string | undefined): Roles {
+  const is = (list: Person[]) => aadObjectId !== undefined && list.some((p) => p.aadObjectId === aadObjectId);
+  return {
+    modernSlaveryLead: is(protocol.modernSlaveryLeads) || is(protocol.deputies),
+    coordinator: is(protocol.coordinators),
+    leadOf: protocol.groups.filter((g) => is(g.leads)).map((g) => g.id),
+    memberOf: protocol.groups.filter((g) => is(g.leads) || is(g.members)).map((g) => g.id),
+  };
+}
+
+/** Everyone who receives concerns in full: the Leads and their deputies, without duplicates. */
+export function concernRecipients(protocol: Protocol): Person[] {
+  const seen = new Set<string>();
+  return [...protocol.modernSlaveryLeads, ...protocol.deputies].filter((p) => !seen.has(p.aadObjectId) && seen.add(p.aadObjectId));
+}
+
+/** Formats zod issues as "path: message" lines so an operator can find the wrong entry. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('\n');
+}

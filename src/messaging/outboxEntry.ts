@@ -1,0 +1,39 @@
+/** What an outbox entry delivers; the content is rendered from the stored concern at send time. */
+export type OutboxKind = 'leadCard' | 'channelNotice' | 'coordinatorNotice';
+
+/**
+ * pending: waiting for its next attempt (a claimed entry stays pending with its next attempt pushed
+ * out by a lease, so a crash mid-send is retried after the lease, never lost).
+ */
+export type OutboxState = 'pending' | 'sent' | 'undeliverable' | 'failed';
+
+export interface OutboxEntry {
+  rowKey: string;
+  kind: OutboxKind;
+  /** An Entra object id (leadCard, coordinatorNotice) or a group id (channelNotice). */
+  recipient: string;
+  state: OutboxState;
+  attempts: number;
+  nextAttemptAt: string;
+  /** The concern revision that caused the entry. */
+  revision: number;
+  lastStatus?: number;
+  activityId?: string;
+  /** For a coordinator notice: the entry that could not be delivered (no personal data). */
+  about?: string;
+}
+
+/** A new pending entry; the row key makes the same message for the same change one entry. */
+export function newOutboxEntry(kind: OutboxKind, recipient: string, revision: number, now: Date, about?: string): OutboxEntry {
+  const aboutKey = about ? `|${about.replace(/[^A-Za-z0-9-]/g, '')}` : '';
+  return {
+    rowKey: `outbox|${String(revision).padStart(6, '0')}|${kind}|${recipient}${aboutKey}`,
+    kind,
+    recipient,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: now.toISOString(),
+    revision,
+    ...(about ? { about } : {}),
+  };
+}

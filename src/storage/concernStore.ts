@@ -1,0 +1,109 @@
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { ConcernEvent, ConcernRecord } from '../domain/concernRecord.js';
+import type { OutboxEntry } from '../messaging/outboxEntry.js';
+import { getOrUndefined, isConflict, isStale } from './tables.js';
+
+/** The concern already exists (a second submit of the same card). */
+export class ConcernExistsError extends Error {}
+/** Someone changed the concern since it was read. */
+export class StaleConcernError extends Error {}
+
+const CONCERN_ROW = 'concern';
+const eventRow = (revision: number) => `event|${String(revision).padStart(6, '0')}`;
+
+type ConcernEntity = {
+  partitionKey: string;
+  rowKey: string;
+  reference: string;
+  reporterId: string;
+  status: string;
+  urgent: boolean;
+  createdAt: string;
+  revision: number;
+  /** The whole record as JSON: small (observed text is capped at 2,000 characters), one read. */
+  record: string;
+};
+
+function toEntity(record: ConcernRecord): ConcernEntity {
+  return {
+    partitionKey: record.id,
+    rowKey: CONCERN_ROW,
+    reference: record.reference,
+    reporterId: record.reporter.aadObjectId,
+    status: record.status,
+    urgent: record.urgent,
+    createdAt: record.createdAt,
+    revision: record.revision,
+    record: JSON.stringify(record),
+  };
+}
+
+function eventEntity(concernId: string, event: ConcernEvent) {
+  return { partitionKey: concernId, rowKey: eventRow(event.revision), event: JSON.stringify(event) };
+}
+
+/**
+ * One partition per concern holds the concern, its history and its outbox entries, so that a
+ * change and the messages it causes are written together in one transaction: a concern is never
+ * stored without its notices, and a notice never goes out for a change that was not stored.
+ */
+export class ConcernStore {
+  constructor(private readonly table: TableClient) {}
+
+  /** Stores a new concern with its first event and its outbox entries, or throws ConcernExistsError. */
+  async create(record: ConcernRecord, event: ConcernEvent, outbox: OutboxEntry[]): Promise<void> {
+    const actions: TransactionAction[] = [
+      ['create', toEntity(record)],
+      ['create', eventEntity(record.id, event)],
+      ...outbox.map((entry): TransactionAction => ['create', { partitionKey: record.id, ...entry }]),
+    ];
+    try {
+      await this.table.submitTransaction(actions);
+    } catch (error) {
+      if (isConflict(error)) throw new ConcernExistsError(record.id);
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<{ record: ConcernRecord; etag: string } | undefined> {
+    const entity = await getOrUndefined<ConcernEntity>(this.table, id, CONCERN_ROW);
+    return entity && { record: JSON.parse(entity.record) as ConcernRecord, etag: entity.etag };
+  }
+
+  /** Saves a change only if nobody changed the concern since `etag` was read (else StaleConcernError). */
+  async update(record: ConcernRecord, etag: string, event: ConcernEvent, outbox: OutboxEntry[]): Promise<void> {
+    const actions: TransactionAction[] = [
+      ['update', toEntity(record), 'Replace', { etag }],
+      ['create', eventEntity(record.id, event)],
+      ...outbox.map((entry): TransactionAction => ['create', { partitionKey: record.id, ...entry }]),
+    ];
+    try {
+      await this.table.submitTransaction(actions);
+    } catch (error) {
+      // A racing writer either changed the concern (412) or already wrote this revision's event (409).
+      if (isStale(error) || isConflict(error)) throw new StaleConcernError(record.id);
+      throw error;
+    }
+  }
+
+  /** The concern's history, oldest first. */
+  async events(id: string): Promise<ConcernEvent[]> {
+    const events: ConcernEvent[] = [];
+    const rows = this.table.listEntities<{ event: string }>({
+      queryOptions: { filter: odata`PartitionKey eq ${id} and RowKey ge 'event|' and RowKey lt 'event}'` },
+    });
+    for await (const row of rows) events.push(JSON.parse(row.event) as ConcernEvent);
+    return events;
+  }
+
+  /** The concerns one person raised, newest first. */
+  async listByReporter(reporterId: string): Promise<ConcernRecord[]> {
+    const found: ConcernRecord[] = [];
+    const rows = this.table.listEntities<ConcernEntity>({
+      queryOptions: { filter: odata`RowKey eq ${CONCERN_ROW} and reporterId eq ${reporterId}` },
+    });
+    for await (const row of rows) found.push(JSON.parse(row.record) as ConcernRecord);
+    return found.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+}
+

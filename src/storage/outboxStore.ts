@@ -1,0 +1,88 @@
+import { odata, type TableClient } from '@azure/data-tables';
+import type { OutboxEntry, OutboxState } from '../messaging/outboxEntry.js';
+import { isConflict, isStale } from './tables.js';
+
+/** An outbox entry with where it lives and the ETag it was read with. */
+export interface StoredOutboxEntry extends OutboxEntry {
+  /** The aggregate (concern) the entry belongs to: its partition. */
+  ownerId: string;
+  etag: string;
+}
+
+/** Outbox entries live beside the concern that caused them (see ConcernStore). */
+export class OutboxStore {
+  constructor(private readonly table: TableClient) {}
+
+  /** Entries whose next attempt is due at `now`. */
+  async due(now: Date, limit = 200): Promise<StoredOutboxEntry[]> {
+    const due: StoredOutboxEntry[] = [];
+    const rows = this.table.listEntities<OutboxEntry>({
+      queryOptions: { filter: odata`state eq 'pending' and nextAttemptAt le ${now.toISOString()}` },
+    });
+    for await (const row of rows) {
+      due.push({ ...row, ownerId: row.partitionKey ?? '', etag: row.etag });
+      if (due.length >= limit) break;
+    }
+    return due.sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt));
+  }
+
+  /**
+   * Claims an entry for one attempt by pushing its next attempt out by a lease, conditional on the
+   * ETag: of two dispatchers (or two app instances) only one wins. Returns the new ETag, or
+   * undefined when another dispatcher got there first.
+   */
+  async claim(entry: StoredOutboxEntry, leaseUntil: Date): Promise<string | undefined> {
+    try {
+      const result = await this.table.updateEntity(
+        { partitionKey: entry.ownerId, rowKey: entry.rowKey, nextAttemptAt: leaseUntil.toISOString(), attempts: entry.attempts + 1 },
+        'Merge',
+        { etag: entry.etag },
+      );
+      return result.etag;
+    } catch (error) {
+      if (isStale(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Records the result of an attempt: delivered, given up, or due again at `nextAttemptAt`. */
+  async record(
+    entry: StoredOutboxEntry,
+    etag: string,
+    result: { state: OutboxState; lastStatus?: number; activityId?: string; nextAttemptAt?: Date },
+  ): Promise<void> {
+    await this.table.updateEntity(
+      {
+        partitionKey: entry.ownerId,
+        rowKey: entry.rowKey,
+        state: result.state,
+        ...(result.lastStatus !== undefined ? { lastStatus: result.lastStatus } : {}),
+        ...(result.activityId !== undefined ? { activityId: result.activityId } : {}),
+        ...(result.nextAttemptAt ? { nextAttemptAt: result.nextAttemptAt.toISOString() } : {}),
+      },
+      'Merge',
+      { etag },
+    );
+  }
+
+  /** Adds entries to an owner's outbox; an entry that already exists is left as it is. */
+  async add(ownerId: string, entries: OutboxEntry[]): Promise<void> {
+    for (const entry of entries) {
+      try {
+        await this.table.createEntity({ partitionKey: ownerId, ...entry });
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+      }
+    }
+  }
+
+  /** Every entry of one owner, for tests and support: which messages went where, and how. */
+  async list(ownerId: string): Promise<OutboxEntry[]> {
+    const entries: OutboxEntry[] = [];
+    const rows = this.table.listEntities<OutboxEntry>({
+      queryOptions: { filter: odata`PartitionKey eq ${ownerId} and RowKey ge 'outbox|' and RowKey lt 'outbox}'` },
+    });
+    for await (const row of rows) entries.push(row);
+    return entries;
+  }
+}

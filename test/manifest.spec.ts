@@ -1,0 +1,237 @@
+/**
+ * Checks the Teams app package: the manifest, the icons and the packaging script.
+ *
+ * Teams rejects an upload for schema errors, wrong icon sizes or a non-white
+ * outline icon only at admin upload time, so these properties are pinned here.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { crc32, inflateRawSync } from "node:zlib";
+import { AppManifestUtils, type TeamsManifestLatest } from "@microsoft/app-manifest";
+import { decodePng } from "./support/png";
+
+const ROOT = join(__dirname, "..");
+const APP_PACKAGE = join(ROOT, "appPackage");
+const PACKAGE_SCRIPT = join(ROOT, "scripts", "package-app.ts");
+const APP_ID = "11111111-2222-3333-4444-555555555555";
+const BOT_ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
+
+/** A fresh copy each time, so tests that mutate it cannot affect one another. */
+function readManifest(): TeamsManifestLatest {
+  return JSON.parse(readFileSync(join(APP_PACKAGE, "manifest.json"), "utf8")) as TeamsManifestLatest;
+}
+
+/** Numeric v1.x versions of the Teams schemas bundled with @microsoft/app-manifest (preview excluded). */
+function bundledSchemaVersions(): number[] {
+  const schemas = join(dirname(require.resolve("@microsoft/app-manifest")), "json-schemas", "teams");
+  return readdirSync(schemas)
+    .map((name) => /^v1\.(\d+)$/.exec(name)?.[1])
+    .filter((minor): minor is string => minor !== undefined)
+    .map(Number);
+}
+
+/** Result of one run of the packaging script. */
+interface ScriptRun {
+  readonly code: number;
+  readonly stderr: string;
+}
+
+/** Runs scripts/package-app.ts in a child process with only the given id variables set. */
+function runPackageScript(out: string, ids: Record<string, string>): Promise<ScriptRun> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...ids };
+  for (const name of ["TEAMS_APP_ID", "MicrosoftAppId"]) {
+    if (!(name in ids)) delete env[name];
+  }
+  return new Promise((resolvePromise) => {
+    execFile(process.execPath, ["--import", "tsx", PACKAGE_SCRIPT, "--out", out], { cwd: ROOT, env }, (error, _stdout, stderr) => {
+      resolvePromise({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stderr });
+    });
+  });
+}
+
+/**
+ * Reads every entry of a zip via its central directory, as unzip does, checking
+ * each CRC so a corrupt archive fails here rather than in Teams.
+ */
+function readZip(zip: Buffer): Map<string, Buffer> {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  assert.ok(end >= 0, "zip has no end-of-central-directory record");
+  const entries = new Map<string, Buffer>();
+  let at = zip.readUInt32LE(end + 16);
+  for (let i = 0; i < zip.readUInt16LE(end + 10); i++) {
+    assert.equal(zip.readUInt32LE(at), 0x02014b50, "bad central directory signature");
+    const method = zip.readUInt16LE(at + 10);
+    const crc = zip.readUInt32LE(at + 16);
+    const compressedSize = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const local = zip.readUInt32LE(at + 42);
+    const name = zip.toString("utf8", at + 46, at + 46 + nameLength);
+    assert.equal(zip.readUInt32LE(local), 0x04034b50, `bad local header for ${name}`);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const stored = zip.subarray(start, start + compressedSize);
+    const data = method === 8 ? inflateRawSync(stored) : stored;
+    assert.ok(method === 0 || method === 8, `unexpected compression method ${method} for ${name}`);
+    assert.equal(crc32(data), crc, `CRC mismatch for ${name}`);
+    entries.set(name, data);
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return entries;
+}
+
+describe("Teams app manifest", () => {
+  it("when validated against the schema its $schema names, then there are no errors", async () => {
+    assert.deepEqual(await AppManifestUtils.validateAgainstSchema(readManifest()), []);
+  });
+
+  it("when a bot id is not a GUID, then schema validation reports it (so the check above is live)", async () => {
+    const manifest = readManifest();
+    manifest.bots![0]!.botId = "not-a-guid";
+    const errors = await AppManifestUtils.validateAgainstSchema(manifest);
+    assert.ok(errors.some((error) => error.startsWith("/bots/0/botId")), errors.join("\n"));
+  });
+
+  it("when compared with the bundled schemas, then it uses the latest non-preview version", () => {
+    const latest = Math.max(...bundledSchemaVersions());
+    const manifest = readManifest();
+    assert.equal(manifest.manifestVersion, `1.${latest}`);
+    assert.equal(
+      manifest.$schema,
+      `https://developer.microsoft.com/en-us/json-schemas/teams/v1.${latest}/MicrosoftTeams.schema.json`,
+    );
+  });
+
+  it("when read, then it names the app and the council as developer", () => {
+    const manifest = readManifest();
+    assert.equal(manifest.name.short, "Modern Slavery Protocol");
+    assert.equal(manifest.name.full, "Modern Slavery Protocol: concerns and protocol work");
+    assert.equal(manifest.developer.name, "City Council");
+    assert.match(manifest.description.short, /Modern Slavery Lead/);
+    assert.deepEqual(manifest.icons, { color: "color.png", outline: "outline.png" });
+    assert.deepEqual(manifest.validDomains, []);
+    assert.deepEqual(manifest.permissions, ["identity", "messageTeamMembers"]);
+  });
+
+  it("when read, then it declares one conversational bot in personal and team scope only", () => {
+    const bots = readManifest().bots ?? [];
+    assert.equal(bots.length, 1);
+    const bot = bots[0]!;
+    assert.deepEqual([...(bot.scopes ?? [])].sort(), ["personal", "team"]);
+    assert.equal(bot.supportsFiles, false);
+    assert.equal(bot.isNotificationOnly, false);
+  });
+
+  it("when read, then the bot lists the personal and team commands", () => {
+    const lists = readManifest().bots![0]!.commandLists ?? [];
+    const commandsFor = (scope: string): Record<string, string | undefined> => {
+      const list = lists.find((candidate) => candidate.scopes.length === 1 && candidate.scopes[0] === scope);
+      assert.ok(list, `no command list for scope ${scope}`);
+      return Object.fromEntries(list.commands.map((command) => [command.title, command.description]));
+    };
+    assert.equal(lists.length, 2);
+    assert.deepEqual(commandsFor("personal"), {
+      "raise concern": "Raise a modern slavery concern",
+      "my concerns": "See the concerns you raised and their status",
+      help: "What this bot can do",
+    });
+    assert.deepEqual(commandsFor("team"), {
+      "raise concern": "Raise a modern slavery concern",
+      link: "Coordinators: link this channel to a thematic group, e.g. link housing",
+      help: "What this bot can do",
+    });
+  });
+
+  it("when read, then the message extension offers the raiseConcern action on messages via fetchTask", () => {
+    const manifest = readManifest();
+    const extensions = manifest.composeExtensions ?? [];
+    assert.equal(extensions.length, 1);
+    const extension = extensions[0]!;
+    assert.equal(extension.botId, manifest.bots![0]!.botId);
+    assert.deepEqual(extension.commands, [
+      {
+        id: "raiseConcern",
+        type: "action",
+        title: "Raise a concern",
+        description: "Raise a modern slavery concern about this message",
+        context: ["message"],
+        fetchTask: true,
+      },
+    ]);
+  });
+});
+
+describe("Teams app icons", () => {
+  it("when color.png is decoded, then it is an opaque 192x192 image", () => {
+    const png = decodePng(readFileSync(join(APP_PACKAGE, "color.png")));
+    assert.equal(png.width, 192);
+    assert.equal(png.height, 192);
+    assert.equal(png.channels, 3, "colour icon should be RGB (opaque), not RGBA");
+    assert.ok(new Set(png.pixels).size > 2, "colour icon should not be blank");
+  });
+
+  it("when outline.png is decoded, then it is 32x32 with alpha and every pixel is white or fully transparent", () => {
+    const png = decodePng(readFileSync(join(APP_PACKAGE, "outline.png")));
+    assert.equal(png.width, 32);
+    assert.equal(png.height, 32);
+    assert.equal(png.channels, 4, "outline icon needs an alpha channel");
+    let opaque = 0;
+    for (let i = 0; i < png.pixels.length; i += 4) {
+      const [r, g, b, a] = png.pixels.subarray(i, i + 4);
+      const white = r === 255 && g === 255 && b === 255 && a === 255;
+      assert.ok(white || a === 0, `pixel ${i / 4} is rgba(${r}, ${g}, ${b}, ${a})`);
+      if (white) opaque++;
+    }
+    assert.ok(opaque > 0 && opaque < 32 * 32, "outline icon should have both white and transparent pixels");
+  });
+});
+
+describe("package-app script", function () {
+  this.timeout(15_000);
+  let outDir: string;
+  let withIds: ScriptRun;
+  let badAppId: ScriptRun;
+  let badBotId: ScriptRun;
+
+  before(async () => {
+    outDir = mkdtempSync(join(tmpdir(), "app-package-"));
+    [withIds, badAppId, badBotId] = await Promise.all([
+      runPackageScript(join(outDir, "ok", "app.zip"), { TEAMS_APP_ID: APP_ID, MicrosoftAppId: BOT_ID }),
+      runPackageScript(join(outDir, "bad-app", "app.zip"), { TEAMS_APP_ID: "not-a-guid" }),
+      runPackageScript(join(outDir, "bad-bot", "app.zip"), { MicrosoftAppId: "1234" }),
+    ]);
+  });
+
+  after(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it("when run with TEAMS_APP_ID and MicrosoftAppId, then the zip holds exactly the manifest and two icons at its root", () => {
+    assert.equal(withIds.code, 0, withIds.stderr);
+    const entries = readZip(readFileSync(join(outDir, "ok", "app.zip")));
+    assert.deepEqual([...entries.keys()].sort(), ["color.png", "manifest.json", "outline.png"]);
+    for (const icon of ["color.png", "outline.png"]) {
+      assert.ok(entries.get(icon)!.equals(readFileSync(join(APP_PACKAGE, icon))), `${icon} differs from appPackage/`);
+    }
+  });
+
+  it("when run with TEAMS_APP_ID and MicrosoftAppId, then the packaged manifest carries those ids and still validates", async () => {
+    const entries = readZip(readFileSync(join(outDir, "ok", "app.zip")));
+    const manifest = JSON.parse(entries.get("manifest.json")!.toString("utf8")) as TeamsManifestLatest;
+    assert.equal(manifest.id, APP_ID);
+    assert.deepEqual(manifest.bots!.map((bot) => bot.botId), [BOT_ID]);
+    assert.deepEqual(manifest.composeExtensions!.map((extension) => extension.botId), [BOT_ID]);
+    assert.deepEqual(await AppManifestUtils.validateAgainstSchema(manifest), []);
+  });
+
+  it("when TEAMS_APP_ID is not a GUID, then it exits non-zero naming the variable and writes no zip", () => {
+    assert.notEqual(badAppId.code, 0);
+    assert.match(badAppId.stderr, /TEAMS_APP_ID must be a GUID.*"not-a-guid"/);
+    assert.equal(existsSync(join(outDir, "bad-app", "app.zip")), false);
+  });
+
+  it("when MicrosoftAppId is not a GUID, then it exits non-zero naming the variable and writes no zip", () => {
+    assert.notEqual(badBotId.code, 0);
+    assert.match(badBotId.stderr, /MicrosoftAppId must be a GUID.*"1234"/);
+    assert.equal(existsSync(join(outDir, "bad-bot", "app.zip")), false);
+  });
+});
