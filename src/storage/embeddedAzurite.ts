@@ -1,5 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
+import net from 'node:net';
 
 /** The account key every Azurite instance uses; public, documented, and only valid for the emulator. */
 const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
@@ -9,37 +10,66 @@ export interface EmbeddedTables {
   close(): Promise<void>;
 }
 
-// Azurite ships no typings for its in-process server; these are the two calls we use.
-interface AzuriteTableServer {
-  start(): Promise<void>;
-  close(): Promise<void>;
-  getHttpServerAddress(): string;
+/** A free loopback port, found by letting the OS pick one. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilListening(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Azurite exited with code ${child.exitCode} before it was ready`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`Azurite did not start on port ${port} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /**
- * Starts Azurite's Table service inside this process on loopback: on disk under `dataDir`
- * (so a restart loses nothing), or in memory when `dataDir` is undefined (tests).
- * Port 0 picks a free port.
+ * Starts Azurite's Table service (the official Azure Tables emulator, from npm) as a child process
+ * on loopback: on disk under `dataDir`, so a restart loses nothing, or in memory when `dataDir` is
+ * undefined (tests). It runs in its own process because, in the same process as restify, its
+ * query filters stop working (restify's dependency spdy swaps Node's HTTP parser).
  */
-export async function startEmbeddedTables(dataDir: string | undefined, port = 0): Promise<EmbeddedTables> {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { default: TableConfiguration } = require('azurite/dist/src/table/TableConfiguration') as {
-    default: new (...args: unknown[]) => object;
-  };
-  const { default: TableServer } = require('azurite/dist/src/table/TableServer') as {
-    default: new (config: object) => AzuriteTableServer;
-  };
-  /* eslint-enable @typescript-eslint/no-require-imports */
+export async function startEmbeddedTables(dataDir: string | undefined): Promise<EmbeddedTables> {
+  const port = await freePort();
+  const storageArgs = dataDir ? ['--location', dataDir] : ['--inMemoryPersistence'];
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const dbPath = dataDir ? path.join(dataDir, '__azurite_db_table__.json') : 'memory-table.json';
-  // Positional arguments: host, port, keepAlive, dbPath, debugLog, accessLog, accessLogStream, debugLogPath,
-  // loose, skipApiVersionCheck, cert, key, pwd, oauth, disableProductStyleUrl, inMemory.
-  const config = new TableConfiguration('127.0.0.1', port, 5, dbPath, false, false, undefined, undefined, false, true, '', '', '', undefined, false, !dataDir);
-  const server = new TableServer(config);
-  await server.start();
-  const endpoint = server.getHttpServerAddress();
+  const child = spawn(
+    process.execPath,
+    [require.resolve('azurite/dist/src/table/main.js'), '--tableHost', '127.0.0.1', '--tablePort', String(port), '--disableTelemetry', '--silent', '--skipApiVersionCheck', ...storageArgs],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild); // never leave an emulator running after the app
+  try {
+    await waitUntilListening(port, child, 20_000);
+  } catch (error) {
+    killChild();
+    throw error;
+  }
   return {
-    connectionString: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};TableEndpoint=${endpoint}/devstoreaccount1;`,
-    close: () => server.close(),
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
+    close: async () => {
+      process.removeListener('exit', killChild);
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
   };
 }

@@ -1,0 +1,81 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request the bot made to the Teams connector. */
+export interface RecordedCall {
+  method: string;
+  path: string;
+  conversationId: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+/** A scripted answer for the next matching call (e.g. a 429 with Retry-After). */
+export interface ScriptedReply {
+  match: (call: RecordedCall) => boolean;
+  status: number;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The only stand-in in the tests: a local HTTP server playing the Teams (Bot Framework) connector.
+ * It records what the bot sends and answers like the connector does, or with scripted failures.
+ */
+export class FakeConnector {
+  readonly calls: RecordedCall[] = [];
+  private readonly script: ScriptedReply[] = [];
+  private server: http.Server | undefined;
+  private counter = 0;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => this.answer(req, res, Buffer.concat(chunks).toString('utf8')));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  /** Answers the next call that matches with `status` (once per scripted reply). */
+  failNext(match: (call: RecordedCall) => boolean, status: number, headers?: Record<string, string>): void {
+    this.script.push({ match, status, ...(headers ? { headers } : {}) });
+  }
+
+  /** Messages (not invoke responses or updates) that reached one conversation. */
+  sentTo(conversationId: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === 'POST' && c.conversationId === conversationId && c.body.type === 'message');
+  }
+
+  clear(): void {
+    this.calls.length = 0;
+  }
+
+  private answer(req: http.IncomingMessage, res: http.ServerResponse, text: string) {
+    const path = req.url ?? '';
+    const match = /\/v3\/conversations\/([^/]+)/.exec(path);
+    const call: RecordedCall = {
+      method: req.method ?? '',
+      path,
+      conversationId: match ? decodeURIComponent(match[1]!) : '',
+      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+      at: Date.now(),
+    };
+    this.calls.push(call);
+    const scripted = this.script.findIndex((s) => s.match(call));
+    if (scripted >= 0) {
+      const [reply] = this.script.splice(scripted, 1);
+      res.writeHead(reply!.status, { 'content-type': 'application/json', ...reply!.headers });
+      res.end(JSON.stringify({ error: { code: 'Scripted', message: `scripted ${reply!.status}` } }));
+      return;
+    }
+    this.counter += 1;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(path.endsWith('/v3/conversations') ? { id: `conv-${this.counter}`, activityId: `act-${this.counter}` } : { id: `act-${this.counter}` }));
+  }
+}
