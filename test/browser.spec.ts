@@ -137,8 +137,8 @@ describe('the Agents Playground in a browser', function () {
   });
 });
 
-/** The chat's compose box. */
-const messageBox = (page: Page) => page.getByRole('textbox', { name: /type a message/i }).or(page.getByPlaceholder('Type a message...')).first();
+/** The chat's compose box: a Lexical rich-text editor (a contenteditable with role textbox and no name). */
+const messageBox = (page: Page) => page.locator('[data-lexical-editor="true"][role="textbox"]');
 
 /** Types "raise concern" like a person and returns the newest intake form in the chat. */
 async function openIntakeForm(page: Page): Promise<Locator> {

@@ -1,13 +1,15 @@
 /**
- * Escapes text a person typed so that a card's Markdown renderer shows it literally: it cannot
- * become a link, emphasis, a heading or a list. Only the characters that can start formatting are
- * escaped, so ordinary text reads as typed. Line breaks stay line breaks.
+ * Escapes text a person typed so that a card's Markdown renderer shows it literally. Adaptive
+ * Cards render a small Markdown subset (emphasis, lists, links), so only what can start one of
+ * those is escaped: `\ * _ [ ]` and backticks anywhere, list or heading markers at a line start.
+ * Bare web addresses are broken with a zero-width space so they do not become links.
+ * Ordinary punctuation is left alone, so the text reads as typed.
  */
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
-    .replace(/[\\`*_{}[\]()#|<>~]/g, (c) => `\\${c}`)
-    .replace(/^(\s*)([-+]|\d+\.)(?=\s)/gm, (_m, space: string, marker: string) => `${space}\\${marker}`)
+    .replace(/[\\`*_[\]]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([-+>#]|\d+\.)/gm, (_m, space: string, marker: string) => `${space}\\${marker}`)
     .replace(/\b(https?|ftp|mailto|www)(:|\.)/gi, (_m, scheme: string, sep: string) => `${scheme}\u200B${sep}`)
     .replace(/\n/g, '\n\n');
 }
