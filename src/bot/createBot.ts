@@ -38,6 +38,8 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   app.error(async (context, error) => {
     deps.logger.error('turn.failed', { type: context.activity.type, name: context.activity.name, error: error.name, message: error.message.slice(0, 200) });
     const text = 'Something went wrong and your last step may not have been saved. Please try again. If someone is in immediate danger, call 999.';
+    // Only a person's message or click gets an apology; a proactive send has nobody waiting.
+    if (!isInvoke(context) && context.activity.type !== 'message') return;
     try {
       if (isInvoke(context)) {
         await answerInvoke(context, { statusCode: 500, type: 'application/vnd.microsoft.error', value: { code: 'InternalError', message: text } }, 200);

@@ -77,14 +77,18 @@ export function teamsDelivery(deps: TeamsDeliveryDeps): DeliverEntry {
     const conversationId = reference.conversation?.id ?? entry.recipient;
     await limiter.acquire(conversationId);
     let activityId: string | undefined;
-    try {
-      await deps.adapter.continueConversationAsync(deps.appId, { ...reference, activityId: undefined }, async (context) => {
+    let failure: unknown;
+    // The adapter hands errors thrown inside the callback to its turn-error handler, so the
+    // failure is caught here and rethrown below, where the outbox can decide to retry.
+    await deps.adapter.continueConversationAsync(deps.appId, { ...reference, activityId: undefined }, async (context) => {
+      try {
         const response = await context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
         activityId = response?.id;
-      });
-    } catch (error) {
-      throw toDeliveryError(error, deps.clock.now());
-    }
+      } catch (error) {
+        failure = error;
+      }
+    });
+    if (failure !== undefined) throw toDeliveryError(failure, deps.clock.now());
     return activityId ? { activityId } : {};
   };
 }

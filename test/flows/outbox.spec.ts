@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { App } from '../../src/app.js';
+import { startEmbeddedTables, type EmbeddedTables } from '../../src/storage/embeddedAzurite.js';
+import { OutboxStore } from '../../src/storage/outboxStore.js';
+import { openTables } from '../../src/storage/tables.js';
+import { systemClock } from '../../src/domain/clock.js';
+import { ConcernService } from '../../src/services/concernService.js';
+import { AuditLog } from '../../src/storage/auditLog.js';
+import { ConcernStore } from '../../src/storage/concernStore.js';
+import { CounterStore } from '../../src/storage/counterStore.js';
+import { PEOPLE, testProtocol } from '../support/people.js';
+import { FakeConnector, type RecordedCall } from '../support/fakeConnector.js';
+import { cardText, channelConversation, personalConversation, startApp, TeamsClient, validIntake, waitFor } from '../support/harness.js';
+
+const toLead = (call: RecordedCall) => call.conversationId === personalConversation('lead') && call.method === 'POST';
+const toHousing = (call: RecordedCall) => call.conversationId === channelConversation('housing-channel') && call.method === 'POST';
+
+describe('the outbox: proactive sends that survive failures and restarts', () => {
+  let tables: EmbeddedTables;
+  let connector: FakeConnector;
+  let app: App & { url: string };
+  let teams: TeamsClient;
+  // Short backoff so that a retry happens within the test; Retry-After still wins when longer.
+  const dispatcher = { retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 }, pollMs: 50, leaseMs: 5_000, concurrency: 4 };
+
+  beforeEach(async () => {
+    tables = await startEmbeddedTables(undefined);
+    connector = new FakeConnector();
+    await connector.start();
+    app = await startApp(tables, { dispatcher });
+    teams = new TeamsClient(app.url, connector);
+    for (const key of ['lead', 'lead2', 'coordinator'] as const) await teams.install(key);
+    await teams.mention('coordinator', 'link housing', 'housing-channel');
+    connector.clear();
+  });
+  afterEach(async () => {
+    await app.close();
+    await connector.stop();
+    await tables.close();
+  });
+
+  async function raise(): Promise<string> {
+    const id = randomUUID();
+    await teams.execute('staff', 'intake.submit', { submissionId: id, ...validIntake() });
+    return id;
+  }
+
+  it('when Teams answers 429 with Retry-After, then the card is sent again after that time, once', async () => {
+    connector.failNext(toLead, 429, { 'Retry-After': '1' });
+    const id = await raise();
+    await waitFor(async () => (await app.stores.outbox.list(id)).find((e) => e.recipient === 'aad-lead' && e.state === 'sent'), 'delivery after 429');
+    const attempts = connector.calls.filter(toLead);
+    assert.equal(attempts.length, 2, 'one refused attempt, one delivery');
+    assert.ok(attempts[1]!.at - attempts[0]!.at >= 1_000, `waited ${attempts[1]!.at - attempts[0]!.at} ms, Retry-After said 1 s`);
+    assert.equal(connector.sentTo(personalConversation('lead2')).length, 1, 'the other Lead was not held up or sent twice');
+  });
+
+  it('when Teams answers 503 and then 412, then the notice is retried with backoff and delivered once', async () => {
+    connector.failNext(toHousing, 503);
+    connector.failNext(toHousing, 412);
+    const id = await raise();
+    await waitFor(async () => (await app.stores.outbox.list(id)).find((e) => e.kind === 'channelNotice' && e.state === 'sent'), 'the notice');
+    assert.equal(connector.calls.filter(toHousing).length, 3);
+    assert.equal(connector.calls.filter((c) => toHousing(c) && c.body.type === 'message').length, 3);
+  });
+
+  it('when Teams answers 403, then it is not retried, it is recorded as undeliverable and the coordinator is told', async () => {
+    connector.failNext(toLead, 403);
+    const id = await raise();
+    const told = await waitFor(() => connector.sentTo(personalConversation('coordinator'))[0], 'the coordinator notice');
+    assert.match(cardText(told.body), /could not be delivered to Lee Lead/);
+    assert.doesNotMatch(cardText(told.body), /passport|Foleshill/, 'the notice carries no details of the concern');
+    await app.outbox.idle();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(connector.calls.filter(toLead).length, 1, 'never retried');
+    const entry = (await app.stores.outbox.list(id)).find((e) => e.recipient === 'aad-lead');
+    assert.equal(entry?.state, 'undeliverable');
+    assert.equal(entry?.lastStatus, 403);
+  });
+
+  it('when a group has no linked channel, then the coordinator is told the notice could not be delivered', async () => {
+    const id = randomUUID();
+    await teams.execute('staff', 'intake.submit', { submissionId: id, ...validIntake({ area: 'health' }) });
+    const told = await waitFor(() => connector.sentTo(personalConversation('coordinator'))[0], 'the coordinator notice');
+    assert.match(cardText(told.body), /the Health channel/);
+  });
+
+  it('when the app stopped after storing a concern but before sending, then the restarted app delivers everything, each once', async () => {
+    await app.close();
+    // The stopped instance: the real service stored the concern and its outbox, and nothing was sent.
+    const tablesAgain = await openTables(tables.connectionString);
+    const service = new ConcernService({
+      concerns: new ConcernStore(tablesAgain.concerns),
+      counters: new CounterStore(tablesAgain.counters),
+      audit: new AuditLog(tablesAgain.audit),
+      protocol: testProtocol(),
+      clock: systemClock,
+      outboxWritten: () => undefined,
+    });
+    const id = randomUUID();
+    const raised = await service.raise({ aadObjectId: PEOPLE.staff.aadObjectId, name: PEOPLE.staff.name }, id, validIntake());
+    assert.equal(raised.kind, 'created');
+    const stored = new OutboxStore(tablesAgain.concerns);
+    assert.equal((await stored.list(id)).filter((e) => e.state === 'pending').length, 3);
+    assert.equal(connector.calls.length, 0);
+
+    app = await startApp(tables, { dispatcher });
+    await waitFor(async () => (await stored.list(id)).every((e) => e.state === 'sent'), 'delivery after restart');
+    await new Promise((resolve) => setTimeout(resolve, 200)); // a few more polls: nothing more may be sent
+    await app.outbox.idle();
+    assert.equal(connector.sentTo(personalConversation('lead')).length, 1);
+    assert.equal(connector.sentTo(personalConversation('lead2')).length, 1);
+    assert.equal(connector.sentTo(channelConversation('housing-channel')).length, 1);
+  });
+});
