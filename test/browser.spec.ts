@@ -95,7 +95,8 @@ describe('the Agents Playground in a browser', function () {
     assert.ok(reference, 'the receipt names a reference');
 
     // Alex is also the Lead: the Lead's card arrives proactively through the Playground's connector.
-    await page.locator('.ac-adaptiveCard').filter({ hasText: new RegExp(`concern ${reference}`, 'i') }).last().waitFor();
+    // Its heading is "Concern MS-..." (older wording: "Modern slavery concern MS-...", "Urgent ...").
+    await page.getByText(new RegExp(`^(urgent )?(modern slavery )?concern ${reference}$`, 'i')).waitFor();
 
     const stored = await app!.stores.concerns.listByReporter(ALEX);
     const concern = stored.find((c) => c.reference === reference);

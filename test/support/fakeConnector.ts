@@ -62,7 +62,8 @@ export class FakeConnector {
     const call: RecordedCall = {
       method: req.method ?? '',
       path,
-      conversationId: match ? decodeURIComponent(match[1]!) : '',
+      // Replies in a channel thread carry ';messageid=...'; they belong to the channel.
+      conversationId: match ? decodeURIComponent(match[1]!).split(';')[0]! : '',
       body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
       at: Date.now(),
     };

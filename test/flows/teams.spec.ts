@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import type { App } from '../../src/app.js';
+import { startEmbeddedTables, type EmbeddedTables } from '../../src/storage/embeddedAzurite.js';
+import { FakeConnector } from '../support/fakeConnector.js';
+import { cardOf, cardText, channelConversation, personalConversation, startApp, TeamsClient, validIntake, type Card } from '../support/harness.js';
+
+describe('installing, linking channels, the message extension and refusals, over HTTP', () => {
+  let tables: EmbeddedTables;
+  let connector: FakeConnector;
+  let app: App & { url: string };
+  let teams: TeamsClient;
+
+  before(async () => {
+    tables = await startEmbeddedTables(undefined);
+    connector = new FakeConnector();
+    await connector.start();
+    app = await startApp(tables);
+    teams = new TeamsClient(app.url, connector);
+  });
+  after(async () => {
+    await app.close();
+    await connector.stop();
+    await tables.close();
+  });
+  beforeEach(() => connector.clear());
+
+  it('when a member of staff installs the app, then they get a welcome card listing what staff can do', async () => {
+    await teams.install('staff');
+    const card = cardOf(connector.sentTo(personalConversation('staff'))[0]!.body);
+    const text = cardText(card);
+    assert.match(text, /Welcome, Sam Staff/);
+    assert.match(text, /raise concern/);
+    assert.match(text, /my concerns/);
+    assert.doesNotMatch(text, /link <group>/);
+    assert.deepEqual((card.actions as Card[]).map((a) => a.data.verb), ['intake.open', 'concerns.mine']);
+  });
+
+  it('when a coordinator installs the app, then the welcome card also says how to link channels', async () => {
+    await teams.install('coordinator');
+    const text = cardText(connector.sentTo(personalConversation('coordinator'))[0]!.body);
+    assert.match(text, /link <group>/);
+    assert.match(text, /Your roles: coordinator/);
+  });
+
+  it('when the welcome card button "Raise a concern" is clicked, then the intake card replaces it', async () => {
+    const answer = await teams.execute('staff', 'intake.open', {});
+    assert.match(cardText(answer.body), /Raise a modern slavery concern/);
+  });
+
+  it('when Teams delivers the same message twice, then the bot answers once', async () => {
+    const activity = teams.activity('staff', { type: 'message', text: 'help' });
+    await teams.post(activity);
+    await teams.post(activity);
+    assert.equal(connector.sentTo(personalConversation('staff')).length, 1);
+  });
+
+  it('when a coordinator sends "link <group>" in a channel with the bot @mentioned, then the channel is linked and the bot confirms there', async () => {
+    await teams.mention('coordinator', 'link Support Services', 'support-channel');
+    const confirmation = connector.sentTo(channelConversation('support-channel'))[0];
+    assert.match(cardText(confirmation?.body), /Linked to Support Services/);
+    const link = await app.stores.groupChannels.get('support');
+    assert.equal(link?.channelName, 'support-channel');
+  });
+
+  it('when someone who is not a coordinator tries to link a channel, then they are refused politely and nothing is linked', async () => {
+    await teams.mention('staff', 'link health', 'health-channel');
+    assert.match(cardText(connector.sentTo(channelConversation('health-channel'))[0]?.body), /Only a protocol coordinator/);
+    assert.equal(await app.stores.groupChannels.get('health'), undefined);
+  });
+
+  it('when a coordinator names a group that does not exist, then the bot lists the groups', async () => {
+    await teams.mention('coordinator', 'link parking', 'parking-channel');
+    const text = cardText(connector.sentTo(channelConversation('parking-channel'))[0]?.body);
+    assert.match(text, /is not a group/);
+    assert.match(text, /housing \(Housing\)/);
+  });
+
+  it('when the message extension is used on a message, then the intake dialog opens with the message text as the observation', async () => {
+    const answer = await teams.invoke('staff', 'composeExtension/fetchTask', {
+      commandId: 'raiseConcern',
+      commandContext: 'message',
+      messagePayload: { body: { contentType: 'html', content: '<p>Saw a <b>child</b> working at the car wash</p>' } },
+    });
+    assert.equal(answer.body.task.type, 'continue');
+    const card = answer.body.task.value.card.content as Card;
+    const observed = (card.body as Card[]).find((e) => e.id === 'observed');
+    assert.equal(observed?.value, 'Saw a child working at the car wash');
+    assert.equal((card.actions as Card[])[0]?.type, 'Action.Submit', 'dialogs use Action.Submit');
+  });
+
+  it('when the dialog is submitted, then the concern is raised and the dialog shows the receipt; invalid input stays in the dialog', async () => {
+    const opened = await teams.invoke('staff', 'composeExtension/fetchTask', { commandId: 'raiseConcern', commandContext: 'message' });
+    const submissionId = ((opened.body.task.value.card.content as Card).actions as Card[])[0]!.data.submissionId as string;
+    const invalid = await teams.invoke('staff', 'composeExtension/submitAction', { commandId: 'raiseConcern', data: { verb: 'intake.submit', submissionId, ...validIntake({ area: '' }) } });
+    assert.match(cardText(invalid.body.task.value.card.content), /Choose the area/);
+    const valid = await teams.invoke('staff', 'composeExtension/submitAction', { commandId: 'raiseConcern', data: { verb: 'intake.submit', submissionId, ...validIntake() } });
+    assert.match(cardText(valid.body.task.value.card.content), /Concern raised: MS-/);
+    assert.ok(await app.stores.concerns.get(submissionId));
+  });
+
+  it('when an activity comes from another tenant, then it is refused and audited, and nothing is answered there', async () => {
+    const before = connector.calls.length;
+    const message = await teams.message('staff', 'raise concern', { tenant: 'other-tenant' });
+    assert.equal(message.status, 200);
+    assert.equal(connector.calls.length, before, 'no reply is sent into another tenant');
+    const invoke = await teams.execute('staff', 'intake.submit', { submissionId: '1b7c2f1e-6d2a-4a53-9c4a-000000000001', ...validIntake() }, { tenant: 'other-tenant' });
+    assert.equal(invoke.status, 403);
+    assert.equal(await app.stores.concerns.get('1b7c2f1e-6d2a-4a53-9c4a-000000000001'), undefined);
+    const audit = await app.stores.audit.forDay(new Date().toISOString().slice(0, 10));
+    assert.ok(audit.some((e) => e.action === 'request.refused' && e.reason === 'activity from another tenant'));
+  });
+
+  it('when a message is not a command, then the bot says what it can do', async () => {
+    await teams.message('staff', 'what is this?');
+    assert.match(cardText(connector.sentTo(personalConversation('staff'))[0]?.body), /I did not understand that/);
+  });
+
+  it('when the HTTP body is malformed, too large or not an activity, then the server answers 400 or 413 and keeps running', async () => {
+    const post = (body: string) => fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    assert.equal((await post('{"type": "message",')).status, 400);
+    assert.equal((await post(JSON.stringify({ text: 'x'.repeat(300 * 1024) }))).status, 413);
+    assert.equal((await post('[1,2,3]')).status, 400);
+    assert.equal((await post('{"type":"message"}')).status, 400);
+    assert.equal((await fetch(`${app.url}/healthz`)).status, 200);
+  });
+});
