@@ -9,7 +9,8 @@ export function escapeMarkdown(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
     .replace(/[\\`*_[\]]/g, (c) => `\\${c}`)
-    .replace(/^(\s*)([-+>#]|\d+\.)/gm, (_m, space: string, marker: string) => `${space}\\${marker}`)
+    .replace(/^(\s*)([-+>#])/gm, (_m, space: string, marker: string) => `${space}\\${marker}`)
+    .replace(/^(\s*\d+)\./gm, (_m, number: string) => `${number}\\.`)
     .replace(/\b(https?|ftp|mailto|www)(:|\.)/gi, (_m, scheme: string, sep: string) => `${scheme}\u200B${sep}`)
     .replace(/\n/g, '\n\n');
 }
