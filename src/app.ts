@@ -81,13 +81,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     outbox,
     stores: { concerns, outbox: outboxStore, audit, conversations, groupChannels },
     async listen() {
-      await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+      await new Promise<void>((resolve) => {
+        server.listen(config.port, config.host, () => resolve());
+      });
       outbox.start();
       const address = server.address();
       return `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
     },
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      });
       await outbox.stop();
       await embedded?.close();
     },

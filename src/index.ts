@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -5,6 +6,8 @@ import { createLogger } from './logger.js';
 /** Process entry: load config, build the app, listen, shut down cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const logger = createLogger();
+  // A local .env file, when there is one, fills the environment before it is read (once) by loadConfig.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   if (!config.credentials) {
     process.stderr.write(

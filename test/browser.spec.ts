@@ -50,6 +50,9 @@ describe('the Agents Playground in a browser', function () {
     page.setDefaultTimeout(15_000);
     await page.goto(playground.url);
     await messageBox(page).waitFor();
+    // The Playground's log panel says "Connected." once it has reached the bot (conversationUpdate
+    // and installationUpdate sent); a message typed before that can be lost.
+    await page.getByText('Connected.', { exact: true }).waitFor();
   });
 
   after(async function () {

@@ -1,5 +1,5 @@
 import type { Application, TurnState } from '@microsoft/teams-ai';
-import { ActivityTypes, TurnContext } from 'botbuilder';
+import { TurnContext } from 'botbuilder';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../logger.js';
 import type { ActivityLedger } from '../storage/activityLedger.js';
@@ -67,7 +67,7 @@ async function refuseTenant(context: TurnContext, deps: GuardDeps): Promise<void
 
 async function rememberConversation(context: TurnContext, deps: GuardDeps): Promise<void> {
   const activity = context.activity;
-  if (activity.type === ActivityTypes.InvokeResponse || !activity.serviceUrl) return;
+  if (!activity.serviceUrl) return;
   const reference = TurnContext.getConversationReference(activity);
   delete reference.activityId; // proactive sends start new messages, not replies
   const now = deps.clock.now();

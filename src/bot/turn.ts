@@ -19,7 +19,7 @@ export function tenantOf(context: TurnContext): string | undefined {
 }
 
 export function isInvoke(context: TurnContext): boolean {
-  return context.activity.type === ActivityTypes.Invoke;
+  return context.activity.type === (ActivityTypes.Invoke as string);
 }
 
 /** A channel's conversation id without the thread part, so every thread maps to its channel. */

@@ -143,7 +143,7 @@ export class ConcernService {
     if (!parsed.success) return { kind: 'invalid', concern: record, events, message: parsed.error.issues.map((i) => i.message).join(' ') };
 
     const now = this.deps.clock.now();
-    const change = applyCommand(record, command, parsed.data as Record<string, string>, actor, now);
+    const change = applyCommand(record, command, parsed.data, actor, now);
     const updated: ConcernRecord = { ...change.record, status: to, revision: record.revision + 1, updatedAt: now.toISOString() };
     const outbox = change.newGroups.map((group) => newOutboxEntry('channelNotice', group, updated.revision, now));
     try {

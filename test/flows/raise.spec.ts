@@ -65,7 +65,7 @@ describe('raising a concern, end to end over HTTP', () => {
     }
     const notice = await waitFor(() => connector.sentTo(channelConversation('housing-channel'))[0], 'the housing channel notice');
     const text = cardText(cardOf(notice.body));
-    assert.match(text, new RegExp(reference!));
+    assert.match(text, new RegExp(reference));
     assert.match(text, /Labour/);
     assert.match(text, /26 or over/);
     assert.doesNotMatch(text, /passport|Six men|van/i, 'the observed text never reaches a channel');

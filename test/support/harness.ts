@@ -3,15 +3,15 @@ import { createApp, type App, type AppOptions } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import type { Protocol } from '../../src/domain/protocol.js';
 import { createLogger } from '../../src/logger.js';
-import { startEmbeddedTables, type EmbeddedTables } from '../../src/storage/embeddedAzurite.js';
+import type { EmbeddedTables } from '../../src/storage/embeddedAzurite.js';
 import { FakeConnector } from './fakeConnector.js';
 import { PEOPLE, TENANT, testProtocol, type PersonKey } from './people.js';
 
-export type Card = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Card = Record<string, any>;
 
 export interface PostResult {
   status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
 }
 
 export const personalConversation = (key: PersonKey) => `a:personal-${key}`;

@@ -6,7 +6,7 @@
  * looks for) stays out of the repo; it listens on a free port (`-p 0`) and says which on stdout.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -25,10 +25,12 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
 export interface Playground {
   /** Where to open the Playground in a browser, e.g. http://127.0.0.1:41234 */
   url: string;
-  /** Everything the Playground wrote on stdout and stderr so far (for failure messages). */
+  /** What the Playground wrote on stdout and stderr and in its devTools log so far (for failure messages). */
   output(): string;
   /** Stops the Playground (its whole process group) and removes its temp directory. */
   stop(): Promise<void>;
@@ -47,13 +49,14 @@ export function playgroundCli(): string {
 export async function startPlayground(botEndpoint: string, options: { timeoutMs?: number } = {}): Promise<Playground> {
   const timeoutMs = options.timeoutMs ?? 20_000;
   const workDir = mkdtempSync(path.join(tmpdir(), 'playground-'));
+  const logFile = path.join(workDir, 'devTools', 'm365agentsplayground.log');
   const child = spawn(process.execPath, [playgroundCli(), '-p', '0', '-c', 'msteams', '--disable-telemetry'], {
     cwd: workDir,
     env: {
       ...process.env,
       BOT_ENDPOINT: botEndpoint,
       TEAMSAPPTESTER_BROWSER: 'none',
-      M365_AGENTS_PLAYGROUND_LOGFILE: path.join(workDir, 'devTools', 'm365agentsplayground.log'),
+      M365_AGENTS_PLAYGROUND_LOGFILE: logFile,
     },
     // Its own process group, so that stop() can end it and anything it started.
     detached: true,
@@ -87,7 +90,8 @@ export async function startPlayground(botEndpoint: string, options: { timeoutMs?
         return undefined;
       }
     });
-    return { url, output: () => output, stop };
+    const everything = () => (existsSync(logFile) ? `${output}\n--- ${logFile}\n${readFileSync(logFile, 'utf8')}` : output);
+    return { url, output: everything, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -128,6 +132,9 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 1000 },
     });
+    // Only loopback: the Playground page asks a CDN for fonts and animations it can do without,
+    // and a test should not depend on (or wait for) the network.
+    await context.route((url) => !LOOPBACK_HOSTS.has(url.hostname), (route) => route.abort('blockedbyclient'));
     return {
       context,
       async close() {
