@@ -27,7 +27,11 @@ describe('the Agents Playground in a browser', function () {
   let app: App | undefined;
   let playground: Playground | undefined;
   let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
-  let page: Page;
+  let page: Page | undefined;
+  const thePage = (): Page => {
+    assert.ok(page, 'the Playground page did not open (see the before all hook)');
+    return page;
+  };
 
   before(async function () {
     tables = await startEmbeddedTables(undefined);
@@ -46,13 +50,13 @@ describe('the Agents Playground in a browser', function () {
     const url = await app.listen();
     playground = await startPlayground(`${url}/api/messages`);
     browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(playground.url);
-    await messageBox(page).waitFor();
+    const tab = (page = await browser.context.newPage());
+    tab.setDefaultTimeout(15_000);
+    await tab.goto(playground.url);
+    await messageBox(tab).waitFor();
     // The Playground's log panel says "Connected." once it has reached the bot (conversationUpdate
     // and installationUpdate sent); a message typed before that can be lost.
-    await page.getByText('Connected.', { exact: true }).waitFor();
+    await tab.getByText('Connected.', { exact: true }).waitFor();
   });
 
   after(async function () {
@@ -74,13 +78,21 @@ describe('the Agents Playground in a browser', function () {
     if (failures.length) throw new Error(`Cleanup failed: ${failures.join('; ')}`);
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed' && playground) {
-      process.stderr.write(`Agents Playground output:\n${playground.output()}\n`);
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    if (playground) process.stderr.write(`Agents Playground output:\n${playground.output()}\n`);
+    if (page) {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const file = path.join(ARTIFACTS, 'playground-failure.png');
+      await page.screenshot({ path: file, fullPage: true }).then(
+        () => process.stderr.write(`Screenshot of the failure: ${file}\n`),
+        () => undefined,
+      );
     }
   });
 
   it('when a member of staff types raise concern in the Agents Playground and submits the card, then they see the receipt with a reference', async function () {
+    const page = thePage();
     const form = await openIntakeForm(page);
 
     await form.getByRole('radio', { name: 'No', exact: true }).check();
@@ -117,6 +129,7 @@ describe('the Agents Playground in a browser', function () {
   });
 
   it('when the card is submitted with the observed text empty, then the client names the problem, keeps the other answers and nothing is stored', async function () {
+    const page = thePage();
     // The Playground's Adaptive Cards client validates required inputs before sending
     // Action.Execute, so the bot never sees this submit: the client shows the card's errorMessage.
     const before = (await app!.stores.concerns.listByReporter(ALEX)).length;

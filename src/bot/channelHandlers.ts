@@ -5,8 +5,7 @@ import { GROUP_IDS, GROUP_INFO, findGroup } from '../domain/groups.js';
 import { rolesOf, type Protocol } from '../domain/protocol.js';
 import type { Clock } from '../domain/clock.js';
 import type { AuditLog } from '../storage/auditLog.js';
-import type { GroupChannelStore } from '../storage/conversationStore.js';
-import { safeKey } from '../storage/tables.js';
+import { channelKey, type GroupChannelStore } from '../storage/conversationStore.js';
 import { actorOf, channelConversationId, refusalCard, sendCard } from './turn.js';
 
 export interface ChannelHandlerDeps {
@@ -41,7 +40,7 @@ export function registerChannelHandlers(app: Application<TurnState>, deps: Chann
     }
     const channelName = (context.activity.channelData as { channel?: { name?: string } } | undefined)?.channel?.name ?? 'this channel';
     const now = deps.clock.now().toISOString();
-    await deps.groupChannels.link({ groupId, channelKey: safeKey(channelId), channelName, linkedBy: actor.aadObjectId, linkedAt: now });
+    await deps.groupChannels.link({ groupId, channelKey: channelKey(channelId), channelName, linkedBy: actor.aadObjectId, linkedAt: now });
     await deps.audit.append({ at: now, actorId: actor.aadObjectId, action: 'channel.linked', outcome: 'allowed', reason: groupId });
     await sendCard(
       context,

@@ -4,6 +4,9 @@ import type { GroupId } from '../domain/groups.js';
 import { getOrUndefined, safeKey } from './tables.js';
 
 const PERSONAL = 'personal';
+
+/** The key a channel is stored (and linked) under: Teams channel ids hold characters keys may not. */
+export const channelKey = (channelConversationId: string): string => safeKey(channelConversationId);
 const CHANNEL = 'channel';
 
 interface ReferenceEntity {
@@ -28,7 +31,7 @@ export class ConversationStore {
 
   /** Saves a channel's reference; returns the key under which a group can be linked to it. */
   async saveChannel(channelConversationId: string, reference: Partial<ConversationReference>, now: Date): Promise<string> {
-    const key = safeKey(channelConversationId);
+    const key = channelKey(channelConversationId);
     await this.save(CHANNEL, key, reference, now);
     return key;
   }

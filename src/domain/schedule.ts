@@ -1,0 +1,89 @@
+import { addDays, daysBetween, localDate, zonedInstant, type WorkingCalendar } from './calendar.js';
+
+/** When reminders go out; the defaults are PRODUCT.md's. */
+export interface ReminderSettings {
+  /** Calendar days before the deadline day, e.g. [14, 7, 3, 1]. */
+  daysBefore: number[];
+  onTheDay: boolean;
+  /** Once late, a reminder every this many working days. */
+  lateEveryWorkingDays: number;
+  /** Local wall-clock time, 'HH:MM'. */
+  sendAt: string;
+}
+
+export const DEFAULT_REMINDERS: ReminderSettings = { daysBefore: [14, 7, 3, 1], onTheDay: true, lateEveryWorkingDays: 2, sendAt: '09:00' };
+
+/** One reminder step: sent at most once per group and template. */
+export interface ReminderStep {
+  /** Stable id for the exactly-once ledger: 'before-7', 'on-day', 'late-3'. */
+  id: string;
+  /** The local date it is sent on (a working day). */
+  day: string;
+  sendAt: Date;
+  /** Calendar days from `day` to the deadline day: negative once late. */
+  daysLeft: number;
+}
+
+/** The deadline: the end of the local deadline day, as a UTC instant (the first instant of the next day). */
+export function deadlineInstant(deadlineDate: string, timeZone: string): Date {
+  return zonedInstant(addDays(deadlineDate, 1), '00:00', timeZone);
+}
+
+/**
+ * Every reminder step up to `until`, in order. A step that falls on a weekend or bank holiday moves
+ * to the working day before it (a reminder should never arrive later than promised); when two
+ * steps land on the same day only the later one (closer to the deadline) is kept. Late steps start
+ * on the first working day after the deadline and repeat every `lateEveryWorkingDays`.
+ */
+export function reminderSteps(deadlineDate: string, settings: ReminderSettings, calendar: WorkingCalendar, timeZone: string, until: Date): ReminderStep[] {
+  const step = (id: string, day: string): ReminderStep => ({ id, day, sendAt: zonedInstant(day, settings.sendAt, timeZone), daysLeft: daysBetween(day, deadlineDate) });
+  const before = [...settings.daysBefore].sort((a, b) => b - a).map((n) => step(`before-${n}`, calendar.onOrBefore(addDays(deadlineDate, -n))));
+  if (settings.onTheDay) before.push(step('on-day', calendar.onOrBefore(deadlineDate)));
+  const steps = before.filter((s, i) => !before.slice(i + 1).some((later) => later.day === s.day));
+
+  const lastDay = localDate(until, timeZone);
+  let day = calendar.addWorkingDays(deadlineDate, 1);
+  for (let k = 1; day <= lastDay; k++) {
+    steps.push(step(`late-${k}`, day));
+    day = calendar.addWorkingDays(day, settings.lateEveryWorkingDays);
+  }
+  return steps.filter((s) => s.sendAt.getTime() <= until.getTime());
+}
+
+/**
+ * The step a pass at `now` should send: the latest one already due. A pass that was missed (the app
+ * was down at 09:00) therefore catches up once, with the latest step, not with every step it missed.
+ */
+export function dueReminderStep(deadlineDate: string, settings: ReminderSettings, calendar: WorkingCalendar, timeZone: string, now: Date): ReminderStep | undefined {
+  return reminderSteps(deadlineDate, settings, calendar, timeZone, now).at(-1);
+}
+
+/** When an unacknowledged concern is escalated; each entry is one step. */
+export interface EscalationSettings {
+  urgentAfterMinutes: number[];
+  otherAfterWorkingDays: number[];
+}
+
+export const DEFAULT_ESCALATION: EscalationSettings = { urgentAfterMinutes: [60], otherAfterWorkingDays: [1] };
+
+export interface EscalationStep {
+  id: string;
+  dueAt: Date;
+  /** Words for the notice: "1 hour", "1 working day". */
+  after: string;
+}
+
+/** The escalation step due at `now` for a concern raised at `raisedAt`, or undefined. */
+export function dueEscalationStep(raisedAt: Date, urgent: boolean, settings: EscalationSettings, calendar: WorkingCalendar, timeZone: string, now: Date): EscalationStep | undefined {
+  const steps: EscalationStep[] = urgent
+    ? settings.urgentAfterMinutes.map((m) => ({ id: `urgent-${m}m`, dueAt: new Date(raisedAt.getTime() + m * 60_000), after: m % 60 === 0 ? plural(m / 60, 'hour') : plural(m, 'minute') }))
+    : settings.otherAfterWorkingDays.map((n) => {
+        const time = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).format(raisedAt);
+        return { id: `working-${n}d`, dueAt: zonedInstant(calendar.addWorkingDays(localDate(raisedAt, timeZone), n), time, timeZone), after: plural(n, 'working day') };
+      });
+  return steps.filter((s) => s.dueAt.getTime() <= now.getTime()).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime()).at(-1);
+}
+
+function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}

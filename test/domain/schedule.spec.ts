@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { WorkingCalendar, zonedInstant } from '../../src/domain/calendar.js';
+import { englandAndWalesBankHolidays } from '../../src/domain/bankHolidays.js';
+import { DEFAULT_ESCALATION, DEFAULT_REMINDERS, deadlineInstant, dueEscalationStep, dueReminderStep, reminderSteps } from '../../src/domain/schedule.js';
+
+const TZ = 'Europe/London';
+const calendar = new WorkingCalendar(englandAndWalesBankHolidays([2026, 2027, 2028]));
+const steps = (deadline: string, until: string) => reminderSteps(deadline, DEFAULT_REMINDERS, calendar, TZ, new Date(until)).map((s) => `${s.id} ${s.sendAt.toISOString()} ${s.daysLeft}`);
+
+describe('the deadline and the reminder schedule', () => {
+  it('when the deadline is 2 July 2027, then it is the end of that day in London (BST), as a UTC instant', () => {
+    assert.equal(deadlineInstant('2027-07-02', TZ).toISOString(), '2027-07-02T23:00:00.000Z');
+    assert.equal(deadlineInstant('2027-12-02', TZ).toISOString(), '2027-12-03T00:00:00.000Z');
+  });
+
+  it('when the deadline is a Friday in summer, then reminders go 14, 7, 3, 1 days before and on the day at 09:00 BST, then every 2 working days', () => {
+    assert.deepEqual(steps('2027-07-02', '2027-07-09T12:00:00Z'), [
+      'before-14 2027-06-18T08:00:00.000Z 14',
+      'before-7 2027-06-25T08:00:00.000Z 7',
+      'before-3 2027-06-29T08:00:00.000Z 3',
+      'before-1 2027-07-01T08:00:00.000Z 1',
+      'on-day 2027-07-02T08:00:00.000Z 0',
+      'late-1 2027-07-05T08:00:00.000Z -3',
+      'late-2 2027-07-07T08:00:00.000Z -5',
+      'late-3 2027-07-09T08:00:00.000Z -7',
+    ]);
+  });
+
+  it('when a step falls on a weekend, then it moves to the Friday before, and two steps on one day become one', () => {
+    // Deadline Monday 5 July: 1 day before is Sunday and 3 days before is Friday 2 July.
+    const ids = steps('2027-07-05', '2027-07-05T12:00:00Z');
+    assert.deepEqual(ids.slice(-3), ['before-7 2027-06-28T08:00:00.000Z 7', 'before-1 2027-07-02T08:00:00.000Z 3', 'on-day 2027-07-05T08:00:00.000Z 0']);
+  });
+
+  it('when a step falls on a bank holiday, then it moves to the working day before (Spring bank holiday 2027)', () => {
+    const ids = steps('2027-06-01', '2027-06-01T12:00:00Z');
+    assert.ok(ids.includes('before-1 2027-05-28T08:00:00.000Z 4'), ids.join('\n'));
+    const late = steps('2027-05-28', '2027-06-02T12:00:00Z');
+    assert.ok(late.includes('late-1 2027-06-01T08:00:00.000Z -4'), 'the first late day skips the bank holiday Monday');
+  });
+
+  it('when the clocks go forward or back, then 09:00 stays 09:00 local time', () => {
+    // Spring: BST from Sunday 28 March 2027. Autumn: GMT from Sunday 31 October 2027.
+    const spring = steps('2027-04-06', '2027-04-06T12:00:00Z');
+    assert.ok(spring.includes('before-14 2027-03-23T09:00:00.000Z 14'), 'GMT before the change');
+    assert.ok(spring.includes('before-7 2027-03-30T08:00:00.000Z 7'), 'BST after the change');
+    const autumn = steps('2027-11-09', '2027-11-09T12:00:00Z');
+    assert.ok(autumn.includes('before-14 2027-10-26T08:00:00.000Z 14'));
+    assert.ok(autumn.includes('before-7 2027-11-02T09:00:00.000Z 7'));
+    assert.equal(zonedInstant('2027-03-28', '09:00', TZ).toISOString(), '2027-03-28T08:00:00.000Z');
+    assert.equal(zonedInstant('2027-10-31', '09:00', TZ).toISOString(), '2027-10-31T09:00:00.000Z');
+    assert.equal(zonedInstant('2027-03-28', '01:30', TZ).toISOString(), '2027-03-28T01:30:00.000Z', 'a skipped time moves forward');
+  });
+
+  it('when a pass runs, then it picks the latest due step only; before the first step, none', () => {
+    const due = (at: string) => dueReminderStep('2027-07-02', DEFAULT_REMINDERS, calendar, TZ, new Date(at))?.id;
+    assert.equal(due('2027-06-18T07:59:00Z'), undefined);
+    assert.equal(due('2027-06-18T08:00:00Z'), 'before-14');
+    assert.equal(due('2027-07-01T07:59:00Z'), 'before-3', 'just before 09:00 on the day before, the 3-day step is still the latest');
+    assert.equal(due('2027-07-02T22:59:00Z'), 'on-day', 'deadline day, late evening');
+    assert.equal(due('2027-07-04T10:00:00Z'), 'on-day', 'the weekend after: no new step');
+    assert.equal(due('2027-07-06T10:00:00Z'), 'late-1', 'the app was down on Monday: one catch-up, with the latest step');
+  });
+});
+
+describe('escalation of unacknowledged concerns', () => {
+  it('when an urgent concern is not acknowledged for an hour, then the first step is due', () => {
+    const raised = new Date('2027-03-01T10:00:00Z');
+    assert.equal(dueEscalationStep(raised, true, DEFAULT_ESCALATION, calendar, TZ, new Date('2027-03-01T10:59:00Z')), undefined);
+    assert.equal(dueEscalationStep(raised, true, DEFAULT_ESCALATION, calendar, TZ, new Date('2027-03-01T11:00:00Z'))?.id, 'urgent-60m');
+  });
+
+  it('when a concern raised on a Friday afternoon is not urgent, then it escalates after one working day: Monday afternoon', () => {
+    const raised = new Date('2027-03-05T15:00:00Z');
+    assert.equal(dueEscalationStep(raised, false, DEFAULT_ESCALATION, calendar, TZ, new Date('2027-03-08T14:59:00Z')), undefined);
+    const step = dueEscalationStep(raised, false, DEFAULT_ESCALATION, calendar, TZ, new Date('2027-03-08T15:00:00Z'));
+    assert.equal(step?.id, 'working-1d');
+    assert.equal(step?.after, '1 working day');
+  });
+});
