@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'build/**', '.data/**', 'devTools/**', 'scratch/**', '**/*.mjs', '**/*.js'] },
+  { ignores: ['node_modules/**', 'build/**', '.data/**', 'devTools/**', 'scratch/**', '**/*.mjs', '**/*.js', '**/*.cjs'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
