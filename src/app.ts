@@ -57,7 +57,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   );
 
   const deliver = teamsDelivery({ adapter, appId: credentials?.appId ?? '', protocol, concerns, conversations, groupChannels, clock });
-  const outbox = new OutboxDispatcher(outboxStore, deliver, () => protocol.coordinators.map((c) => c.aadObjectId), clock, logger, {
+  const outbox = new OutboxDispatcher([outboxStore], deliver, () => protocol.coordinators.map((c) => c.aadObjectId), clock, logger, {
     ...DEFAULT_DISPATCHER_OPTIONS,
     ...options.dispatcher,
   });
@@ -73,6 +73,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     clock,
     logger,
     leadRefreshIds: () => leadTeamsUserIds(protocol, conversations),
+    wake: (recipient) => outbox.wake(recipient),
   });
   const server = createServer(adapter, bot, logger);
 

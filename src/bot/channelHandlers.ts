@@ -13,6 +13,8 @@ export interface ChannelHandlerDeps {
   groupChannels: GroupChannelStore;
   audit: AuditLog;
   clock: Clock;
+  /** A group's channel became reachable: deliver the notices that were waiting for it. */
+  wake: (recipient: string) => Promise<void>;
 }
 
 export const LINK_COMMAND = /^\s*link\b\s*(.*)$/i;
@@ -42,6 +44,7 @@ export function registerChannelHandlers(app: Application<TurnState>, deps: Chann
     const now = deps.clock.now().toISOString();
     await deps.groupChannels.link({ groupId, channelKey: channelKey(channelId), channelName, linkedBy: actor.aadObjectId, linkedAt: now });
     await deps.audit.append({ at: now, actorId: actor.aadObjectId, action: 'channel.linked', outcome: 'allowed', reason: groupId });
+    await deps.wake(groupId);
     await sendCard(
       context,
       messageCard(

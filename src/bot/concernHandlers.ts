@@ -28,6 +28,15 @@ export const MESSAGE_EXTENSION_COMMAND = 'raiseConcern';
 
 const UNKNOWN_USER = 'Teams did not say who you are, so this cannot be done. Please try again from Teams.';
 
+/** Concerns are raised and listed only in a personal chat, so nothing of them is posted where others read. */
+const isPersonalChat = (context: TurnContext) => context.activity.conversation?.conversationType === 'personal';
+const personalChatOnly = () =>
+  messageCard(
+    'Please use a personal chat',
+    'To keep details private, concerns are raised and listed only in a personal chat with me: open a chat with the bot and type "raise concern". You can also use "Raise a concern" from the ... menu on any message.',
+    'attention',
+  );
+
 /** Raise, receipt, "my concerns", the Lead's card actions and the message-extension dialog. */
 export function registerConcernHandlers(app: Application<TurnState>, deps: ConcernHandlerDeps): void {
   const { concerns, protocol } = deps;
@@ -60,18 +69,20 @@ export function registerConcernHandlers(app: Application<TurnState>, deps: Conce
   }
 
   app.message(RAISE_COMMAND, async (context) => {
-    await sendCard(context, intakeCard(randomUUID()));
+    await sendCard(context, isPersonalChat(context) ? intakeCard(randomUUID()) : personalChatOnly());
   });
 
-  onCardAction(app, VERBS.openIntake, () => Promise.resolve(intakeCard(randomUUID())));
+  onCardAction(app, VERBS.openIntake, (context) => Promise.resolve(isPersonalChat(context) ? intakeCard(randomUUID()) : personalChatOnly()));
 
   onCardAction(app, VERBS.submitIntake, async (context, data) => {
+    if (!isPersonalChat(context)) return personalChatOnly();
     const actor = actorOf(context);
     if (!actor) return refusalCard(UNKNOWN_USER);
     return raiseResultCard(await concerns.raise(actor, data.submissionId, data), data.submissionId, data, false);
   });
 
   const showMine = async (context: TurnContext) => {
+    if (!isPersonalChat(context)) return personalChatOnly();
     const actor = actorOf(context);
     return actor ? myConcernsCard(await concerns.mine(actor), tz) : refusalCard(UNKNOWN_USER);
   };

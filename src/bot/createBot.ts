@@ -24,14 +24,15 @@ export interface BotDeps {
   clock: Clock;
   logger: Logger;
   leadRefreshIds: () => Promise<string[]>;
+  wake: (recipient: string) => Promise<void>;
 }
 
 /** The teams-ai Application with every feature's handlers; the catch-all handlers come last. */
 export function createBot(deps: BotDeps): Application<TurnState> {
   const app = new Application<TurnState>({ adapter: deps.adapter, startTypingTimer: false, removeRecipientMention: true });
-  registerGuards(app, { tenantId: deps.protocol.tenantId, ledger: deps.ledger, conversations: deps.conversations, audit: deps.audit, clock: deps.clock, logger: deps.logger });
+  registerGuards(app, { tenantId: deps.protocol.tenantId, ledger: deps.ledger, conversations: deps.conversations, audit: deps.audit, clock: deps.clock, logger: deps.logger, wake: deps.wake });
   registerConcernHandlers(app, { concerns: deps.concerns, protocol: deps.protocol, leadRefreshIds: deps.leadRefreshIds, isRepeatDelivery });
-  registerChannelHandlers(app, { protocol: deps.protocol, groupChannels: deps.groupChannels, audit: deps.audit, clock: deps.clock });
+  registerChannelHandlers(app, { protocol: deps.protocol, groupChannels: deps.groupChannels, audit: deps.audit, clock: deps.clock, wake: deps.wake });
   registerWelcomeHandlers(app, deps.protocol);
 
   // One turn-error handler: log ids only, and tell the person plainly that their last step may not be saved.

@@ -14,6 +14,8 @@ export interface GuardDeps {
   audit: AuditLog;
   clock: Clock;
   logger: Logger;
+  /** A person became reachable (installed the app): deliver what was waiting for them. */
+  wake: (recipient: string) => Promise<void>;
 }
 
 const REPEAT = Symbol('repeatDelivery');
@@ -33,6 +35,10 @@ export function registerGuards(app: Application<TurnState>, deps: GuardDeps): vo
     const activity = context.activity;
     if (tenantOf(context) !== deps.tenantId) {
       await refuseTenant(context, deps);
+      return false;
+    }
+    if ((activity.type === 'message' || isInvoke(context)) && !activity.from?.aadObjectId) {
+      await refuseUnknownUser(context, deps);
       return false;
     }
     await rememberConversation(context, deps);
@@ -65,6 +71,17 @@ async function refuseTenant(context: TurnContext, deps: GuardDeps): Promise<void
   }
 }
 
+/** Without an Entra object id there is no way to check a role: refuse, and audit it. */
+async function refuseUnknownUser(context: TurnContext, deps: GuardDeps): Promise<void> {
+  await deps.audit.append({ at: deps.clock.now().toISOString(), actorId: 'unknown', action: 'request.refused', outcome: 'refused', reason: 'no aadObjectId on the activity' });
+  const text = 'Teams did not say who you are, so this cannot be done. Please try again from Teams.';
+  if (isInvoke(context)) {
+    await answerInvoke(context, { statusCode: 401, type: 'application/vnd.microsoft.error', value: { code: 'Unauthorized', message: text } });
+  } else {
+    await context.sendActivity(text);
+  }
+}
+
 async function rememberConversation(context: TurnContext, deps: GuardDeps): Promise<void> {
   const activity = context.activity;
   if (!activity.serviceUrl) return;
@@ -76,5 +93,6 @@ async function rememberConversation(context: TurnContext, deps: GuardDeps): Prom
     await deps.conversations.saveChannel(channelId, { ...reference, conversation: { ...reference.conversation!, id: channelId } }, now);
   } else if (activity.conversation?.conversationType === 'personal' && activity.from?.aadObjectId) {
     await deps.conversations.savePersonal(activity.from.aadObjectId, reference, now);
+    if (activity.type === 'installationUpdate') await deps.wake(activity.from.aadObjectId);
   }
 }

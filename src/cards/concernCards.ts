@@ -31,6 +31,9 @@ const areaChoices = () => GROUP_IDS.map((id) => ({ title: `${GROUP_INFO[id].name
 
 /** Text kept on a rejected card is capped so the card stays under Teams' size limit. */
 export const KEPT_TEXT_MAX = 4000;
+const KEPT_CHOICE_MAX = 200;
+// Control characters other than line breaks never belong in an answer; they would only bloat the card.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 /**
  * Keeps only the card's own inputs, as strings, so a rejected card comes back as it was filled in.
@@ -41,7 +44,8 @@ function keptValues(data: Record<string, unknown>): Record<IntakeField, string> 
   for (const field of INTAKE_FIELDS) {
     const value = data[field];
     const text = typeof value === 'string' ? value : typeof value === 'boolean' ? String(value) : '';
-    values[field] = text.slice(0, KEPT_TEXT_MAX);
+    const max = field === 'observed' ? KEPT_TEXT_MAX : field === 'place' ? LIMITS.place * 2 : KEPT_CHOICE_MAX;
+    values[field] = text.replace(CONTROL, '').slice(0, max);
   }
   return values;
 }
@@ -152,14 +156,17 @@ export function leadCard(concern: ConcernRecord, context: LeadCardContext): Card
  */
 export function channelNoticeCard(concern: ConcernRecord, forGroup: GroupId): Card {
   const why =
-    forGroup === concern.group
+    forGroup === concern.intake.area
       ? `Sent to ${GROUP_INFO[forGroup].name} because it was encountered in this group's area.`
-      : `Sent to ${GROUP_INFO[forGroup].name} because the person is, or may be, a child or a young person (16-25).`;
+      : forGroup === concern.group
+        ? `Sent to ${GROUP_INFO[forGroup].name} because the Modern Slavery Lead asked this group to handle it.`
+        : `Sent to ${GROUP_INFO[forGroup].name} because the person is, or may be, a child or a young person (16-25).`;
   return renderCard(channelNoticeTemplate, {
     heading: concern.urgent ? `Urgent modern slavery concern ${concern.reference}` : `Modern slavery concern ${concern.reference}`,
     headingColor: concern.urgent ? 'Attention' : 'Default',
     reference: concern.reference,
-    area: GROUP_INFO[concern.group].name,
+    area: GROUP_INFO[concern.intake.area].name,
+    group: GROUP_INFO[concern.group].name,
     ageBand: concern.treatedAsChild && concern.intake.ageBand !== 'under16' && concern.intake.ageBand !== '16-17' ? 'Not known: may be a child' : AGE_BANDS[concern.intake.ageBand],
     exploitation: labels(concern.intake.exploitation, EXPLOITATION_TYPES),
     urgency: concern.urgent ? 'Urgent: possible immediate danger' : 'Not urgent',

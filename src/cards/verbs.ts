@@ -8,6 +8,16 @@ export const VERBS = {
   recordAction: 'concern.recordAction',
   reroute: 'concern.reroute',
   close: 'concern.close',
+  openDraft: 'draft.open',
+  saveDraft: 'draft.save',
+  history: 'draft.history',
+  compare: 'draft.compare',
+  submitTemplate: 'template.submit',
+  viewSubmission: 'template.view',
+  accept: 'template.accept',
+  returnTemplate: 'template.return',
+  remind: 'template.remind',
+  dashboard: 'status.show',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

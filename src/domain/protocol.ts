@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { GROUP_IDS, type GroupId } from './groups.js';
 
 const person = z.object({
-  aadObjectId: z.string().trim().min(1, 'aadObjectId is required'),
+  // Entra object ids are GUIDs; anything with other characters is a copy-paste slip, and ids are used in storage keys.
+  aadObjectId: z.string().trim().min(1, 'aadObjectId is required').regex(/^[A-Za-z0-9-]+$/, 'aadObjectId may only hold letters, digits and hyphens (an Entra object id)'),
   name: z.string().trim().min(1, 'name is required'),
 });
 
@@ -61,12 +62,6 @@ export function rolesOf(protocol: Protocol, aadObjectId: string | undefined): Ro
     leadOf: protocol.groups.filter((g) => is(g.leads)).map((g) => g.id),
     memberOf: protocol.groups.filter((g) => is(g.leads) || is(g.members)).map((g) => g.id),
   };
-}
-
-/** Everyone who receives concerns in full: the Leads and their deputies, without duplicates. */
-export function concernRecipients(protocol: Protocol): Person[] {
-  const seen = new Set<string>();
-  return [...protocol.modernSlaveryLeads, ...protocol.deputies].filter((p) => !seen.has(p.aadObjectId) && seen.add(p.aadObjectId));
 }
 
 /** Formats zod issues as "path: message" lines so an operator can find the wrong entry. */

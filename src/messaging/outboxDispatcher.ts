@@ -4,12 +4,17 @@ import type { OutboxStore, StoredOutboxEntry } from '../storage/outboxStore.js';
 import { newOutboxEntry } from './outboxEntry.js';
 import { DEFAULT_RETRY, decideRetry, type RetryOptions } from './retryPolicy.js';
 
+/** What a send is waiting for when its recipient cannot be reached yet. */
+export type WaitingFor = 'install' | 'link';
+
 /** A failed send, with the connector's HTTP status when there was one. */
 export class DeliveryError extends Error {
   constructor(
     message: string,
     readonly status: number | undefined,
     readonly retryAfterMs?: number,
+    /** The recipient has not installed the app, or the group has no linked channel yet. */
+    readonly waitingFor?: WaitingFor,
   ) {
     super(message);
   }
@@ -22,24 +27,39 @@ export interface DispatcherOptions {
   retry: RetryOptions;
   /** How long a claimed entry is reserved for one attempt before another dispatcher may try again. */
   leaseMs: number;
+  /** A send that takes longer is abandoned and retried; shorter than the lease, so no one else sends it meanwhile. */
+  sendTimeoutMs: number;
   concurrency: number;
   pollMs: number;
+  /** How often to look again for a recipient who has not installed the app (installing wakes it at once). */
+  waitForRecipientMs: number;
 }
 
-export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = { retry: DEFAULT_RETRY, leaseMs: 60_000, concurrency: 4, pollMs: 5_000 };
+export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
+  retry: DEFAULT_RETRY,
+  leaseMs: 60_000,
+  sendTimeoutMs: 25_000,
+  concurrency: 4,
+  pollMs: 5_000,
+  waitForRecipientMs: 60 * 60_000,
+};
 
 export interface PassSummary {
   sent: number;
   retrying: number;
+  waiting: number;
   undeliverable: number;
   failed: number;
   skipped: number;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * Delivers the durable outbox: entries written with the change that caused them are sent after it,
  * with bounded concurrency, retried with backoff on 429 (after Retry-After), 412 and 5xx, never on
  * 403/404. When a message cannot be delivered the coordinators are told through the same outbox.
+ * Entries live beside their aggregates in several tables; one dispatcher serves them all.
  */
 export class OutboxDispatcher {
   private timer: NodeJS.Timeout | undefined;
@@ -47,7 +67,7 @@ export class OutboxDispatcher {
   private rerun = false;
 
   constructor(
-    private readonly store: OutboxStore,
+    private readonly stores: OutboxStore[],
     private readonly deliver: DeliverEntry,
     private readonly coordinatorIds: () => string[],
     private readonly clock: Clock,
@@ -89,49 +109,113 @@ export class OutboxDispatcher {
     while (this.running) await this.running.catch(() => undefined);
   }
 
+  /** A recipient became reachable (installed the app, or a channel was linked): try their messages now. */
+  async wake(recipient: string): Promise<void> {
+    for (const store of this.stores) await store.wake(recipient, this.clock.now());
+    this.kick();
+  }
+
   /** One pass over every due entry. Safe to run from several instances at once. */
   async runOnce(): Promise<PassSummary> {
-    const summary: PassSummary = { sent: 0, retrying: 0, undeliverable: 0, failed: 0, skipped: 0 };
-    const queue = await this.store.due(this.clock.now());
+    const summary: PassSummary = { sent: 0, retrying: 0, waiting: 0, undeliverable: 0, failed: 0, skipped: 0 };
+    const now = this.clock.now();
+    const queue = (await Promise.all(this.stores.map((store) => store.due(now)))).flat();
     const worker = async () => {
-      for (let entry = queue.shift(); entry; entry = queue.shift()) summary[await this.attempt(entry)] += 1;
+      for (let entry = queue.shift(); entry; entry = queue.shift()) {
+        try {
+          summary[await this.attempt(entry)] += 1;
+        } catch (error) {
+          // A storage failure on one entry must not stop the others; the entry's lease expires and it is tried again.
+          this.logger.error('outbox.attempt_failed', { kind: entry.kind, owner: entry.ownerId, error: String(error).slice(0, 200) });
+          summary.skipped += 1;
+        }
+      }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, queue.length) }, worker));
     return summary;
   }
 
+  private storeFor(entry: StoredOutboxEntry): OutboxStore {
+    const store = this.stores.find((s) => s.source === entry.source);
+    if (!store) throw new Error(`no outbox store for ${entry.source}`);
+    return store;
+  }
+
   private async attempt(entry: StoredOutboxEntry): Promise<keyof PassSummary> {
+    const store = this.storeFor(entry);
     const now = this.clock.now();
-    const etag = await this.store.claim(entry, new Date(now.getTime() + this.options.leaseMs));
+    const etag = await store.claim(entry, new Date(now.getTime() + this.options.leaseMs));
     if (!etag) return 'skipped';
     const claimed = { ...entry, attempts: entry.attempts + 1 };
+
+    let delivered: { activityId?: string } | undefined;
+    let failure: unknown;
     try {
-      const { activityId } = await this.deliver(claimed);
-      await this.store.record(claimed, etag, { state: 'sent', lastStatus: 200, ...(activityId ? { activityId } : {}) });
+      delivered = await this.withTimeout(this.deliver(claimed));
+    } catch (error) {
+      failure = error;
+    }
+
+    if (delivered) {
+      await this.recordResult(store, claimed, etag, { state: 'sent', lastStatus: 200, ...(delivered.activityId ? { activityId: delivered.activityId } : {}) });
       this.logger.info('outbox.sent', { kind: entry.kind, owner: entry.ownerId, attempts: claimed.attempts });
       return 'sent';
-    } catch (error) {
-      const status = error instanceof DeliveryError ? error.status : undefined;
-      const retryAfterMs = error instanceof DeliveryError ? error.retryAfterMs : undefined;
-      const decision = decideRetry(status, claimed.attempts, retryAfterMs, this.options.retry);
-      this.logger.warn('outbox.send_failed', { kind: entry.kind, owner: entry.ownerId, status, attempts: claimed.attempts });
-      if (decision.retry) {
-        const nextAttemptAt = new Date(this.clock.now().getTime() + decision.delayMs);
-        await this.store.record(claimed, etag, { state: 'pending', nextAttemptAt, ...(status ? { lastStatus: status } : {}) });
-        return 'retrying';
+    }
+
+    const status = failure instanceof DeliveryError ? failure.status : undefined;
+    this.logger.warn('outbox.send_failed', { kind: entry.kind, owner: entry.ownerId, status, attempts: claimed.attempts });
+    if (failure instanceof DeliveryError && failure.waitingFor) {
+      const nextAttemptAt = new Date(this.clock.now().getTime() + this.options.waitForRecipientMs);
+      await this.recordResult(store, claimed, etag, { state: 'pending', nextAttemptAt, lastStatus: 404 });
+      if (claimed.attempts === 1) await this.tellCoordinators(store, claimed, `not-${failure.waitingFor === 'install' ? 'installed' : 'linked'}`);
+      return 'waiting';
+    }
+    const retryAfterMs = failure instanceof DeliveryError ? failure.retryAfterMs : undefined;
+    const decision = decideRetry(status, claimed.attempts, retryAfterMs, this.options.retry);
+    if (decision.retry) {
+      const nextAttemptAt = new Date(this.clock.now().getTime() + decision.delayMs);
+      await this.recordResult(store, claimed, etag, { state: 'pending', nextAttemptAt, ...(status ? { lastStatus: status } : {}) });
+      return 'retrying';
+    }
+    await this.recordResult(store, claimed, etag, { state: decision.outcome, ...(status ? { lastStatus: status } : {}) });
+    await this.tellCoordinators(store, claimed, String(status ?? 'network'));
+    return decision.outcome;
+  }
+
+  private async withTimeout<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DeliveryError('send timed out', undefined)), this.options.sendTimeoutMs);
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Writes an attempt's outcome, retrying a few times: if a delivered message could not be recorded
+   * as sent, it would be sent again once the lease runs out.
+   */
+  private async recordResult(store: OutboxStore, entry: StoredOutboxEntry, etag: string, result: Parameters<OutboxStore['record']>[2]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await store.record(entry, etag, result);
+        return;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await sleep(200 * attempt);
       }
-      await this.store.record(claimed, etag, { state: decision.outcome, ...(status ? { lastStatus: status } : {}) });
-      await this.tellCoordinators(claimed, status);
-      return decision.outcome;
     }
   }
 
   /** A message nobody will receive must not go unnoticed: the coordinators get a notice. */
-  private async tellCoordinators(entry: StoredOutboxEntry, status: number | undefined): Promise<void> {
+  private async tellCoordinators(store: OutboxStore, entry: StoredOutboxEntry, reason: string): Promise<void> {
     if (entry.kind === 'coordinatorNotice') return; // no notice about a notice: it could loop
-    const about = `${entry.kind}|${entry.recipient}|${status ?? 'network'}`;
+    const about = `${entry.kind}|${entry.recipient}|${reason}`;
     const notices = this.coordinatorIds().map((id) => newOutboxEntry('coordinatorNotice', id, entry.revision, this.clock.now(), about));
-    await this.store.add(entry.ownerId, notices);
+    await store.add(entry.ownerId, notices);
     this.rerun = true;
   }
 }

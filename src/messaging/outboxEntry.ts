@@ -1,5 +1,12 @@
 /** What an outbox entry delivers; the content is rendered from the stored concern at send time. */
-export type OutboxKind = 'leadCard' | 'channelNotice' | 'coordinatorNotice';
+export type OutboxKind =
+  | 'leadCard'
+  | 'channelNotice'
+  | 'coordinatorNotice'
+  | 'escalation'
+  | 'reminder'
+  | 'reminderChannel'
+  | 'review';
 
 /**
  * pending: waiting for its next attempt (a claimed entry stays pending with its next attempt pushed
@@ -19,12 +26,14 @@ export interface OutboxEntry {
   revision: number;
   lastStatus?: number;
   activityId?: string;
-  /** For a coordinator notice: the entry that could not be delivered (no personal data). */
+  /** What the entry is about: the failed entry for a coordinator notice, the step for a reminder. */
   about?: string;
+  /** Content fixed when the entry was written (JSON), for messages not rendered from a concern. */
+  payload?: string;
 }
 
 /** A new pending entry; the row key makes the same message for the same change one entry. */
-export function newOutboxEntry(kind: OutboxKind, recipient: string, revision: number, now: Date, about?: string): OutboxEntry {
+export function newOutboxEntry(kind: OutboxKind, recipient: string, revision: number, now: Date, about?: string, payload?: unknown): OutboxEntry {
   const aboutKey = about ? `|${about.replace(/[^A-Za-z0-9-]/g, '')}` : '';
   return {
     rowKey: `outbox|${String(revision).padStart(6, '0')}|${kind}|${recipient}${aboutKey}`,
@@ -35,5 +44,6 @@ export function newOutboxEntry(kind: OutboxKind, recipient: string, revision: nu
     nextAttemptAt: now.toISOString(),
     revision,
     ...(about ? { about } : {}),
+    ...(payload !== undefined ? { payload: JSON.stringify(payload) } : {}),
   };
 }

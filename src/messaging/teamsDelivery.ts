@@ -1,14 +1,16 @@
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import { MessageFactory } from 'botbuilder';
-import { channelNoticeCard, leadCard, messageCard } from '../cards/concernCards.js';
+import { channelNoticeCard, leadCard } from '../cards/concernCards.js';
 import { cardAttachment } from '../cards/renderCard.js';
 import type { Clock } from '../domain/clock.js';
-import { GROUP_INFO, isGroupId } from '../domain/groups.js';
+import { GROUP_INFO, isGroupId, type GroupId } from '../domain/groups.js';
 import type { Protocol } from '../domain/protocol.js';
+import { TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
 import { leadTeamsUserIds } from '../services/leadDirectory.js';
 import type { ConcernStore } from '../storage/concernStore.js';
 import type { ConversationStore, GroupChannelStore } from '../storage/conversationStore.js';
 import type { StoredOutboxEntry } from '../storage/outboxStore.js';
+import { escalationMessage, reminderMessage, reviewMessage, undeliveredMessage, type EscalationPayload, type ReminderPayload, type ReviewPayload } from './messages.js';
 import { DeliveryError, type DeliverEntry } from './outboxDispatcher.js';
 import { RateLimiter, TEAMS_CONVERSATION_LIMITS, TEAMS_TENANT_LIMITS } from './rateLimiter.js';
 import { parseRetryAfter } from './retryPolicy.js';
@@ -25,57 +27,73 @@ export interface TeamsDeliveryDeps {
   limiter?: RateLimiter;
 }
 
-const KIND_NAMES: Record<StoredOutboxEntry['kind'], string> = {
-  leadCard: "the Modern Slavery Lead's card",
-  channelNotice: 'the group channel notice',
-  coordinatorNotice: 'a coordinator notice',
-};
+type Card = Record<string, unknown>;
 
 /**
- * Turns an outbox entry into a Teams message and sends it proactively. The content is rendered from
- * the concern as stored now, so a late delivery shows the current state.
+ * Turns an outbox entry into a Teams message and sends it proactively. Concern messages are
+ * rendered from the concern as stored now, so a late delivery shows the current state; other
+ * messages carry their content in the entry.
  */
 export function teamsDelivery(deps: TeamsDeliveryDeps): DeliverEntry {
   const limiter = deps.limiter ?? new RateLimiter(TEAMS_CONVERSATION_LIMITS, TEAMS_TENANT_LIMITS);
-  const people = [...deps.protocol.modernSlaveryLeads, ...deps.protocol.deputies, ...deps.protocol.coordinators];
+  const people = [...deps.protocol.modernSlaveryLeads, ...deps.protocol.deputies, ...deps.protocol.coordinators, ...deps.protocol.groups.flatMap((g) => [...g.leads, ...g.members])];
   const nameOf = (aadObjectId: string) => people.find((p) => p.aadObjectId === aadObjectId)?.name ?? 'a recipient';
 
-  async function render(entry: StoredOutboxEntry): Promise<{ reference: Partial<ConversationReference>; card: Record<string, unknown> }> {
+  async function personal(aadObjectId: string): Promise<Partial<ConversationReference>> {
+    const reference = await deps.conversations.personal(aadObjectId);
+    if (!reference) throw new DeliveryError('app not installed for recipient', 404, undefined, 'install');
+    return reference;
+  }
+
+  async function channel(group: string): Promise<Partial<ConversationReference>> {
+    if (!isGroupId(group)) throw new DeliveryError('unknown group', 404);
+    const link = await deps.groupChannels.get(group);
+    const reference = link && (await deps.conversations.channel(link.channelKey));
+    if (!reference) throw new DeliveryError('group channel not linked', 404, undefined, 'link');
+    return reference;
+  }
+
+  async function concernOf(entry: StoredOutboxEntry) {
     const stored = await deps.concerns.get(entry.ownerId);
     if (!stored) throw new DeliveryError('concern missing', 404);
-    const concern = stored.record;
-    if (entry.kind === 'channelNotice') {
-      if (!isGroupId(entry.recipient)) throw new DeliveryError('unknown group', 404);
-      const link = await deps.groupChannels.get(entry.recipient);
-      const reference = link && (await deps.conversations.channel(link.channelKey));
-      if (!reference) throw new DeliveryError('group channel not linked', 404);
-      return { reference, card: channelNoticeCard(concern, entry.recipient) };
+    return stored.record;
+  }
+
+  const payloadOf = <T>(entry: StoredOutboxEntry) => JSON.parse(entry.payload ?? '{}') as T;
+
+  /** What to send where, for each kind of entry. */
+  async function render(entry: StoredOutboxEntry): Promise<{ reference: Partial<ConversationReference>; card: Card }> {
+    switch (entry.kind) {
+      case 'leadCard': {
+        const concern = await concernOf(entry);
+        const [reference, events, refreshUserIds] = await Promise.all([personal(entry.recipient), deps.concerns.events(concern.id), leadTeamsUserIds(deps.protocol, deps.conversations)]);
+        return { reference, card: leadCard(concern, { timeZone: deps.protocol.timeZone, events, refreshUserIds }) };
+      }
+      case 'channelNotice':
+        return { reference: await channel(entry.recipient), card: channelNoticeCard(await concernOf(entry), entry.recipient as GroupId) };
+      case 'escalation':
+        return { reference: await personal(entry.recipient), card: escalationMessage(await concernOf(entry), payloadOf<EscalationPayload>(entry), deps.protocol.timeZone) };
+      case 'reminder':
+        return { reference: await personal(entry.recipient), card: reminderMessage(payloadOf<ReminderPayload>(entry)) };
+      case 'reminderChannel':
+        return { reference: await channel(entry.recipient), card: reminderMessage(payloadOf<ReminderPayload>(entry)) };
+      case 'review':
+        return { reference: await personal(entry.recipient), card: reviewMessage(payloadOf<ReviewPayload>(entry)) };
+      case 'coordinatorNotice':
+        return { reference: await personal(entry.recipient), card: undeliveredMessage(entry.about, await subjectOf(entry), nameOf) };
     }
-    const reference = await deps.conversations.personal(entry.recipient);
-    if (!reference) throw new DeliveryError('app not installed for recipient', 404);
-    if (entry.kind === 'leadCard') {
-      const refreshUserIds = await leadTeamsUserIds(deps.protocol, deps.conversations);
-      const events = await deps.concerns.events(concern.id);
-      return { reference, card: leadCard(concern, { timeZone: deps.protocol.timeZone, events, refreshUserIds }) };
-    }
-    const [kind, recipient, status] = (entry.about ?? '').split('|');
-    const failedKind = KIND_NAMES[kind as StoredOutboxEntry['kind']] ?? 'a message';
-    const target = kind === 'channelNotice' && recipient && isGroupId(recipient) ? `the ${GROUP_INFO[recipient].name} channel` : nameOf(recipient ?? '');
-    const why = status === '404' ? 'the app is not installed there or the channel is not linked' : status === '403' ? 'the app is blocked or not allowed there' : `it kept failing (${status ?? 'unknown'})`;
-    return {
-      reference,
-      card: messageCard(
-        `Undelivered: ${concern.reference}`,
-        `${failedKind} for concern ${concern.reference} could not be delivered to ${target}: ${why}. Please fix this (install the app, or link the channel with "link <group>") so that no concern is missed.`,
-        'attention',
-      ),
-    };
+  }
+
+  /** What an undelivered entry was about, in words: a concern reference or a group's template. */
+  async function subjectOf(entry: StoredOutboxEntry): Promise<string> {
+    const [group, template] = entry.ownerId.split('|');
+    if (template && group && isGroupId(group)) return `the ${GROUP_INFO[group].name} ${TEMPLATE_NAMES[template as TemplateId] ?? template}`;
+    return `concern ${(await concernOf(entry)).reference}`;
   }
 
   return async (entry) => {
     const { reference, card } = await render(entry);
-    const conversationId = reference.conversation?.id ?? entry.recipient;
-    await limiter.acquire(conversationId);
+    await limiter.acquire(reference.conversation?.id ?? entry.recipient);
     let activityId: string | undefined;
     let failure: unknown;
     // The adapter hands errors thrown inside the callback to its turn-error handler, so the

@@ -131,7 +131,7 @@ export class ConcernService {
     const events = await this.deps.concerns.events(record.id);
     const revision = Number(cardRevision);
     if (!Number.isInteger(revision) || revision !== record.revision) {
-      await this.audit(actor, 'concern.refused', record.id, 'refused', `stale card (card revision ${String(cardRevision)}, current ${record.revision})`);
+      await this.audit(actor, 'concern.refused', record.id, 'refused', `stale card (card revision ${Number.isInteger(revision) ? revision : 'invalid'}, current ${record.revision})`);
       return { kind: 'stale', concern: record, events, changes: describeChanges(events, revision) };
     }
     const to = nextStatus(record.status, command);

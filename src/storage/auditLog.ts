@@ -9,7 +9,9 @@ export type AuditAction =
   | 'concern.refused'
   | 'concern.duplicateSubmit'
   | 'channel.linked'
-  | 'request.refused';
+  | 'request.refused'
+  | 'template.changed'
+  | 'reminder.sent';
 
 /** One audit event: who did what to which record, and whether it was allowed. No free text from users. */
 export interface AuditEvent {

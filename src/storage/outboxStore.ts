@@ -4,14 +4,20 @@ import { isConflict, isStale } from './tables.js';
 
 /** An outbox entry with where it lives and the ETag it was read with. */
 export interface StoredOutboxEntry extends OutboxEntry {
-  /** The aggregate (concern) the entry belongs to: its partition. */
+  /** The aggregate (concern, group template) the entry belongs to: its partition. */
   ownerId: string;
+  /** The table it lives in. */
+  source: string;
   etag: string;
 }
 
 /** Outbox entries live beside the concern that caused them (see ConcernStore). */
 export class OutboxStore {
   constructor(private readonly table: TableClient) {}
+
+  get source(): string {
+    return this.table.tableName;
+  }
 
   /** Entries whose next attempt is due at `now`. */
   async due(now: Date, limit = 200): Promise<StoredOutboxEntry[]> {
@@ -20,7 +26,7 @@ export class OutboxStore {
       queryOptions: { filter: odata`state eq 'pending' and nextAttemptAt le ${now.toISOString()}` },
     });
     for await (const row of rows) {
-      due.push({ ...row, ownerId: row.partitionKey ?? '', etag: row.etag });
+      due.push({ ...row, ownerId: row.partitionKey ?? '', source: this.source, etag: row.etag });
       if (due.length >= limit) break;
     }
     return due.sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt));
@@ -63,6 +69,18 @@ export class OutboxStore {
       'Merge',
       { etag },
     );
+  }
+
+  /** Makes a recipient's waiting entries due now (they installed the app, or a channel was linked). */
+  async wake(recipient: string, now: Date): Promise<void> {
+    const rows = this.table.listEntities<OutboxEntry>({ queryOptions: { filter: odata`state eq 'pending' and recipient eq ${recipient}` } });
+    for await (const row of rows) {
+      try {
+        await this.table.updateEntity({ partitionKey: row.partitionKey!, rowKey: row.rowKey!, nextAttemptAt: now.toISOString() }, 'Merge', { etag: row.etag });
+      } catch (error) {
+        if (!isStale(error)) throw error; // a dispatcher has it already
+      }
+    }
   }
 
   /** Adds entries to an owner's outbox; an entry that already exists is left as it is. */

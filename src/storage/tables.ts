@@ -9,6 +9,7 @@ export const TABLE_NAMES = {
   audit: 'audit',
   counters: 'counters',
   activities: 'activities',
+  templates: 'templates',
 } as const;
 
 export type TableName = keyof typeof TABLE_NAMES;

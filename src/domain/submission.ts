@@ -1,0 +1,82 @@
+import type { PersonRef } from './concernRecord.js';
+import type { GroupId } from './groups.js';
+import type { TemplateId } from './templates.js';
+
+/** Where a group's template stands. "Late" is not stored: it is worked out from the deadline. */
+export type SubmissionStatus = 'notStarted' | 'drafting' | 'submitted' | 'returned' | 'accepted';
+export type SubmissionCommand = 'saveDraft' | 'submit' | 'accept' | 'return';
+
+/**
+ * The submission state machine. Saving a draft never changes a submission already made (the group
+ * can keep writing); a lead can submit again after a return, or to replace a submission.
+ */
+const TRANSITIONS: Record<SubmissionStatus, Partial<Record<SubmissionCommand, SubmissionStatus>>> = {
+  notStarted: { saveDraft: 'drafting' },
+  drafting: { saveDraft: 'drafting', submit: 'submitted' },
+  submitted: { saveDraft: 'submitted', submit: 'submitted', accept: 'accepted', return: 'returned' },
+  returned: { saveDraft: 'returned', submit: 'submitted' },
+  accepted: { saveDraft: 'accepted', submit: 'submitted' },
+};
+
+export function nextSubmissionStatus(from: SubmissionStatus, command: SubmissionCommand): SubmissionStatus | undefined {
+  return TRANSITIONS[from][command];
+}
+
+export const SUBMISSION_LABELS: Record<SubmissionStatus, string> = {
+  notStarted: 'Not started',
+  drafting: 'Drafting',
+  submitted: 'Submitted',
+  returned: 'Returned',
+  accepted: 'Accepted',
+};
+
+/** Not yet handed in: a returned template counts as not submitted. */
+export function awaitingSubmission(status: SubmissionStatus): boolean {
+  return status === 'notStarted' || status === 'drafting' || status === 'returned';
+}
+
+/** The label a person sees, with "late" once the deadline has passed and it is not submitted. */
+export function statusLabel(status: SubmissionStatus, now: Date, deadline: Date): { label: string; late: boolean } {
+  const late = awaitingSubmission(status) && now.getTime() >= deadline.getTime();
+  return { label: late ? `Late (${SUBMISSION_LABELS[status].toLowerCase()})` : SUBMISSION_LABELS[status], late };
+}
+
+/** The stored state of one group's template. */
+export interface TemplateRecord {
+  group: GroupId;
+  template: TemplateId;
+  status: SubmissionStatus;
+  revision: number;
+  latestVersion: number;
+  submittedVersion?: number;
+  submittedBy?: PersonRef;
+  submittedAt?: string;
+  reviewedBy?: PersonRef;
+  reviewedAt?: string;
+  /** The coordinator's comment when returning it. */
+  comment?: string;
+  lastChangeAt?: string;
+  lastChangeBy?: PersonRef;
+}
+
+export function emptyTemplateRecord(group: GroupId, template: TemplateId): TemplateRecord {
+  return { group, template, status: 'notStarted', revision: 0, latestVersion: 0 };
+}
+
+/** One saved version of a draft: who saved it and when. */
+export interface VersionInfo {
+  version: number;
+  author: PersonRef;
+  savedAt: string;
+  characters: number;
+}
+
+export type TemplateEventType = 'saved' | 'submitted' | 'accepted' | 'returned' | 'reminded';
+
+export interface TemplateEvent {
+  revision: number;
+  type: TemplateEventType;
+  by: PersonRef;
+  at: string;
+  detail: string;
+}

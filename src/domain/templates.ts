@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** The two templates each group writes. */
+export const TEMPLATE_IDS = ['strategy', 'pathway'] as const;
+export type TemplateId = (typeof TEMPLATE_IDS)[number];
+export const TEMPLATE_NAMES: Record<TemplateId, string> = { strategy: 'Strategy', pathway: 'Pathway' };
+
+/** The 5P Strategy template, word for word from the council's briefing (seed document 003). */
+export const STRATEGY_SECTIONS = [
+  { id: 'pursue', title: 'Pursue', question: 'How will you disrupt individuals and groups responsible for modern slavery?', consider: 'effective reporting, information sharing, legal powers, existing capabilities, and new strategies' },
+  { id: 'prevent', title: 'Prevent', question: 'How will you prevent people from being subjected to exploitation or perpetrating modern slavery offences?', consider: 'data gathering, awareness raising, retrafficking/reoffending, enablers & facilitators of exploitation' },
+  { id: 'protect', title: 'Protect', question: 'How will you protect victims of modern slavery?', consider: 'at risk communities, safeguarding, victim support pathway' },
+  { id: 'prepare', title: 'Prepare', question: 'How will you prepare professionals and the public to better identify and support victims of modern slavery?', consider: 'identification, training, staff support' },
+  { id: 'partnership', title: 'Partnership', question: 'How will you work with other agencies to prevent and respond to modern slavery?', consider: 'information sharing, sharing of best practice, multi-agency case management' },
+] as const;
+export type StrategySectionId = (typeof STRATEGY_SECTIONS)[number]['id'];
+
+/**
+ * Text limits. A card must stay under Teams' 28 KB, and the card shows the whole draft to edit,
+ * so a section is capped; the strategy is "a summary of your plans" (the briefing's words).
+ */
+export const DRAFT_LIMITS = { strategySection: 3000, pathway: 12000 } as const;
+
+const sectionText = (title: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').replace(/\r\n?/g, '\n').trim())
+    .superRefine((v, ctx) => {
+      if (v.length > DRAFT_LIMITS.strategySection) {
+        const n = (x: number) => x.toLocaleString('en-GB');
+        ctx.addIssue({ code: 'custom', message: `${title} is ${n(v.length)} characters; the limit is ${n(DRAFT_LIMITS.strategySection)}. Shorten it and save again: nothing was saved.` });
+      }
+    });
+
+export const strategyContentSchema = z
+  .object(Object.fromEntries(STRATEGY_SECTIONS.map((s) => [s.id, sectionText(s.title)])) as Record<StrategySectionId, ReturnType<typeof sectionText>>)
+  .refine((v) => Object.values(v).some((text) => text !== ''), { message: 'Write at least one section before saving.', path: ['pursue'] });
+
+export type StrategyContent = Record<StrategySectionId, string>;
+
+/** A saved draft of either template: what the group wrote, as stored. */
+export type DraftContent = { template: 'strategy'; sections: StrategyContent } | { template: 'pathway'; text: string };

@@ -1,0 +1,125 @@
+import { messageCard } from '../cards/concernCards.js';
+import { escapeMarkdown } from '../cards/markdown.js';
+import { noticeCard } from '../cards/noticeCard.js';
+import { VERBS } from '../cards/verbs.js';
+import { AGE_BANDS, EXPLOITATION_TYPES } from '../domain/concern.js';
+import type { ConcernRecord } from '../domain/concernRecord.js';
+import { GROUP_INFO, isGroupId, type GroupId } from '../domain/groups.js';
+import { formatLocal, labels } from '../cards/format.js';
+import { SUBMISSION_LABELS, type SubmissionStatus } from '../domain/submission.js';
+import { TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
+import type { OutboxKind } from './outboxEntry.js';
+
+type Card = Record<string, unknown>;
+
+/** What a reminder says, fixed when the reminder step is recorded. */
+export interface ReminderPayload {
+  group: GroupId;
+  template: TemplateId;
+  step: string;
+  daysLeft: number;
+  status: SubmissionStatus;
+  /** The deadline as people say it: "Friday 2 July 2027". */
+  deadline: string;
+}
+
+/** A review decision, or a submission for the coordinators to review. */
+export interface ReviewPayload {
+  group: GroupId;
+  template: TemplateId;
+  decision: 'submitted' | 'accepted' | 'returned';
+  version?: number;
+  by: string;
+  comment?: string;
+}
+
+export interface EscalationPayload {
+  after: string;
+}
+
+const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
+
+/** The reminder to a group lead (or the group's channel) about a template not yet submitted. */
+export function reminderMessage(p: ReminderPayload): Card {
+  const what = `The ${GROUP_INFO[p.group].name} group's ${TEMPLATE_NAMES[p.template]}`;
+  const state = p.status === 'returned' ? 'was returned by the coordinator and has not been resubmitted' : `has not been submitted yet (${SUBMISSION_LABELS[p.status].toLowerCase()})`;
+  const when =
+    p.daysLeft > 0 ? `${days(p.daysLeft)} left: the deadline is the end of ${p.deadline}.` : p.daysLeft === 0 ? `It is due today: the deadline is the end of today, ${p.deadline}.` : `It was due by the end of ${p.deadline} and is ${days(-p.daysLeft)} late.`;
+  const title = p.daysLeft < 0 ? `Late: ${TEMPLATE_NAMES[p.template]} for ${GROUP_INFO[p.group].name}` : `Reminder: ${TEMPLATE_NAMES[p.template]} for ${GROUP_INFO[p.group].name}`;
+  return noticeCard(
+    title,
+    [`${what} ${state}.`, when, 'A group lead submits a saved version from "Versions and submit".'],
+    [
+      { title: 'Open the draft', verb: VERBS.openDraft, data: { group: p.group, template: p.template } },
+      { title: 'Versions and submit', verb: VERBS.history, data: { group: p.group, template: p.template } },
+    ],
+    p.daysLeft <= 1 ? 'attention' : 'default',
+  );
+}
+
+/** A submission for the coordinators, or the coordinator's decision for the group's leads. */
+export function reviewMessage(p: ReviewPayload): Card {
+  const what = `${GROUP_INFO[p.group].name} ${TEMPLATE_NAMES[p.template]}`;
+  const button = { group: p.group, template: p.template };
+  if (p.decision === 'submitted') {
+    return noticeCard(`Submitted: ${what}`, [`${escapeMarkdown(p.by)} submitted version ${p.version ?? '?'} of the ${what}. Please accept it or return it with a comment.`], [
+      { title: 'View submission', verb: VERBS.viewSubmission, data: { item: `${p.group}|${p.template}` } },
+    ]);
+  }
+  if (p.decision === 'accepted') {
+    return noticeCard(`Accepted: ${what}`, [`${escapeMarkdown(p.by)} accepted version ${p.version ?? '?'} of your group's ${TEMPLATE_NAMES[p.template]}. Thank you.`], [], 'good');
+  }
+  return noticeCard(
+    `Returned: ${what}`,
+    [`${escapeMarkdown(p.by)} returned version ${p.version ?? '?'} of your group's ${TEMPLATE_NAMES[p.template]} with this comment:`, escapeMarkdown(p.comment ?? ''), 'Change the draft, save it, and submit the new version.'],
+    [
+      { title: 'Open the draft', verb: VERBS.openDraft, data: button },
+      { title: 'Versions and submit', verb: VERBS.history, data: button },
+    ],
+    'attention',
+  );
+}
+
+/** An unacknowledged concern, for deputies and coordinators: no observed text, no place. */
+export function escalationMessage(concern: ConcernRecord, p: EscalationPayload, timeZone: string): Card {
+  return noticeCard(
+    `${concern.urgent ? 'Urgent concern' : 'Concern'} ${concern.reference} not acknowledged`,
+    [
+      `Concern ${concern.reference} has not been acknowledged by the Modern Slavery Lead after ${p.after}.`,
+      `Raised ${formatLocal(concern.createdAt, timeZone)}; area ${GROUP_INFO[concern.intake.area].name}; age band ${AGE_BANDS[concern.intake.ageBand]}; ${labels(concern.intake.exploitation, EXPLOITATION_TYPES)}.`,
+      concern.urgent ? 'Someone may be in immediate danger.' : 'Please make sure someone picks it up.',
+    ],
+    [{ title: 'Open the concern', verb: VERBS.refreshConcern, data: { concernId: concern.id } }],
+    'attention',
+  );
+}
+
+const KIND_NAMES: Record<OutboxKind, string> = {
+  leadCard: "The Modern Slavery Lead's card",
+  channelNotice: 'The group channel notice',
+  coordinatorNotice: 'A coordinator notice',
+  escalation: 'An escalation',
+  reminder: 'A deadline reminder',
+  reminderChannel: 'A deadline reminder',
+  review: 'A review message',
+};
+
+const REASONS: Record<string, string> = {
+  'not-installed': 'they have not installed the app yet (it will be sent as soon as they do)',
+  'not-linked': 'no channel is linked to that group yet (it will be sent as soon as one is)',
+  '403': 'the app is blocked or not allowed there',
+  '404': 'the conversation no longer exists',
+};
+
+/** Tells a coordinator that a message could not be delivered, without any detail of its content. */
+export function undeliveredMessage(about: string | undefined, subject: string, nameOf: (aadObjectId: string) => string): Card {
+  const [kind, recipient = '', reason = 'unknown'] = (about ?? '').split('|');
+  const target = isGroupId(recipient) ? `the ${GROUP_INFO[recipient].name} channel` : escapeMarkdown(nameOf(recipient));
+  const why = REASONS[reason] ?? `it kept failing (${reason})`;
+  return messageCard(
+    `Undelivered: ${subject}`,
+    `${KIND_NAMES[kind as OutboxKind] ?? 'A message'} for ${subject} could not be delivered to ${target}: ${why}. Please fix this (install the app, or link the channel with "link <group>") so that nothing is missed.`,
+    'attention',
+  );
+}
+
