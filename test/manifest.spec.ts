@@ -134,10 +134,16 @@ describe("Teams app manifest", () => {
     assert.deepEqual(commandsFor("personal"), {
       "raise concern": "Raise a modern slavery concern",
       "my concerns": "See the concerns you raised and their status",
+      "draft strategy": "Group members: write your group's 5P Strategy",
+      "draft pathway": "Group members: write your group's Pathway flowcharts",
+      status: "Where the groups' templates stand, and days left",
       help: "What this bot can do",
     });
+    // Concerns are raised only in personal chat (or the message action's private dialog), never in a channel.
     assert.deepEqual(commandsFor("team"), {
-      "raise concern": "Raise a modern slavery concern",
+      "draft strategy": "Group members: write your group's 5P Strategy",
+      "draft pathway": "Group members: write your group's Pathway flowcharts",
+      status: "This group's templates, or every group's for coordinators",
       link: "Coordinators: link this channel to a thematic group, e.g. link housing",
       help: "What this bot can do",
     });

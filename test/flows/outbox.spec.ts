@@ -9,7 +9,7 @@ import { ConcernService } from '../../src/services/concernService.js';
 import { AuditLog } from '../../src/storage/auditLog.js';
 import { ConcernStore } from '../../src/storage/concernStore.js';
 import { CounterStore } from '../../src/storage/counterStore.js';
-import { PEOPLE, testProtocol } from '../support/people.js';
+import { PEOPLE, TENANT, testProtocol } from '../support/people.js';
 import { FakeConnector, type RecordedCall } from '../support/fakeConnector.js';
 import { cardText, channelConversation, personalConversation, startApp, TeamsClient, validIntake, waitFor } from '../support/harness.js';
 
@@ -79,11 +79,35 @@ describe('the outbox: proactive sends that survive failures and restarts', () =>
     assert.equal(entry?.lastStatus, 403);
   });
 
-  it('when a group has no linked channel, then the coordinator is told the notice could not be delivered', async () => {
+  it('when a group has no linked channel, then the coordinator is told, and the notice goes out once the channel is linked', async () => {
     const id = randomUUID();
     await teams.execute('staff', 'intake.submit', { submissionId: id, ...validIntake({ area: 'health' }) });
     const told = await waitFor(() => connector.sentTo(personalConversation('coordinator'))[0], 'the coordinator notice');
-    assert.match(cardText(told.body), /the Health channel/);
+    assert.match(cardText(told.body), /the Health channel: no channel is linked/);
+    await teams.mention('coordinator', 'link health', 'health-channel');
+    const notice = await waitFor(() => connector.sentTo(channelConversation('health-channel')).find((c) => /MS-/.test(cardText(c.body))), 'the notice after linking');
+    assert.doesNotMatch(cardText(notice.body), /passport/);
+    await app.outbox.idle();
+    assert.equal(connector.sentTo(personalConversation('coordinator')).length, 1, 'the coordinator is told once');
+  });
+
+  it('when a Lead has not installed the app yet, then the coordinator is told, and the Lead gets the card as soon as they install it', async () => {
+    // A third Lead, Nia, is in the protocol file but has never opened the app.
+    const protocol = testProtocol();
+    protocol.modernSlaveryLeads.push({ aadObjectId: 'aad-new-lead', name: 'Nia New' });
+    await app.close();
+    app = await startApp(tables, { dispatcher, protocol });
+    teams.appUrl = app.url;
+    const id = randomUUID();
+    await teams.execute('staff', 'intake.submit', { submissionId: id, ...validIntake() });
+    const told = await waitFor(() => connector.sentTo(personalConversation('coordinator')).find((c) => /Nia New/.test(cardText(c.body))), 'the coordinator notice');
+    assert.match(cardText(told.body), /not installed the app yet/);
+    const waiting = (await app.stores.outbox.list(id)).find((e) => e.recipient === 'aad-new-lead');
+    assert.equal(waiting?.state, 'pending');
+    // Nia installs the app: her waiting card is delivered at once.
+    await teams.post({ ...teams.activity('staff', { type: 'installationUpdate', action: 'add' }), from: { id: '29:nia', name: 'Nia New', aadObjectId: 'aad-new-lead' }, conversation: { id: 'a:personal-nia', conversationType: 'personal', tenantId: TENANT } });
+    const card = await waitFor(() => connector.sentTo('a:personal-nia').find((c) => /Concern MS-/.test(cardText(c.body))), 'the Lead card after install');
+    assert.match(cardText(card.body), /passport/);
   });
 
   it('when the app stopped after storing a concern but before sending, then the restarted app delivers everything, each once', async () => {

@@ -124,3 +124,52 @@ describe('installing, linking channels, the message extension and refusals, over
     assert.equal((await fetch(`${app.url}/healthz`)).status, 200);
   });
 });
+
+describe('concerns stay out of channels', () => {
+  let tables: EmbeddedTables;
+  let connector: FakeConnector;
+  let app: App & { url: string };
+  let teams: TeamsClient;
+
+  before(async () => {
+    tables = await startEmbeddedTables(undefined);
+    connector = new FakeConnector();
+    await connector.start();
+    app = await startApp(tables);
+    teams = new TeamsClient(app.url, connector);
+  });
+  after(async () => {
+    await app.close();
+    await connector.stop();
+    await tables.close();
+  });
+
+  it('when someone types "raise concern" or "my concerns" in a channel, then they are asked to use a personal chat and no form or list is posted', async () => {
+    await teams.mention('staff', 'raise concern', 'housing-channel');
+    await teams.mention('staff', 'my concerns', 'housing-channel');
+    const posted = connector.sentTo(channelConversation('housing-channel'));
+    assert.equal(posted.length, 2);
+    for (const call of posted) {
+      assert.match(cardText(call.body), /Please use a personal chat/);
+      assert.doesNotMatch(cardText(call.body), /observed|Your concerns/);
+    }
+  });
+
+  it('when an intake card is submitted from a channel, then nothing is stored and nothing of it is posted back', async () => {
+    const submissionId = '2b7c2f1e-6d2a-4a53-9c4a-000000000002';
+    await teams.submit('staff', { verb: 'intake.submit', submissionId, ...validIntake({ observed: 'SECRET-OBSERVED text', exploitation: '' }) }, { channel: 'housing-channel' });
+    const text = cardText(connector.sentTo(channelConversation('housing-channel')).at(-1)?.body);
+    assert.match(text, /Please use a personal chat/);
+    assert.doesNotMatch(text, /SECRET-OBSERVED|Foleshill/);
+    assert.equal(await app.stores.concerns.get(submissionId), undefined);
+  });
+
+  it('when an activity has no Entra object id, then it is refused and audited', async () => {
+    const activity = teams.activity('staff', { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'concern.close', data: { verb: 'concern.close' } } } });
+    (activity.from as Record<string, unknown>).aadObjectId = undefined;
+    const answer = await teams.post(activity);
+    assert.equal(answer.body.statusCode, 401);
+    const audit = await app.stores.audit.forDay(new Date().toISOString().slice(0, 10));
+    assert.ok(audit.some((e) => e.actorId === 'unknown' && e.reason === 'no aadObjectId on the activity'));
+  });
+});
