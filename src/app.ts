@@ -9,6 +9,10 @@ import { teamsDelivery } from './messaging/teamsDelivery.js';
 import { createServer } from './server.js';
 import { ConcernService } from './services/concernService.js';
 import { leadTeamsUserIds } from './services/leadDirectory.js';
+import { ProtocolService } from './services/protocolService.js';
+import { ReminderService } from './services/reminderService.js';
+import { Scheduler } from './services/scheduler.js';
+import { ProtocolStore } from './storage/protocolStore.js';
 import { ActivityLedger } from './storage/activityLedger.js';
 import { AuditLog } from './storage/auditLog.js';
 import { ConcernStore } from './storage/concernStore.js';
@@ -22,12 +26,23 @@ export interface AppOptions {
   clock?: Clock;
   logger?: Logger;
   dispatcher?: Partial<DispatcherOptions>;
+  /** How often the reminder and escalation pass runs; 0 turns the timer off (tests run passes themselves). */
+  schedulerIntervalMs?: number;
 }
 
 export interface App {
   server: restify.Server;
   outbox: OutboxDispatcher;
-  stores: { concerns: ConcernStore; outbox: OutboxStore; audit: AuditLog; conversations: ConversationStore; groupChannels: GroupChannelStore };
+  reminders: ReminderService;
+  stores: {
+    concerns: ConcernStore;
+    outbox: OutboxStore;
+    templateOutbox: OutboxStore;
+    protocol: ProtocolStore;
+    audit: AuditLog;
+    conversations: ConversationStore;
+    groupChannels: GroupChannelStore;
+  };
   /** Listens on the configured host and port (0: any free port); resolves with the base URL. */
   listen(): Promise<string>;
   /** Stops taking requests, finishes the outbox pass under way, and stops embedded storage. */
@@ -44,6 +59,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const concerns = new ConcernStore(tables.concerns);
   const outboxStore = new OutboxStore(tables.concerns);
+  const protocolStore = new ProtocolStore(tables.templates);
+  const templateOutbox = new OutboxStore(tables.templates);
   const audit = new AuditLog(tables.audit);
   const conversations = new ConversationStore(tables.conversations);
   const groupChannels = new GroupChannelStore(tables.groupChannels);
@@ -57,15 +74,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   );
 
   const deliver = teamsDelivery({ adapter, appId: credentials?.appId ?? '', protocol, concerns, conversations, groupChannels, clock });
-  const outbox = new OutboxDispatcher([outboxStore], deliver, () => protocol.coordinators.map((c) => c.aadObjectId), clock, logger, {
+  const outbox = new OutboxDispatcher([outboxStore, templateOutbox], deliver, () => protocol.coordinators.map((c) => c.aadObjectId), clock, logger, {
     ...DEFAULT_DISPATCHER_OPTIONS,
     ...options.dispatcher,
   });
   const concernService = new ConcernService({ concerns, counters: new CounterStore(tables.counters), audit, protocol, clock, outboxWritten: () => outbox.kick() });
+  const outboxWritten = () => outbox.kick();
+  const protocolService = new ProtocolService({ store: protocolStore, audit, protocol, clock, outboxWritten });
+  const reminders = new ReminderService({ protocolStore, concerns, audit, protocol, clock, outboxWritten });
+  const scheduler = new Scheduler(reminders, clock, logger, options.schedulerIntervalMs ?? 5 * 60_000);
   const bot = createBot({
     adapter,
     protocol,
     concerns: concernService,
+    protocolService,
+    reminders,
     conversations,
     groupChannels,
     ledger: new ActivityLedger(tables.activities),
@@ -80,12 +103,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   return {
     server,
     outbox,
-    stores: { concerns, outbox: outboxStore, audit, conversations, groupChannels },
+    reminders,
+    stores: { concerns, outbox: outboxStore, templateOutbox, protocol: protocolStore, audit, conversations, groupChannels },
     async listen() {
       await new Promise<void>((resolve) => {
         server.listen(config.port, config.host, () => resolve());
       });
       outbox.start();
+      if ((options.schedulerIntervalMs ?? 1) > 0) scheduler.start();
       const address = server.address();
       return `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
     },
@@ -93,6 +118,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
       });
+      await scheduler.stop();
       await outbox.stop();
       await embedded?.close();
     },

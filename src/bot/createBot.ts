@@ -4,6 +4,8 @@ import type { Clock } from '../domain/clock.js';
 import type { Protocol } from '../domain/protocol.js';
 import type { Logger } from '../logger.js';
 import type { ConcernService } from '../services/concernService.js';
+import type { ProtocolService } from '../services/protocolService.js';
+import type { ReminderService } from '../services/reminderService.js';
 import type { ActivityLedger } from '../storage/activityLedger.js';
 import type { AuditLog } from '../storage/auditLog.js';
 import type { ConversationStore, GroupChannelStore } from '../storage/conversationStore.js';
@@ -11,12 +13,15 @@ import { registerChannelHandlers } from './channelHandlers.js';
 import { registerConcernHandlers } from './concernHandlers.js';
 import { isRepeatDelivery, registerGuards } from './guards.js';
 import { answerInvoke, isInvoke, sendCard } from './turn.js';
+import { registerProtocolHandlers } from './protocolHandlers.js';
 import { registerWelcomeHandlers } from './welcomeHandlers.js';
 
 export interface BotDeps {
   adapter: TeamsAdapter;
   protocol: Protocol;
   concerns: ConcernService;
+  protocolService: ProtocolService;
+  reminders: ReminderService;
   conversations: ConversationStore;
   groupChannels: GroupChannelStore;
   ledger: ActivityLedger;
@@ -33,6 +38,7 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   registerGuards(app, { tenantId: deps.protocol.tenantId, ledger: deps.ledger, conversations: deps.conversations, audit: deps.audit, clock: deps.clock, logger: deps.logger, wake: deps.wake });
   registerConcernHandlers(app, { concerns: deps.concerns, protocol: deps.protocol, leadRefreshIds: deps.leadRefreshIds, isRepeatDelivery });
   registerChannelHandlers(app, { protocol: deps.protocol, groupChannels: deps.groupChannels, audit: deps.audit, clock: deps.clock, wake: deps.wake });
+  registerProtocolHandlers(app, { protocolService: deps.protocolService, reminders: deps.reminders, groupChannels: deps.groupChannels, protocol: deps.protocol, clock: deps.clock });
   registerWelcomeHandlers(app, deps.protocol);
 
   // One turn-error handler: log ids only, and tell the person plainly that their last step may not be saved.

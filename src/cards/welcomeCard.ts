@@ -11,6 +11,14 @@ export function welcomeCard(name: string, roles: Roles): Record<string, unknown>
     { say: 'my concerns', does: 'See the concerns you raised and their status' },
     { say: 'help', does: 'Show this card' },
   ];
+  if (roles.memberOf.length) {
+    commands.push({ say: 'draft strategy', does: "Write your group's 5P Strategy: every save is a new version" });
+    commands.push({ say: 'draft pathway', does: "Write your group's Pathway flowcharts" });
+    commands.push({ say: 'status', does: roles.coordinator ? 'Every group at a glance, with days left' : "Where your group's templates stand, and days left" });
+  } else if (roles.coordinator) {
+    commands.push({ say: 'status', does: 'Every group at a glance, with days left: view, accept, return, remind' });
+  }
+  if (roles.leadOf.length) commands.push({ say: '(group lead)', does: 'Submit a version from "Versions and submit"; you get deadline reminders' });
   if (roles.modernSlaveryLead) commands.push({ say: '(concern cards)', does: 'Every concern arrives here in full: acknowledge, record actions, reroute and close it from the card' });
   if (roles.coordinator) commands.push({ say: 'link <group>', does: 'In a team channel (with the bot @mentioned): make it a group\'s channel, e.g. "link housing"' });
   const names = [

@@ -27,6 +27,24 @@ export const protocolSchema = z
     deputies: z.array(person).default([]),
     coordinators: z.array(person).min(1, 'at least one coordinator is needed'),
     groups: z.array(group),
+    /** When deadline reminders go out (PRODUCT.md's defaults). */
+    reminders: z
+      .object({
+        daysBefore: z.array(z.number().int().min(1).max(60)).default([14, 7, 3, 1]),
+        onTheDay: z.boolean().default(true),
+        lateEveryWorkingDays: z.number().int().min(1).max(20).default(2),
+        sendAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time such as 09:00').default('09:00'),
+      })
+      .prefault({}),
+    /** When an unacknowledged concern is escalated to the deputies and coordinators. */
+    escalation: z
+      .object({
+        urgentAfterMinutes: z.array(z.number().int().min(1)).default([60]),
+        otherAfterWorkingDays: z.array(z.number().int().min(1)).default([1]),
+      })
+      .prefault({}),
+    /** Extra bank holidays (England and Wales) beyond the date-holidays package, e.g. a one-off royal holiday. */
+    bankHolidays: z.array(localDate).default([]),
   })
   .superRefine((value, ctx) => {
     for (const id of GROUP_IDS) {

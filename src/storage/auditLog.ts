@@ -11,7 +11,8 @@ export type AuditAction =
   | 'channel.linked'
   | 'request.refused'
   | 'template.changed'
-  | 'reminder.sent';
+  | 'reminder.sent'
+  | 'concern.escalated';
 
 /** One audit event: who did what to which record, and whether it was allowed. No free text from users. */
 export interface AuditEvent {

@@ -96,6 +96,35 @@ export class ConcernStore {
     return events;
   }
 
+  /** Concerns nobody has acknowledged yet, for escalation. */
+  async unacknowledged(): Promise<ConcernRecord[]> {
+    const found: ConcernRecord[] = [];
+    const rows = this.table.listEntities<ConcernEntity>({ queryOptions: { filter: odata`RowKey eq ${CONCERN_ROW} and status eq 'new'` } });
+    for await (const row of rows) found.push(JSON.parse(row.record) as ConcernRecord);
+    return found;
+  }
+
+  /**
+   * Records an escalation step with its messages, exactly once (insert-if-absent on the ledger
+   * row in the concern's partition). Returns false when this step was already recorded.
+   */
+  async recordEscalation(concernId: string, step: string, at: Date, outbox: OutboxEntry[]): Promise<boolean> {
+    try {
+      await this.table.submitTransaction([
+        ['create', { partitionKey: concernId, rowKey: `escalation|${step}`, sentAt: at.toISOString() }],
+        ...outbox.map((entry): TransactionAction => ['create', { partitionKey: concernId, ...entry }]),
+      ]);
+      return true;
+    } catch (error) {
+      if (isConflict(error)) return false;
+      throw error;
+    }
+  }
+
+  async hasEscalation(concernId: string, step: string): Promise<boolean> {
+    return (await getOrUndefined(this.table, concernId, `escalation|${step}`)) !== undefined;
+  }
+
   /** The concerns one person raised, newest first. */
   async listByReporter(reporterId: string): Promise<ConcernRecord[]> {
     const found: ConcernRecord[] = [];

@@ -1,4 +1,4 @@
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import type { ConversationReference } from 'botbuilder';
 import type { GroupId } from '../domain/groups.js';
 import { getOrUndefined, safeKey } from './tables.js';
@@ -75,6 +75,12 @@ export class GroupChannelStore {
 
   async link(link: GroupChannelLink): Promise<void> {
     await this.table.upsertEntity({ partitionKey: 'group', rowKey: link.groupId, ...link }, 'Replace');
+  }
+
+  /** The group whose channel this is, if any. */
+  async groupOfChannel(channelKey: string): Promise<GroupId | undefined> {
+    for await (const row of this.table.listEntities<GroupChannelLink>({ queryOptions: { filter: odata`PartitionKey eq 'group' and channelKey eq ${channelKey}` } })) return row.groupId;
+    return undefined;
   }
 
   async get(groupId: GroupId): Promise<GroupChannelLink | undefined> {

@@ -35,7 +35,7 @@ export async function startApp(tables: EmbeddedTables, options: AppOptions & { p
     protocol: options.protocol ?? testProtocol(),
     protocolSource: 'test',
   };
-  const app = await createApp(config, { logger: createLogger({ silent: !process.env.TEST_LOGS }), ...options });
+  const app = await createApp(config, { logger: createLogger({ silent: !process.env.TEST_LOGS }), schedulerIntervalMs: 0, ...options });
   const url = await app.listen();
   return Object.assign(app, { url });
 }
