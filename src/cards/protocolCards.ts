@@ -78,7 +78,7 @@ const PATHWAY_HOW_TO = [
   '3. Housing officer: calls 999 -> end',
   '4. Housing officer: refers to the Modern Slavery Lead (referral form)',
   'Explainer: for council and housing association staff',
-].join('\n\n');
+].join('\n');
 
 /** The Pathway card: the flowcharts as text, how to write them, and what was saved. */
 export function pathwayDraftCard(group: GroupId, record: TemplateRecord, latest: { info: VersionInfo; content: DraftContent } | undefined, timeZone: string, options: { value?: string; errors?: string[]; notice?: Notice } = {}): Card {
@@ -99,11 +99,23 @@ export function pathwayDraftCard(group: GroupId, record: TemplateRecord, latest:
     limit: DRAFT_LIMITS.pathway,
     value: (options.value ?? saved).slice(0, DRAFT_LIMITS.pathway),
     errors: (options.errors ?? []).slice(0, 15).map((text) => ({ text: escapeMarkdown(text) })),
-    preview: preview.slice(0, 80),
+    preview: fitPreview(preview),
     group,
     baseVersion: record.latestVersion,
     verbs,
   });
+}
+
+/** The "as saved" preview repeats the text, so it is cut to fit the card, and says so. */
+function fitPreview(lines: { text: string; weight: string }[], budget = 4000): { text: string; weight: string }[] {
+  const kept: { text: string; weight: string }[] = [];
+  let used = 0;
+  for (const line of lines) {
+    used += line.text.length;
+    if (used > budget) return [...kept, { text: `... and ${lines.length - kept.length} more lines (see "Versions and submit" for the whole text).`, weight: 'Default' }];
+    kept.push(line);
+  }
+  return kept;
 }
 
 /** For someone in several groups: which group's template to open. */

@@ -19,7 +19,7 @@ export type StrategySectionId = (typeof STRATEGY_SECTIONS)[number]['id'];
  * Text limits. A card must stay under Teams' 28 KB, and the card shows the whole draft to edit,
  * so a section is capped; the strategy is "a summary of your plans" (the briefing's words).
  */
-export const DRAFT_LIMITS = { strategySection: 3000, pathway: 12000 } as const;
+export const DRAFT_LIMITS = { strategySection: 2000, pathway: 8000 } as const;
 
 const sectionText = (title: string) =>
   z

@@ -89,9 +89,11 @@ export class ReminderService {
     const { protocol } = this.deps;
     const leads = protocol.groups.find((g) => g.id === group)?.leads ?? [];
     const payload: ReminderPayload = { group, template, step: stepId, daysLeft, status, deadline: deadlineWords(protocol.deadline, protocol.timeZone) };
+    // Due for delivery now, whatever instant the pass is computed for (an operator's --at may be in the past or future).
+    const dueNow = this.deps.clock.now();
     const outbox = [
-      ...leads.map((lead) => newOutboxEntry('reminder', lead.aadObjectId, 0, now, stepId, payload)),
-      newOutboxEntry('reminderChannel', group, 0, now, stepId, payload),
+      ...leads.map((lead) => newOutboxEntry('reminder', lead.aadObjectId, 0, dueNow, stepId, payload)),
+      newOutboxEntry('reminderChannel', group, 0, dueNow, stepId, payload),
     ];
     const recipients = [...leads.map((l) => l.name), `${GROUP_INFO[group].name} channel`];
     const subject = `${group} ${template} ${stepId}`;
@@ -112,7 +114,7 @@ export class ReminderService {
     for (const concern of await this.deps.concerns.unacknowledged()) {
       const step = dueEscalationStep(new Date(concern.createdAt), concern.urgent, protocol.escalation, this.calendar, protocol.timeZone, now);
       if (!step) continue;
-      const outbox = recipients.map((p) => newOutboxEntry('escalation', p.aadObjectId, concern.revision, now, step.id, { after: step.after }));
+      const outbox = recipients.map((p) => newOutboxEntry('escalation', p.aadObjectId, concern.revision, this.deps.clock.now(), step.id, { after: step.after }));
       const subject = `${concern.reference} ${step.id}`;
       const sent = options.dryRun ? !(await this.deps.concerns.hasEscalation(concern.id, step.id)) : await this.deps.concerns.recordEscalation(concern.id, step.id, now, outbox);
       if (sent && !options.dryRun) {
@@ -126,5 +128,5 @@ export class ReminderService {
 
 /** "Friday 2 July 2027". */
 function deadlineWords(date: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(deadlineInstant(date, timeZone).getTime() - 1);
+  return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(deadlineInstant(date, timeZone).getTime() - 1).replace(',', '');
 }

@@ -76,7 +76,7 @@ export class OutboxStore {
     const rows = this.table.listEntities<OutboxEntry>({ queryOptions: { filter: odata`state eq 'pending' and recipient eq ${recipient}` } });
     for await (const row of rows) {
       try {
-        await this.table.updateEntity({ partitionKey: row.partitionKey!, rowKey: row.rowKey!, nextAttemptAt: now.toISOString() }, 'Merge', { etag: row.etag });
+        await this.table.updateEntity({ partitionKey: row.partitionKey!, rowKey: row.rowKey, nextAttemptAt: now.toISOString() }, 'Merge', { etag: row.etag });
       } catch (error) {
         if (!isStale(error)) throw error; // a dispatcher has it already
       }

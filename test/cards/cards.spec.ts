@@ -9,6 +9,21 @@ import { parseIntake } from '../../src/domain/concern.js';
 import type { ConcernEvent, ConcernRecord } from '../../src/domain/concernRecord.js';
 import { routeConcern } from '../../src/domain/routing.js';
 import { validIntake } from '../support/harness.js';
+import { compareCard, dashboardCard, groupStatusCard, historyCard, pathwayDraftCard, pickGroupCard, strategyDraftCard, submissionCard } from '../../src/cards/protocolCards.js';
+import { escalationMessage, reminderMessage, reviewMessage, undeliveredMessage } from '../../src/messaging/messages.js';
+import { diffLines } from '../../src/domain/diff.js';
+import { GROUP_IDS } from '../../src/domain/groups.js';
+import { DRAFT_LIMITS, STRATEGY_SECTIONS, TEMPLATE_IDS, type StrategyContent, type TemplateId } from '../../src/domain/templates.js';
+import type { TemplateRecord, VersionInfo } from '../../src/domain/submission.js';
+
+const TZ = 'Europe/London';
+const person = { aadObjectId: 'p', name: 'Hana _Housing_' };
+const version: VersionInfo = { version: 1, author: person, savedAt: '2027-06-01T10:00:00.000Z', characters: 100 };
+const record = (template: TemplateId): TemplateRecord => ({ group: 'housing', template, status: 'drafting', revision: 3, latestVersion: 1 });
+// The worst case a card must hold: every section at its limit, in two-byte characters.
+const fullStrategy = Object.fromEntries(STRATEGY_SECTIONS.map((s) => [s.id, 'é'.repeat(DRAFT_LIMITS.strategySection)])) as StrategyContent;
+const longPathway = ['## Flow', ...Array.from({ length: 300 }, (_, i) => `${i + 1}. Travailleur ${i}: étape ${i} du parcours é`)].join('\n').slice(0, DRAFT_LIMITS.pathway);
+const deadlineContext = { now: new Date('2027-06-25T09:00:00Z'), deadline: new Date('2027-07-02T23:00:00Z'), deadlineDate: '2027-07-02', timeZone: TZ };
 
 // The package's ES-module build does not load in plain Node; its bundled build does, without a DOM.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -45,6 +60,22 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
   'my concerns (none)': () => myConcernsCard([], 'Europe/London'),
   welcome: () => welcomeCard('Alex', { modernSlaveryLead: true, coordinator: true, leadOf: ['housing'], memberOf: ['housing', 'health'] }),
   message: () => messageCard('Title', 'Text', 'attention'),
+  'strategy draft (every section full)': () => strategyDraftCard('housing', record('strategy'), { info: version, content: { template: 'strategy', sections: fullStrategy } }, TZ),
+  'strategy draft (refused save)': () => strategyDraftCard('housing', record('strategy'), undefined, TZ, { values: { pursue: 'x'.repeat(9000) }, errors: { pursue: 'Too long' }, notice: { text: 'Not saved', tone: 'attention' } }),
+  'pathway draft (full, with preview)': () => pathwayDraftCard('housing', record('pathway'), { info: version, content: { template: 'pathway', text: longPathway } }, TZ),
+  'pathway draft (errors)': () => pathwayDraftCard('housing', record('pathway'), undefined, TZ, { value: 'x', errors: Array.from({ length: 30 }, (_, i) => `problem ${i}`) }),
+  'pick group': () => pickGroupCard('pathway', ['housing', 'health']),
+  history: () => historyCard({ ...record('strategy'), status: 'returned', comment: 'More *detail*', submittedVersion: 2, submittedBy: person }, Array.from({ length: 40 }, (_, i) => ({ ...version, version: 40 - i })), true, deadlineContext),
+  'history (empty)': () => historyCard(record('pathway'), [], false, deadlineContext),
+  compare: () => compareCard('housing', 'strategy', version, { ...version, version: 2 }, [{ title: 'Pursue', lines: diffLines('a\nb', 'a\nc\n[link](http://x)') }], TZ),
+  dashboard: () => dashboardCard(GROUP_IDS.flatMap((g) => TEMPLATE_IDS.map((t) => ({ ...record(t), group: g, status: 'submitted' as const, submittedBy: person, submittedVersion: 3, lastChangeAt: '2027-06-01T10:00:00Z', lastChangeBy: person }))), deadlineContext, { notice: { text: 'Done', tone: 'good' }, selected: 'housing|strategy' }),
+  'group status': () => groupStatusCard('housing', [record('strategy'), { ...record('pathway'), status: 'returned', comment: 'Add NRPF' }], deadlineContext),
+  'submission (full strategy)': () => submissionCard({ ...record('strategy'), status: 'submitted', submittedVersion: 1, submittedBy: person }, version, { template: 'strategy', sections: fullStrategy }, true, TZ),
+  reminder: () => reminderMessage({ group: 'migration', template: 'pathway', step: 'late-2', daysLeft: -5, status: 'returned', deadline: 'Friday 2 July 2027' }),
+  'review (returned)': () => reviewMessage({ group: 'housing', template: 'strategy', decision: 'returned', version: 2, by: 'Cora', comment: '[x](http://y)' }),
+  'review (submitted)': () => reviewMessage({ group: 'housing', template: 'strategy', decision: 'submitted', version: 2, by: 'Hana' }),
+  escalation: () => escalationMessage(fixtureConcern({ immediateDanger: 'yes' }), { after: '1 hour' }, TZ),
+  undelivered: () => undeliveredMessage('leadCard|aad-lead|not-installed', 'concern MS-2027-000001', () => 'Lee Lead'),
 };
 
 function verbsIn(value: unknown, found: string[] = []): string[] {

@@ -12,6 +12,7 @@ import { ConversationStore } from '../../src/storage/conversationStore.js';
 import { CounterStore } from '../../src/storage/counterStore.js';
 import { startEmbeddedTables, type EmbeddedTables } from '../../src/storage/embeddedAzurite.js';
 import { OutboxStore } from '../../src/storage/outboxStore.js';
+import { ProtocolStore } from '../../src/storage/protocolStore.js';
 import { openTables, type TableClients } from '../../src/storage/tables.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { validIntake } from '../support/harness.js';
@@ -96,6 +97,32 @@ describe('storage repositories against Azurite', () => {
     assert.equal(delivered.filter((r) => r.startsWith('race-')).length, 12);
     assert.equal(new Set(delivered).size, delivered.length, 'nothing delivered twice');
     assert.ok((await outbox.list(record.id)).every((e) => e.state === 'sent'));
+  });
+
+  it('when a draft far longer than one Table property is saved, then it reads back whole, and racing saves get distinct versions', async () => {
+    const store = new ProtocolStore(tables.templates);
+    const author = { aadObjectId: 'aad-x', name: 'X' };
+    const long = 'Ω'.repeat(150_000); // well over 64 KiB in one string
+    const save = (text: string) =>
+      store.saveVersion('support', 'pathway', { template: 'pathway', text }, author, new Date(), (current) => {
+        const record = { ...current, status: 'drafting' as const, revision: current.revision + 1, latestVersion: current.latestVersion + 1 };
+        return { record, event: { revision: record.revision, type: 'saved' as const, by: author, at: new Date().toISOString(), detail: 'saved' } };
+      });
+    await save(long);
+    const read = await store.version('support', 'pathway', 1);
+    assert.equal(read?.content.template === 'pathway' ? read.content.text : '', long);
+    await Promise.all([save('a'), save('b'), save('c')]);
+    assert.deepEqual((await store.versions('support', 'pathway')).map((v) => v.version), [4, 3, 2, 1]);
+    assert.equal((await store.status('support', 'pathway')).record.latestVersion, 4);
+  });
+
+  it('when a reminder step is recorded twice, then the second is refused by the ledger (409) and writes nothing', async () => {
+    const store = new ProtocolStore(tables.templates);
+    const entry = newOutboxEntry('reminder', 'aad-lead', 0, new Date(), 'before-7', { x: 1 });
+    assert.equal(await store.recordReminder('nrm', 'strategy', 'before-7', new Date(), [entry]), true);
+    assert.equal(await store.recordReminder('nrm', 'strategy', 'before-7', new Date(), [{ ...entry, rowKey: `${entry.rowKey}-2` }]), false);
+    assert.deepEqual(await store.remindersSent('nrm', 'strategy'), ['before-7']);
+    assert.equal((await new OutboxStore(tables.templates).list('nrm|strategy')).length, 1);
   });
 
   it('when the audit log is written, then events read back by concern and by day, in order', async () => {

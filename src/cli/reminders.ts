@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createApp } from '../app.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+
+const USAGE = 'usage: npm run reminders -- --at <ISO instant, e.g. 2027-06-25T09:00:00+01:00> [--dry-run]';
+
+/**
+ * One reminder and escalation pass as of a given instant, against the configured storage: for an
+ * operator to check what is due (--dry-run) or to catch up by hand. Prints what it sent or would send.
+ * With the embedded storage, stop the running app first: two emulators must not share a data folder.
+ */
+async function main(): Promise<number> {
+  let values: { at?: string; 'dry-run'?: boolean };
+  try {
+    ({ values } = parseArgs({ options: { at: { type: 'string' }, 'dry-run': { type: 'boolean' } }, strict: true }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const at = values.at ? new Date(values.at) : undefined;
+  if (!at || Number.isNaN(at.getTime()) || !/\d{4}-\d{2}-\d{2}T/.test(values.at ?? '')) {
+    process.stderr.write(`--at must be an ISO date and time.\n${USAGE}\n`);
+    return 2;
+  }
+  const dryRun = values['dry-run'] ?? false;
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const config = loadConfig();
+  const app = await createApp(config, { logger: createLogger({ silent: true }), schedulerIntervalMs: 0 });
+  try {
+    const items = await app.reminders.runPass(at, { dryRun });
+    process.stdout.write(`Reminder and escalation pass as of ${at.toISOString()}${dryRun ? ' (dry run: nothing is sent or recorded)' : ''}\n`);
+    for (const item of items) {
+      const state = item.sent ? (dryRun ? 'would send  ' : 'sent        ') : 'already sent';
+      process.stdout.write(`${state} ${item.what.padEnd(10)} ${item.subject} -> ${item.recipients.join(', ')}\n`);
+    }
+    const fresh = items.filter((i) => i.sent).length;
+    process.stdout.write(`${fresh} ${dryRun ? 'to send' : 'sent'}, ${items.length - fresh} already sent.\n`);
+    if (!dryRun && fresh) {
+      const summary = await app.outbox.runOnce();
+      process.stdout.write(`Delivered now: ${summary.sent}; retrying later: ${summary.retrying}; waiting for install or link: ${summary.waiting}; undeliverable: ${summary.undeliverable + summary.failed}.\n`);
+    }
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof ConfigError ? 'Configuration error' : 'Failed'}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
