@@ -73,7 +73,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       : {},
   );
 
-  const deliver = teamsDelivery({ adapter, appId: credentials?.appId ?? '', protocol, concerns, conversations, groupChannels, clock });
+  const deliver = teamsDelivery({ adapter, appId: credentials?.appId ?? '', protocol, concerns, protocolStore, conversations, groupChannels, clock });
   const outbox = new OutboxDispatcher([outboxStore, templateOutbox], deliver, () => protocol.coordinators.map((c) => c.aadObjectId), clock, logger, {
     ...DEFAULT_DISPATCHER_OPTIONS,
     ...options.dispatcher,

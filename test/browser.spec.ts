@@ -19,6 +19,8 @@ import { launchChromium, startPlayground, type Playground } from './support/play
 const ALEX = '00000000-0000-0000-0000-0000000000020';
 const ARTIFACTS = path.join(__dirname, 'artifacts');
 const REFERENCE = /MS-\d{4}-\d{6}/;
+const PURSUE = 'Share tenancy-visit intelligence with the police and GLAA within 48 hours.';
+const PREVENT = 'Brief every housing officer on the indicators of labour exploitation.';
 
 describe('the Agents Playground in a browser', function () {
   this.timeout(90_000);
@@ -152,6 +154,56 @@ describe('the Agents Playground in a browser', function () {
     assert.equal(await page.getByText(/^Concern raised:/).count(), 1, 'no second receipt');
     assert.equal((await app!.stores.concerns.listByReporter(ALEX)).length, before, 'no concern was stored');
   });
+
+  it('when a group member types draft strategy, picks a group, writes Pursue and saves, then they see version 1 saved and it is stored', async function () {
+    const page = thePage();
+    const card = await openStrategyCard(page, 'Housing');
+    await card.getByText('No version saved yet: this is the blank template.').waitFor();
+
+    await card.getByRole('textbox', { name: 'Pursue' }).fill(PURSUE);
+    await card.getByRole('textbox', { name: 'Prevent' }).fill(PREVENT);
+    await card.getByRole('button', { name: 'Save as a new version' }).click();
+
+    // Action.Execute: the card is replaced in place by the same card with a notice.
+    await card.getByText('Saved as version 1.', { exact: true }).waitFor();
+    await card.getByText(/^Showing version 1, saved by Alex Wilber on /).waitFor();
+    assert.equal(await card.getByRole('textbox', { name: 'Pursue' }).inputValue(), PURSUE, 'the card shows the saved Pursue');
+
+    const stored = await app!.stores.protocol.version('housing', 'strategy', 1);
+    assert.ok(stored, 'version 1 of the Housing Strategy is stored');
+    assert.equal(stored.info.author.name, 'Alex Wilber');
+    assert.ok(stored.content.template === 'strategy', `stored as a strategy (was ${stored.content.template})`);
+    assert.equal(stored.content.sections.pursue, PURSUE);
+    assert.equal(stored.content.sections.prevent, PREVENT);
+    assert.equal(stored.content.sections.protect, '');
+
+    // The card is taller than the window: show its top (heading, notice, version line, Pursue, Prevent).
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await card.getByText('Housing: Strategy (5P)', { exact: true }).evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'playground-draft.png') });
+  });
+
+  it('when the group lead opens the saved Strategy and clicks Versions and submit, then they see version 1 by Alex Wilber and can submit a version', async function () {
+    const page = thePage();
+    assert.ok(await app!.stores.protocol.version('housing', 'strategy', 1), 'version 1 of the Housing Strategy is stored (by the previous test)');
+    const card = await openStrategyCard(page, 'Housing');
+    // Reopening shows the latest version, prefilled.
+    await card.getByText(/^Showing version 1, saved by Alex Wilber on /).waitFor();
+    assert.equal(await card.getByRole('textbox', { name: 'Pursue' }).inputValue(), PURSUE);
+
+    await card.getByRole('button', { name: 'Versions and submit' }).click();
+
+    // Replaced in place by the versions card (a Table: Version | Saved by | When | Characters).
+    const versions = page.locator('.ac-adaptiveCard').filter({ hasText: 'Housing: Strategy versions' }).last();
+    await versions.getByText('Saved by', { exact: true }).waitFor();
+    const row = versions.getByRole('row').filter({ hasText: 'Alex Wilber' });
+    assert.equal(await row.count(), 1, 'one version row, by Alex Wilber');
+    assert.equal((await row.getByRole('cell').first().innerText()).trim(), '1', 'the row is version 1');
+    await versions.getByRole('button', { name: 'Submit a version' }).waitFor();
+
+    await versions.scrollIntoViewIfNeeded();
+    await versions.screenshot({ path: path.join(ARTIFACTS, 'playground-versions.png') });
+  });
 });
 
 /** The chat's compose box: a Lexical rich-text editor (a contenteditable with role textbox and no name). */
@@ -168,6 +220,29 @@ async function openIntakeForm(page: Page): Promise<Locator> {
   const form = forms.last();
   await form.scrollIntoViewIfNeeded();
   return form;
+}
+
+/**
+ * Types "draft strategy" like a person, picks `group` on the "which group" card (Alex leads all
+ * seven groups), clicks Open and returns the Strategy card that replaces it.
+ */
+async function openStrategyCard(page: Page, group: string): Promise<Locator> {
+  const pickers = page.locator('.ac-adaptiveCard').filter({ hasText: "Which group's Strategy do you want to work on?" });
+  const already = await pickers.count();
+  const box = messageBox(page);
+  await box.fill('draft strategy');
+  await box.press('Enter');
+  await assertEventually(async () => (await pickers.count()) > already, 'a new "which group" card arrives');
+  const picker = pickers.last();
+  await picker.scrollIntoViewIfNeeded();
+  // The first group (Housing) is already chosen (the card's default value); check() still proves the radio is there.
+  await groupRadio(picker, group).check();
+  await picker.getByRole('button', { name: 'Open', exact: true }).click();
+  // Action.Execute replaces the picker in place, so the picker locator resolves to nothing afterwards.
+  const card = page.locator('.ac-adaptiveCard').filter({ hasText: `${group}: Strategy (5P)` }).filter({ has: page.getByRole('button', { name: 'Save as a new version' }) }).last();
+  await card.getByRole('textbox', { name: 'Pursue' }).waitFor();
+  await card.scrollIntoViewIfNeeded();
+  return card;
 }
 
 /** Opens a Fluent combobox (the Playground's compact Input.ChoiceSet) and picks an option. */
@@ -190,3 +265,6 @@ async function assertEventually(probe: () => Promise<boolean>, what: string, tim
  * aria-labelledby wins over the choice's own aria-label, so getByLabel('Labour', { exact: true }) finds nothing.
  */
 const labourBox = (form: Locator) => form.getByRole('checkbox', { name: /^Exploitation suspected.* Labour$/ });
+
+/** A radio of the expanded "Group" ChoiceSet; named like the checkboxes above, so matched at the end. */
+const groupRadio = (card: Locator, group: string) => card.getByRole('radio', { name: new RegExp(`(^|\\s)${group}$`) });

@@ -1,5 +1,7 @@
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
+import { messageCard } from '../cards/concernCards.js';
+import { CardTooLargeError } from '../cards/renderCard.js';
 import { showCard } from './turn.js';
 
 type Card = Record<string, unknown>;
@@ -15,10 +17,20 @@ export function onCardAction(
   handler: (context: TurnContext, data: Record<string, unknown>) => Promise<Card>,
 ): void {
   app.adaptiveCards.actionExecute<Record<string, unknown>>(verb, async (context, _state, data) => {
-    await showCard(context, await handler(context, data));
+    await showCard(context, await cardOrTooLarge(() => handler(context, data)));
     return ''; // the invoke was answered above; teams-ai sends nothing more
   });
   app.adaptiveCards.actionSubmit<Record<string, unknown>>(verb, async (context, _state, data) => {
-    await showCard(context, await handler(context, data));
+    await showCard(context, await cardOrTooLarge(() => handler(context, data)));
   });
+}
+
+/** What was done is done; only the card showing it was too big, so say that rather than "something went wrong". */
+async function cardOrTooLarge(make: () => Promise<Card>): Promise<Card> {
+  try {
+    return await make();
+  } catch (error) {
+    if (!(error instanceof CardTooLargeError)) throw error;
+    return messageCard('Too long to show here', 'Your action was carried out, but the result is too long to show on a Teams card. Type "status" or "help" to carry on.', 'attention');
+  }
 }

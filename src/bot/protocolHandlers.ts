@@ -41,11 +41,12 @@ export const STATUS_COMMAND = /^\s*(status|dashboard)\s*$/i;
 
 const UNKNOWN_USER = 'Teams did not say who you are, so this cannot be done.';
 const target = z.object({ group: groupSchema, template: templateSchema });
-/** "housing|strategy", the value of the dashboard's group-and-template choice. */
+/** "housing|strategy|4": the dashboard's group-and-template choice, with the revision shown. */
 const item = z
   .string()
+  .max(100)
   .transform((v) => v.split('|'))
-  .pipe(z.tuple([groupSchema, templateSchema]));
+  .pipe(z.union([z.tuple([groupSchema, templateSchema]), z.tuple([groupSchema, templateSchema, z.string().regex(/^\d{1,9}$/)])]));
 
 /** Drafting, versions, submitting, reviewing, the dashboard and "remind now". */
 export function registerProtocolHandlers(app: Application<TurnState>, deps: ProtocolHandlerDeps): void {
@@ -197,8 +198,8 @@ export function registerProtocolHandlers(app: Application<TurnState>, deps: Prot
       const parsed = item.safeParse(data.item);
       if (!actor) return refusalCard(UNKNOWN_USER);
       if (!parsed.success) return invalid('Choose a group and template first.');
-      const [group, template] = parsed.data;
-      const result = await service.review(actor, group, template, decision, data.comment, data.revision);
+      const [group, template, shownRevision] = parsed.data;
+      const result = await service.review(actor, group, template, decision, data.comment, data.revision ?? shownRevision);
       if (result.kind === 'refused') return refusalCard(result.reason);
       const notice: Notice =
         result.kind === 'ok'

@@ -130,6 +130,15 @@ export function pickGroupCard(template: TemplateId, groups: GroupId[]): Card {
   });
 }
 
+const SHOWN_VERSIONS = 30;
+
+/** The newest versions, plus the submitted one even when it is older. */
+function shownVersions(versions: VersionInfo[], submitted: number | undefined): VersionInfo[] {
+  const newest = versions.slice(0, SHOWN_VERSIONS);
+  const older = versions.find((v) => v.version === submitted && !newest.includes(v));
+  return older ? [...newest, older] : newest;
+}
+
 /** Every saved version, with compare and (for group leads) submit. */
 export function historyCard(record: TemplateRecord, versions: VersionInfo[], canSubmit: boolean, context: DeadlineContext, notice?: Notice): Card {
   const { label } = statusLabel(record.status, context.now, context.deadline);
@@ -137,9 +146,9 @@ export function historyCard(record: TemplateRecord, versions: VersionInfo[], can
   const returned = record.status === 'returned' && record.comment ? ` Returned with: "${escapeMarkdown(record.comment)}"` : '';
   return renderCard(historyTemplate, {
     heading: `${GROUP_INFO[record.group].name}: ${TEMPLATE_NAMES[record.template]} versions`,
-    statusLine: `Status: ${label}.${submitted}${returned}`,
+    statusLine: `Status: ${label}.${submitted}${returned}${versions.length > SHOWN_VERSIONS ? ` Showing the newest ${SHOWN_VERSIONS} of ${versions.length} versions, and the submitted one.` : ''}`,
     ...noticeView(notice),
-    versions: versions.slice(0, 30).map((v) => ({
+    versions: shownVersions(versions, record.submittedVersion).map((v) => ({
       label: `${v.version}${v.version === record.submittedVersion ? ' (submitted)' : ''}`,
       value: String(v.version),
       author: escapeMarkdown(v.author.name),
@@ -162,19 +171,34 @@ const DIFF_MARK: Record<DiffLine['change'], { prefix: string; color: string }> =
   removed: { prefix: '- ', color: 'Attention' },
 };
 
+/**
+ * The changed lines, within a byte budget that keeps the card under Teams' limit; anything beyond
+ * is counted, not dropped silently.
+ */
+function fitDiff(parts: { title: string; lines: DiffLine[] }[], budget = 16_000): { title: string; lines: { text: string; color: string }[] }[] {
+  let used = 0;
+  let left = 0;
+  const fitted = parts.map((p) => {
+    const lines: { text: string; color: string }[] = [];
+    for (const l of p.lines.filter((x) => x.change !== 'same' && x.text.trim() !== '')) {
+      const text = `${DIFF_MARK[l.change].prefix}${escapeMarkdown(l.text)}`;
+      used += Buffer.byteLength(text) + 60; // the TextBlock around it
+      if (used > budget) left += 1;
+      else lines.push({ text, color: DIFF_MARK[l.change].color });
+    }
+    return { title: p.title, lines };
+  });
+  if (left) fitted.push({ title: 'More changes', lines: [{ text: `${left} more changed line${left === 1 ? '' : 's'} do not fit here: open each version to read it in full.`, color: 'Default' }] });
+  return fitted;
+}
+
 /** What changed between two versions, section by section; unchanged sections say so. */
 export function compareCard(group: GroupId, template: TemplateId, from: VersionInfo, to: VersionInfo, parts: { title: string; lines: DiffLine[] }[], timeZone: string): Card {
   const changed = parts.filter((p) => p.lines.some((l) => l.change !== 'same'));
   return renderCard(compareTemplate, {
     heading: `${GROUP_INFO[group].name} ${TEMPLATE_NAMES[template]}: version ${from.version} to ${to.version}`,
     summary: `Version ${from.version} by ${escapeMarkdown(from.author.name)} (${formatLocal(from.savedAt, timeZone)}); version ${to.version} by ${escapeMarkdown(to.author.name)} (${formatLocal(to.savedAt, timeZone)}). ${changed.length ? `${changed.length} of ${parts.length} part${parts.length === 1 ? '' : 's'} changed.` : 'No changes.'}`,
-    parts: changed.map((p) => ({
-      title: p.title,
-      lines: p.lines
-        .filter((l) => l.change !== 'same' && l.text.trim() !== '')
-        .slice(0, 40)
-        .map((l) => ({ text: `${DIFF_MARK[l.change].prefix}${escapeMarkdown(l.text)}`.slice(0, 600), color: DIFF_MARK[l.change].color })),
-    })),
+    parts: fitDiff(changed),
     group,
     template,
     verbs,
@@ -195,7 +219,8 @@ export function dashboardCard(records: TemplateRecord[], context: DeadlineContex
   const find = (g: GroupId, t: TemplateId) => records.find((r) => r.group === g && r.template === t)!;
   const cell = (r: TemplateRecord) => {
     const { label, late } = statusLabel(r.status, context.now, context.deadline);
-    return { text: `${label}${r.latestVersion ? ` (v${r.latestVersion})` : ''}`, color: statusColor(r.status, late) };
+    const shown = r.status === 'submitted' || r.status === 'accepted' || r.status === 'returned' ? r.submittedVersion : r.latestVersion;
+    return { text: `${label}${shown ? ` (v${shown})` : ''}`, color: statusColor(r.status, late) };
   };
   const rows = GROUP_IDS.map((g) => {
     const [s, p] = [find(g, 'strategy'), find(g, 'pathway')];
@@ -213,6 +238,8 @@ export function dashboardCard(records: TemplateRecord[], context: DeadlineContex
   });
   const count = (pred: (r: TemplateRecord) => boolean) => records.filter(pred).length;
   const days = daysLeftWords(context);
+  // The choice carries the revision the coordinator is looking at, so Accept and Return act on what was shown.
+  const items = GROUP_IDS.flatMap((g) => TEMPLATE_IDS.map((t) => ({ title: `${GROUP_INFO[g].name}: ${TEMPLATE_NAMES[t]} (${cell(find(g, t)).text})`, value: `${g}|${t}|${find(g, t).revision}` })));
   return renderCard(dashboardTemplate, {
     heading: 'Modern Slavery Protocol: groups at a glance',
     deadlineLine: days.text,
@@ -220,8 +247,8 @@ export function dashboardCard(records: TemplateRecord[], context: DeadlineContex
     summary: `${count((r) => r.status === 'accepted')} accepted, ${count((r) => r.status === 'submitted')} waiting for review, ${count((r) => r.status === 'returned')} returned, ${count((r) => r.status === 'drafting')} drafting, ${count((r) => r.status === 'notStarted')} not started (of ${records.length}).`,
     rows,
     ...noticeView(options.notice),
-    selected: options.selected ?? '',
-    items: GROUP_IDS.flatMap((g) => TEMPLATE_IDS.map((t) => ({ title: `${GROUP_INFO[g].name}: ${TEMPLATE_NAMES[t]} (${cell(find(g, t)).text})`, value: `${g}|${t}` }))),
+    selected: items.find((i) => options.selected && i.value.startsWith(`${options.selected}|`))?.value ?? '',
+    items,
     verbs: { view: VERBS.viewSubmission, accept: VERBS.accept, return: VERBS.returnTemplate, remind: VERBS.remind },
   });
 }

@@ -25,6 +25,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const dryRun = values['dry-run'] ?? false;
+  if (!dryRun && at.getTime() > Date.now() + 60_000) {
+    // Sending a future step now would use it up: on its day the ledger would say it was already sent.
+    process.stderr.write(`--at ${values.at} is in the future: only a --dry-run may look ahead.\n${USAGE}\n`);
+    return 2;
+  }
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const app = await createApp(config, { logger: createLogger({ silent: true }), schedulerIntervalMs: 0 });

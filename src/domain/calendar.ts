@@ -23,7 +23,8 @@ function offsetMinutes(instant: Date, timeZone: string): number {
 
 /**
  * The instant of a local wall-clock time on a local date. Times that do not exist (skipped by the
- * spring clock change) move forward by the gap; times that happen twice take the first.
+ * spring clock change) move forward by the gap; times that happen twice (the autumn change, 01:00 to
+ * 02:00) take the second, in GMT. Reminders at 09:00 are never in either window.
  */
 export function zonedInstant(date: string, time: string, timeZone: string): Date {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

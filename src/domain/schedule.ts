@@ -29,6 +29,13 @@ export function deadlineInstant(deadlineDate: string, timeZone: string): Date {
   return zonedInstant(addDays(deadlineDate, 1), '00:00', timeZone);
 }
 
+/** The deadline day as people say it: "Friday 2 July 2027". */
+export function deadlineWords(deadlineDate: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
+    .format(deadlineInstant(deadlineDate, timeZone).getTime() - 1)
+    .replace(',', '');
+}
+
 /**
  * Every reminder step up to `until`, in order. A step that falls on a weekend or bank holiday moves
  * to the working day before it (a reminder should never arrive later than promised); when two
@@ -78,8 +85,12 @@ export function dueEscalationStep(raisedAt: Date, urgent: boolean, settings: Esc
   const steps: EscalationStep[] = urgent
     ? settings.urgentAfterMinutes.map((m) => ({ id: `urgent-${m}m`, dueAt: new Date(raisedAt.getTime() + m * 60_000), after: m % 60 === 0 ? plural(m / 60, 'hour') : plural(m, 'minute') }))
     : settings.otherAfterWorkingDays.map((n) => {
-        const time = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).format(raisedAt);
-        return { id: `working-${n}d`, dueAt: zonedInstant(calendar.addWorkingDays(localDate(raisedAt, timeZone), n), time, timeZone), after: plural(n, 'working day') };
+        // Raised on a weekend or bank holiday: the working clock starts at 09:00 on the next working day.
+        const raisedDay = localDate(raisedAt, timeZone);
+        const working = calendar.isWorkingDay(raisedDay);
+        const startDay = working ? raisedDay : calendar.addWorkingDays(raisedDay, 1);
+        const time = working ? new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).format(raisedAt) : '09:00';
+        return { id: `working-${n}d`, dueAt: zonedInstant(calendar.addWorkingDays(startDay, n), time, timeZone), after: plural(n, 'working day') };
       });
   return steps.filter((s) => s.dueAt.getTime() <= now.getTime()).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime()).at(-1);
 }

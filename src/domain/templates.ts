@@ -19,7 +19,7 @@ export type StrategySectionId = (typeof STRATEGY_SECTIONS)[number]['id'];
  * Text limits. A card must stay under Teams' 28 KB, and the card shows the whole draft to edit,
  * so a section is capped; the strategy is "a summary of your plans" (the briefing's words).
  */
-export const DRAFT_LIMITS = { strategySection: 2000, pathway: 8000 } as const;
+export const DRAFT_LIMITS = { strategySection: 2000, pathway: 8000, strategyBytes: 16_000, pathwayBytes: 14_000 } as const;
 
 const sectionText = (title: string) =>
   z
@@ -35,7 +35,12 @@ const sectionText = (title: string) =>
 
 export const strategyContentSchema = z
   .object(Object.fromEntries(STRATEGY_SECTIONS.map((s) => [s.id, sectionText(s.title)])) as Record<StrategySectionId, ReturnType<typeof sectionText>>)
-  .refine((v) => Object.values(v).some((text) => text !== ''), { message: 'Write at least one section before saving.', path: ['pursue'] });
+  .refine((v) => Object.values(v).some((text) => text !== ''), { message: 'Write at least one section before saving.', path: ['pursue'] })
+  // Characters outside Latin script take 2-4 bytes each: the whole draft must still fit on one card.
+  .refine((v) => Buffer.byteLength(Object.values(v).join('')) <= DRAFT_LIMITS.strategyBytes, {
+    message: `The whole Strategy is too long to show on one Teams card (over ${DRAFT_LIMITS.strategyBytes / 1000} KB). Shorten some sections: nothing was saved.`,
+    path: ['pursue'],
+  });
 
 export type StrategyContent = Record<StrategySectionId, string>;
 

@@ -12,11 +12,15 @@ import type { OutboxKind } from './outboxEntry.js';
 
 type Card = Record<string, unknown>;
 
-/** What a reminder says, fixed when the reminder step is recorded. */
+/** Which reminder an outbox entry is; what it says is worked out when it is sent. */
 export interface ReminderPayload {
   group: GroupId;
   template: TemplateId;
   step: string;
+}
+
+/** The state of things when a reminder is actually sent (it may have waited for an install). */
+export interface ReminderFacts {
   daysLeft: number;
   status: SubmissionStatus;
   /** The deadline as people say it: "Friday 2 July 2027". */
@@ -40,7 +44,8 @@ export interface EscalationPayload {
 const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
 
 /** The reminder to a group lead (or the group's channel) about a template not yet submitted. */
-export function reminderMessage(p: ReminderPayload): Card {
+export function reminderMessage(payload: ReminderPayload, facts: ReminderFacts): Card {
+  const p = { ...payload, ...facts };
   const what = `The ${GROUP_INFO[p.group].name} group's ${TEMPLATE_NAMES[p.template]}`;
   const state = p.status === 'returned' ? 'was returned by the coordinator and has not been resubmitted' : `has not been submitted yet (${SUBMISSION_LABELS[p.status].toLowerCase()})`;
   const when =

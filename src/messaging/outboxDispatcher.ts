@@ -20,8 +20,8 @@ export class DeliveryError extends Error {
   }
 }
 
-/** Sends one entry to Teams; throws DeliveryError on failure. */
-export type DeliverEntry = (entry: StoredOutboxEntry) => Promise<{ activityId?: string }>;
+/** Sends one entry to Teams (or finds it superseded); throws DeliveryError on failure. */
+export type DeliverEntry = (entry: StoredOutboxEntry) => Promise<{ activityId?: string; superseded?: boolean }>;
 
 export interface DispatcherOptions {
   retry: RetryOptions;
@@ -46,6 +46,7 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
 
 export interface PassSummary {
   sent: number;
+  superseded: number;
   retrying: number;
   waiting: number;
   undeliverable: number;
@@ -117,7 +118,7 @@ export class OutboxDispatcher {
 
   /** One pass over every due entry. Safe to run from several instances at once. */
   async runOnce(): Promise<PassSummary> {
-    const summary: PassSummary = { sent: 0, retrying: 0, waiting: 0, undeliverable: 0, failed: 0, skipped: 0 };
+    const summary: PassSummary = { sent: 0, superseded: 0, retrying: 0, waiting: 0, undeliverable: 0, failed: 0, skipped: 0 };
     const now = this.clock.now();
     const queue = (await Promise.all(this.stores.map((store) => store.due(now)))).flat();
     const worker = async () => {
@@ -148,7 +149,7 @@ export class OutboxDispatcher {
     if (!etag) return 'skipped';
     const claimed = { ...entry, attempts: entry.attempts + 1 };
 
-    let delivered: { activityId?: string } | undefined;
+    let delivered: { activityId?: string; superseded?: boolean } | undefined;
     let failure: unknown;
     try {
       delivered = await this.withTimeout(this.deliver(claimed));
@@ -156,6 +157,10 @@ export class OutboxDispatcher {
       failure = error;
     }
 
+    if (delivered?.superseded) {
+      await this.recordResult(store, claimed, etag, { state: 'superseded' });
+      return 'superseded';
+    }
     if (delivered) {
       await this.recordResult(store, claimed, etag, { state: 'sent', lastStatus: 200, ...(delivered.activityId ? { activityId: delivered.activityId } : {}) });
       this.logger.info('outbox.sent', { kind: entry.kind, owner: entry.ownerId, attempts: claimed.attempts });

@@ -9,10 +9,12 @@ export type OutboxKind =
   | 'review';
 
 /**
+ * superseded: no longer worth sending when its turn came (a later reminder, a template submitted, a
+ * concern acknowledged meanwhile).
  * pending: waiting for its next attempt (a claimed entry stays pending with its next attempt pushed
  * out by a lease, so a crash mid-send is retried after the lease, never lost).
  */
-export type OutboxState = 'pending' | 'sent' | 'undeliverable' | 'failed';
+export type OutboxState = 'pending' | 'sent' | 'undeliverable' | 'failed' | 'superseded';
 
 export interface OutboxEntry {
   rowKey: string;

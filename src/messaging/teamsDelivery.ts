@@ -10,6 +10,10 @@ import { leadTeamsUserIds } from '../services/leadDirectory.js';
 import type { ConcernStore } from '../storage/concernStore.js';
 import type { ConversationStore, GroupChannelStore } from '../storage/conversationStore.js';
 import type { StoredOutboxEntry } from '../storage/outboxStore.js';
+import type { ProtocolStore } from '../storage/protocolStore.js';
+import { daysBetween, localDate } from '../domain/calendar.js';
+import { deadlineWords } from '../domain/schedule.js';
+import { awaitingSubmission } from '../domain/submission.js';
 import { escalationMessage, reminderMessage, reviewMessage, undeliveredMessage, type EscalationPayload, type ReminderPayload, type ReviewPayload } from './messages.js';
 import { DeliveryError, type DeliverEntry } from './outboxDispatcher.js';
 import { RateLimiter, TEAMS_CONVERSATION_LIMITS, TEAMS_TENANT_LIMITS } from './rateLimiter.js';
@@ -21,6 +25,7 @@ export interface TeamsDeliveryDeps {
   appId: string;
   protocol: Protocol;
   concerns: ConcernStore;
+  protocolStore: ProtocolStore;
   conversations: ConversationStore;
   groupChannels: GroupChannelStore;
   clock: Clock;
@@ -61,8 +66,20 @@ export function teamsDelivery(deps: TeamsDeliveryDeps): DeliverEntry {
 
   const payloadOf = <T>(entry: StoredOutboxEntry) => JSON.parse(entry.payload ?? '{}') as T;
 
-  /** What to send where, for each kind of entry. */
-  async function render(entry: StoredOutboxEntry): Promise<{ reference: Partial<ConversationReference>; card: Card }> {
+  /**
+   * A reminder is sent only if it is still the latest one recorded and the template is still not
+   * submitted; what it says (days left, status) is worked out now, not when it was recorded.
+   */
+  async function reminderCard(entry: StoredOutboxEntry): Promise<Card | undefined> {
+    const payload = payloadOf<ReminderPayload>(entry);
+    const [{ record }, recorded] = await Promise.all([deps.protocolStore.status(payload.group, payload.template), deps.protocolStore.remindersSent(payload.group, payload.template)]);
+    if (!awaitingSubmission(record.status) || recorded.at(-1)?.step !== payload.step) return undefined;
+    const { deadline, timeZone } = deps.protocol;
+    return reminderMessage(payload, { daysLeft: daysBetween(localDate(deps.clock.now(), timeZone), deadline), status: record.status, deadline: deadlineWords(deadline, timeZone) });
+  }
+
+  /** What to send where, for each kind of entry; undefined when it is no longer worth sending. */
+  async function render(entry: StoredOutboxEntry): Promise<{ reference: Partial<ConversationReference>; card: Card } | undefined> {
     switch (entry.kind) {
       case 'leadCard': {
         const concern = await concernOf(entry);
@@ -71,12 +88,17 @@ export function teamsDelivery(deps: TeamsDeliveryDeps): DeliverEntry {
       }
       case 'channelNotice':
         return { reference: await channel(entry.recipient), card: channelNoticeCard(await concernOf(entry), entry.recipient as GroupId) };
-      case 'escalation':
-        return { reference: await personal(entry.recipient), card: escalationMessage(await concernOf(entry), payloadOf<EscalationPayload>(entry), deps.protocol.timeZone) };
+      case 'escalation': {
+        const concern = await concernOf(entry);
+        if (concern.status !== 'new') return undefined; // acknowledged meanwhile
+        return { reference: await personal(entry.recipient), card: escalationMessage(concern, payloadOf<EscalationPayload>(entry), deps.protocol.timeZone) };
+      }
       case 'reminder':
-        return { reference: await personal(entry.recipient), card: reminderMessage(payloadOf<ReminderPayload>(entry)) };
-      case 'reminderChannel':
-        return { reference: await channel(entry.recipient), card: reminderMessage(payloadOf<ReminderPayload>(entry)) };
+      case 'reminderChannel': {
+        const card = await reminderCard(entry);
+        if (!card) return undefined;
+        return { reference: entry.kind === 'reminder' ? await personal(entry.recipient) : await channel(entry.recipient), card };
+      }
       case 'review':
         return { reference: await personal(entry.recipient), card: reviewMessage(payloadOf<ReviewPayload>(entry)) };
       case 'coordinatorNotice':
@@ -92,7 +114,9 @@ export function teamsDelivery(deps: TeamsDeliveryDeps): DeliverEntry {
   }
 
   return async (entry) => {
-    const { reference, card } = await render(entry);
+    const rendered = await render(entry);
+    if (!rendered) return { superseded: true };
+    const { reference, card } = rendered;
     await limiter.acquire(reference.conversation?.id ?? entry.recipient);
     let activityId: string | undefined;
     let failure: unknown;

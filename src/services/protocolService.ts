@@ -5,7 +5,7 @@ import { diffLines, type DiffLine } from '../domain/diff.js';
 import { GROUP_IDS, GROUP_INFO, type GroupId } from '../domain/groups.js';
 import { parsePathway } from '../domain/pathway.js';
 import { rolesOf, type Protocol } from '../domain/protocol.js';
-import { nextSubmissionStatus, type TemplateEvent, type TemplateEventType, type TemplateRecord, type VersionInfo } from '../domain/submission.js';
+import { emptyTemplateRecord, nextSubmissionStatus, type TemplateEvent, type TemplateEventType, type TemplateRecord, type VersionInfo } from '../domain/submission.js';
 import { DRAFT_LIMITS, STRATEGY_SECTIONS, strategyContentSchema, TEMPLATE_IDS, TEMPLATE_NAMES, type DraftContent, type TemplateId } from '../domain/templates.js';
 import { newOutboxEntry } from '../messaging/outboxEntry.js';
 import type { AuditLog } from '../storage/auditLog.js';
@@ -102,7 +102,7 @@ export class ProtocolService {
       return { errors, pathwayErrors: [] };
     }
     const text = typeof data.flowcharts === 'string' ? data.flowcharts.replace(/\r\n?/g, '\n').trim() : '';
-    if (text.length > DRAFT_LIMITS.pathway) {
+    if (text.length > DRAFT_LIMITS.pathway || Buffer.byteLength(text) > DRAFT_LIMITS.pathwayBytes) {
       return { errors: {}, pathwayErrors: [`The flowcharts are ${text.length.toLocaleString('en-GB')} characters; the limit is ${DRAFT_LIMITS.pathway.toLocaleString('en-GB')}. Shorten them and save again: nothing was saved.`] };
     }
     const parsed = parsePathway(text);
@@ -150,7 +150,8 @@ export class ProtocolService {
     if (decision === 'return' && !text) return { kind: 'invalid', reason: 'Say what the group should change when returning it.' };
     if (text.length > 1000) return { kind: 'invalid', reason: 'Keep the comment to 1,000 characters.' };
     const { record, etag } = await this.deps.store.status(group, template);
-    if (cardRevision !== undefined && cardRevision !== '' && Number(cardRevision) !== record.revision) {
+    // The card must say which state the coordinator saw, so a resubmission meanwhile is never accepted unseen.
+    if (Number(cardRevision) !== record.revision) {
       return { kind: 'stale', record, reason: `Not changed: the ${TEMPLATE_NAMES[template]} changed since this card was shown (now ${record.status}, version ${record.submittedVersion ?? '-'} submitted). Check it again.` };
     }
     const leads = this.deps.protocol.groups.find((g) => g.id === group)?.leads ?? [];
@@ -211,7 +212,7 @@ export class ProtocolService {
   /** All 14 records (7 groups by 2 templates), with "not started" for those never touched. */
   async allRecords(): Promise<TemplateRecord[]> {
     const stored = await this.deps.store.allStatuses();
-    return GROUP_IDS.flatMap((group) => TEMPLATE_IDS.map((template) => stored.find((r) => r.group === group && r.template === template) ?? { group, template, status: 'notStarted' as const, revision: 0, latestVersion: 0 }));
+    return GROUP_IDS.flatMap((group) => TEMPLATE_IDS.map((template) => stored.find((r) => r.group === group && r.template === template) ?? emptyTemplateRecord(group, template)));
   }
 
   private async audit(actor: Actor, outcome: 'allowed' | 'refused', reason: string) {

@@ -1,11 +1,11 @@
-import { daysBetween, localDate, WorkingCalendar } from '../domain/calendar.js';
+import { WorkingCalendar } from '../domain/calendar.js';
 import type { Clock } from '../domain/clock.js';
 import { englandAndWalesBankHolidays } from '../domain/bankHolidays.js';
 import { GROUP_INFO, type GroupId } from '../domain/groups.js';
-import { rolesOf, type Protocol } from '../domain/protocol.js';
-import { deadlineInstant, dueEscalationStep, dueReminderStep } from '../domain/schedule.js';
-import { awaitingSubmission, type TemplateRecord } from '../domain/submission.js';
-import { TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
+import { rolesOf, type Person, type Protocol } from '../domain/protocol.js';
+import { dueEscalationStep, dueReminderStep } from '../domain/schedule.js';
+import { awaitingSubmission } from '../domain/submission.js';
+import { TEMPLATE_IDS, TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
 import type { ReminderPayload } from '../messaging/messages.js';
 import { newOutboxEntry } from '../messaging/outboxEntry.js';
 import type { AuditLog } from '../storage/auditLog.js';
@@ -32,6 +32,9 @@ export interface ReminderServiceDeps {
   outboxWritten: () => void;
 }
 
+/** The same person listed twice (say, as lead of a group and as deputy) gets one message. */
+const distinct = (people: Person[]) => [...new Map(people.map((p) => [p.aadObjectId, p])).values()];
+
 /**
  * Deadline reminders and concern escalations. A pass is safe to run at any time, from several
  * instances at once: each (group, template, step) and each (concern, step) is recorded in a ledger
@@ -41,10 +44,11 @@ export class ReminderService {
   private readonly calendar: WorkingCalendar;
 
   constructor(private readonly deps: ReminderServiceDeps) {
-    const year = new Date().getUTCFullYear();
-    const deadlineYear = Number(deps.protocol.deadline.slice(0, 4));
-    const years = Array.from({ length: Math.max(deadlineYear, year) - Math.min(deadlineYear, year) + 3 }, (_, i) => Math.min(deadlineYear, year) - 1 + i);
-    this.calendar = new WorkingCalendar(englandAndWalesBankHolidays(years, deps.protocol.bankHolidays));
+    // Bank holidays around both today and the deadline year, so late reminders and escalations are right too.
+    const years = [deps.clock.now().getUTCFullYear(), Number(deps.protocol.deadline.slice(0, 4))];
+    const from = Math.min(...years) - 1;
+    const to = Math.max(...years) + 2;
+    this.calendar = new WorkingCalendar(englandAndWalesBankHolidays(Array.from({ length: to - from + 1 }, (_, i) => from + i), deps.protocol.bankHolidays));
   }
 
   /** Reminders and escalations due at `now`. */
@@ -54,7 +58,7 @@ export class ReminderService {
     return items;
   }
 
-  /** For each group's template not yet submitted, the latest due reminder step, once. */
+  /** For each group's template not yet submitted (a returned one counts), the latest due step, once. */
   async runDueReminders(now: Date, options: { dryRun?: boolean } = {}): Promise<PassItem[]> {
     const { protocol } = this.deps;
     const step = dueReminderStep(protocol.deadline, protocol.reminders, this.calendar, protocol.timeZone, now);
@@ -62,11 +66,9 @@ export class ReminderService {
     const records = await this.deps.protocolStore.allStatuses();
     const items: PassItem[] = [];
     for (const group of protocol.groups) {
-      for (const template of ['strategy', 'pathway'] as const) {
-        const record = records.find((r) => r.group === group.id && r.template === template);
-        const status = record?.status ?? 'notStarted';
-        if (!awaitingSubmission(status)) continue;
-        items.push(await this.remind(group.id, template, status, step.id, step.daysLeft, now, options.dryRun ?? false));
+      for (const template of TEMPLATE_IDS) {
+        const status = records.find((r) => r.group === group.id && r.template === template)?.status ?? 'notStarted';
+        if (awaitingSubmission(status)) items.push(await this.remind(group.id, template, step.id, now, options.dryRun ?? false));
       }
     }
     return items;
@@ -78,55 +80,43 @@ export class ReminderService {
     const { record } = await this.deps.protocolStore.status(group, template);
     if (!awaitingSubmission(record.status)) return { kind: 'invalid', reason: `The ${GROUP_INFO[group].name} ${TEMPLATE_NAMES[template]} is already ${record.status}: no reminder needed.` };
     const now = this.deps.clock.now();
-    const { protocol } = this.deps;
-    const daysLeft = daysBetween(localDate(now, protocol.timeZone), protocol.deadline);
-    const item = await this.remind(group, template, record.status, `manual-${now.toISOString().slice(0, 16).replace(':', '')}`, daysLeft, now, false);
+    const item = await this.remind(group, template, `manual-${now.toISOString().slice(0, 16).replace(':', '')}`, now, false);
     if (item.sent) this.deps.outboxWritten();
     return { kind: 'ok', item };
   }
 
-  private async remind(group: GroupId, template: TemplateId, status: TemplateRecord['status'], stepId: string, daysLeft: number, now: Date, dryRun: boolean): Promise<PassItem> {
-    const { protocol } = this.deps;
-    const leads = protocol.groups.find((g) => g.id === group)?.leads ?? [];
-    const payload: ReminderPayload = { group, template, step: stepId, daysLeft, status, deadline: deadlineWords(protocol.deadline, protocol.timeZone) };
-    // Due for delivery now, whatever instant the pass is computed for (an operator's --at may be in the past or future).
+  private async remind(group: GroupId, template: TemplateId, step: string, now: Date, dryRun: boolean): Promise<PassItem> {
+    const leads = distinct(this.deps.protocol.groups.find((g) => g.id === group)?.leads ?? []);
+    const payload: ReminderPayload = { group, template, step };
+    // Due for delivery now, whatever instant the pass is computed for (an operator's --at).
     const dueNow = this.deps.clock.now();
-    const outbox = [
-      ...leads.map((lead) => newOutboxEntry('reminder', lead.aadObjectId, 0, dueNow, stepId, payload)),
-      newOutboxEntry('reminderChannel', group, 0, dueNow, stepId, payload),
-    ];
-    const recipients = [...leads.map((l) => l.name), `${GROUP_INFO[group].name} channel`];
-    const subject = `${group} ${template} ${stepId}`;
+    const outbox = [...leads.map((lead) => newOutboxEntry('reminder', lead.aadObjectId, 0, dueNow, step, payload)), newOutboxEntry('reminderChannel', group, 0, dueNow, step, payload)];
+    const item = { what: 'reminder' as const, subject: `${group} ${template} ${step}`, recipients: [...leads.map((l) => l.name), `${GROUP_INFO[group].name} channel`] };
     if (dryRun) {
-      const already = (await this.deps.protocolStore.remindersSent(group, template)).includes(stepId);
-      return { what: 'reminder', subject, recipients, sent: !already };
+      const recorded = await this.deps.protocolStore.remindersSent(group, template);
+      return { ...item, sent: !recorded.some((r) => r.step === step) };
     }
-    const sent = await this.deps.protocolStore.recordReminder(group, template, stepId, now, outbox);
-    if (sent) await this.deps.audit.append({ at: now.toISOString(), actorId: 'scheduler', action: 'reminder.sent', outcome: 'allowed', reason: subject });
-    return { what: 'reminder', subject, recipients, sent };
+    const sent = await this.deps.protocolStore.recordReminder(group, template, step, now, outbox);
+    if (sent) await this.deps.audit.append({ at: dueNow.toISOString(), actorId: 'scheduler', action: 'reminder.sent', outcome: 'allowed', reason: item.subject });
+    return { ...item, sent };
   }
 
   /** Unacknowledged concerns past an escalation step go to the deputies and coordinators, once per step. */
   async runEscalations(now: Date, options: { dryRun?: boolean } = {}): Promise<PassItem[]> {
     const { protocol } = this.deps;
-    const recipients = [...new Map([...protocol.deputies, ...protocol.coordinators].map((p) => [p.aadObjectId, p])).values()];
+    const recipients = distinct([...protocol.deputies, ...protocol.coordinators]);
     const items: PassItem[] = [];
     for (const concern of await this.deps.concerns.unacknowledged()) {
       const step = dueEscalationStep(new Date(concern.createdAt), concern.urgent, protocol.escalation, this.calendar, protocol.timeZone, now);
       if (!step) continue;
-      const outbox = recipients.map((p) => newOutboxEntry('escalation', p.aadObjectId, concern.revision, this.deps.clock.now(), step.id, { after: step.after }));
-      const subject = `${concern.reference} ${step.id}`;
+      const dueNow = this.deps.clock.now();
+      const outbox = recipients.map((p) => newOutboxEntry('escalation', p.aadObjectId, concern.revision, dueNow, step.id, { after: step.after }));
       const sent = options.dryRun ? !(await this.deps.concerns.hasEscalation(concern.id, step.id)) : await this.deps.concerns.recordEscalation(concern.id, step.id, now, outbox);
       if (sent && !options.dryRun) {
-        await this.deps.audit.append({ at: now.toISOString(), actorId: 'scheduler', action: 'concern.escalated', concernId: concern.id, outcome: 'allowed', reason: step.id });
+        await this.deps.audit.append({ at: dueNow.toISOString(), actorId: 'scheduler', action: 'concern.escalated', concernId: concern.id, outcome: 'allowed', reason: step.id });
       }
-      items.push({ what: 'escalation', subject, recipients: recipients.map((p) => p.name), sent });
+      items.push({ what: 'escalation', subject: `${concern.reference} ${step.id}`, recipients: recipients.map((p) => p.name), sent });
     }
     return items;
   }
-}
-
-/** "Friday 2 July 2027". */
-function deadlineWords(date: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(deadlineInstant(date, timeZone).getTime() - 1).replace(',', '');
 }

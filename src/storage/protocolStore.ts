@@ -139,11 +139,11 @@ export class ProtocolStore {
     }
   }
 
-  /** The reminder steps recorded for one group's template. */
-  async remindersSent(group: GroupId, template: TemplateId): Promise<string[]> {
-    const found: string[] = [];
-    const rows = this.table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${templatePartition(group, template)} and RowKey ge 'reminder|' and RowKey lt 'reminder}'` } });
-    for await (const row of rows) found.push(String(row.rowKey).slice('reminder|'.length));
-    return found;
+  /** The reminder steps recorded for one group's template, oldest first. */
+  async remindersSent(group: GroupId, template: TemplateId): Promise<{ step: string; sentAt: string }[]> {
+    const found: { step: string; sentAt: string }[] = [];
+    const rows = this.table.listEntities<{ sentAt: string }>({ queryOptions: { filter: odata`PartitionKey eq ${templatePartition(group, template)} and RowKey ge 'reminder|' and RowKey lt 'reminder}'` } });
+    for await (const row of rows) found.push({ step: String(row.rowKey).slice('reminder|'.length), sentAt: row.sentAt });
+    return found.sort((a, b) => a.sentAt.localeCompare(b.sentAt));
   }
 }

@@ -3,6 +3,7 @@ import { diffLines } from '../../src/domain/diff.js';
 import { describeStep, finishFlowcharts, parsePathway } from '../../src/domain/pathway.js';
 import { nextSubmissionStatus, statusLabel } from '../../src/domain/submission.js';
 import { joinFromProperties, splitIntoProperties } from '../../src/storage/chunks.js';
+import { strategyContentSchema } from '../../src/domain/templates.js';
 
 describe('pathway flowcharts', () => {
   it('when two flowcharts with decisions and an explainer are written, then both are read with their steps in order', () => {
@@ -45,6 +46,16 @@ describe('pathway flowcharts', () => {
     assert.ok(!parsed.ok);
     assert.ok(parsed.errors.some((e) => /two steps numbered 1/.test(e)));
     assert.ok(parsed.errors.some((e) => /step 1 goes to step 7, but there is no step 7/.test(e)));
+  });
+});
+
+describe('strategy limits', () => {
+  it('when every section is within its limit but the whole is too big for a card in non-Latin script, then it is refused with a clear message', () => {
+    const sections = Object.fromEntries(['pursue', 'prevent', 'protect', 'prepare', 'partnership'].map((id) => [id, 'あ'.repeat(1900)]));
+    const parsed = strategyContentSchema.safeParse(sections);
+    assert.ok(!parsed.success);
+    assert.match(parsed.error.issues[0]!.message, /too long to show on one Teams card/);
+    assert.ok(strategyContentSchema.safeParse({ ...sections, prevent: '', protect: '', prepare: '' }).success);
   });
 });
 

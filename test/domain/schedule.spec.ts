@@ -77,4 +77,12 @@ describe('escalation of unacknowledged concerns', () => {
     assert.equal(step?.id, 'working-1d');
     assert.equal(step?.after, '1 working day');
   });
+
+  it('when a concern is raised on a Saturday or a bank holiday, then the working day is counted from 09:00 on the next working day', () => {
+    const saturday = dueEscalationStep(new Date('2027-06-05T09:00:00Z'), false, DEFAULT_ESCALATION, calendar, TZ, new Date('2027-06-08T07:59:00Z'));
+    assert.equal(saturday, undefined, 'not on Monday, nor at 08:59 BST on Tuesday');
+    assert.equal(dueEscalationStep(new Date('2027-06-05T09:00:00Z'), false, DEFAULT_ESCALATION, calendar, TZ, new Date('2027-06-08T08:00:00Z'))?.id, 'working-1d');
+    const bankHoliday = dueEscalationStep(new Date('2027-05-31T09:00:00Z'), false, DEFAULT_ESCALATION, calendar, TZ, new Date('2027-06-01T09:00:00Z'));
+    assert.equal(bankHoliday, undefined, 'raised on Spring bank holiday: not due on Tuesday');
+  });
 });

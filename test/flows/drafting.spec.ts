@@ -156,10 +156,17 @@ describe('drafting, versions, submitting and review, end to end over HTTP', () =
 
     const resubmitted = invokeCard(await teams.execute('housingLead', 'template.submit', { template: 'strategy', group: 'housing', version: '4' }));
     assert.match(cardText(resubmitted), /Version 4 submitted/);
-    const accepted = invokeCard(await teams.execute('coordinator', 'template.accept', { item: 'housing|strategy', from: 'dashboard' }));
+    // From the dashboard, the choice carries the revision the coordinator saw.
+    const shownBefore = (await app.stores.protocol.status('housing', 'strategy')).record.revision;
+    await teams.execute('housingLead', 'template.submit', { template: 'strategy', group: 'housing', version: '3' });
+    const unseen = invokeCard(await teams.execute('coordinator', 'template.accept', { item: `housing|strategy|${shownBefore}`, from: 'dashboard' }));
+    assert.match(cardText(unseen), /changed since this card was shown/, 'a resubmission made meanwhile is not accepted unseen');
+    await teams.execute('housingLead', 'template.submit', { template: 'strategy', group: 'housing', version: '4' });
+    const shown = (await app.stores.protocol.status('housing', 'strategy')).record.revision;
+    const accepted = invokeCard(await teams.execute('coordinator', 'template.accept', { item: `housing|strategy|${shown}`, from: 'dashboard' }));
     assert.match(cardText(accepted), /Accepted: Housing Strategy, version 4/);
     const events = await app.stores.protocol.events('housing', 'strategy');
-    assert.deepEqual(events.filter((e) => e.type !== 'saved').map((e) => e.type), ['submitted', 'returned', 'submitted', 'accepted']);
+    assert.deepEqual(events.filter((e) => e.type !== 'saved').map((e) => e.type), ['submitted', 'returned', 'submitted', 'submitted', 'submitted', 'accepted']);
   });
 
   it('when the coordinator sends "status", then the dashboard shows the seven groups by two templates in an Adaptive Card Table', async () => {
@@ -189,14 +196,14 @@ describe('drafting, versions, submitting and review, end to end over HTTP', () =
   it('when someone who is not a coordinator asks for the dashboard or reviews, then they are refused', async () => {
     const dashboard = invokeCard(await teams.execute('housingLead', 'status.show', {}));
     assert.match(cardText(dashboard), /The dashboard is for protocol coordinators/);
-    const accept = invokeCard(await teams.execute('housingLead', 'template.accept', { item: 'housing|pathway' }));
+    const accept = invokeCard(await teams.execute('housingLead', 'template.accept', { item: 'housing|pathway|1' }));
     assert.match(cardText(accept), /Only a protocol coordinator/);
     const tampered = invokeCard(await teams.execute('coordinator', 'template.accept', { item: "housing|strategy' or '1'='1" }));
     assert.match(cardText(tampered), /Choose a group and template/);
   });
 
   it('when the coordinator presses "remind now", then the group lead and channel get a reminder, once per minute whatever the clicks', async () => {
-    const first = invokeCard(await teams.execute('coordinator', 'template.remind', { item: 'housing|pathway' }));
+    const first = invokeCard(await teams.execute('coordinator', 'template.remind', { item: 'housing|pathway|1' }));
     assert.match(cardText(first), /Reminder sent to Hana Housing and Housing channel/);
     const second = invokeCard(await teams.execute('coordinator', 'template.remind', { item: 'housing|pathway' }));
     assert.match(cardText(second), /already sent this minute/);

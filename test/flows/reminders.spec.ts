@@ -22,12 +22,19 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
   let connector: FakeConnector;
   let app: App & { url: string };
   let teams: TeamsClient;
+  // The app's one clock, moved by the tests: reminders are recorded and sent "at" that time.
+  const clock = { at: new Date('2027-06-14T10:00:00Z'), now() { return this.at; } };
+  /** Moves the clock and runs one pass then, as the scheduler would. */
+  const passAt = (iso: string) => {
+    clock.at = new Date(iso);
+    return app.reminders.runPass(clock.at);
+  };
 
   before(async () => {
     tables = await startEmbeddedTables(undefined);
     connector = new FakeConnector();
     await connector.start();
-    app = await startApp(tables);
+    app = await startApp(tables, { clock });
     teams = new TeamsClient(app.url, connector);
     // Every group lead has the app and every group has a linked channel.
     for (const group of GROUP_IDS) {
@@ -59,7 +66,7 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
   const reminders = () => connector.calls.filter((c) => c.method === 'POST' && /Reminder:|Late:/.test(cardText(c.body)));
 
   it('when the 7-days-before step is due, then exactly the groups still missing a template are reminded, lead and channel', async () => {
-    const items = await app.reminders.runPass(new Date('2027-06-25T08:05:00Z'));
+    const items = await passAt('2027-06-25T08:05:00Z');
     const subjects = items.filter((i) => i.sent).map((i) => i.subject).sort();
     const expected = GROUP_IDS.flatMap((g) => ['strategy', 'pathway'].map((t) => `${g} ${t} before-7`)).filter((s) => !['housing strategy before-7', 'health strategy before-7', 'health pathway before-7'].includes(s)).sort();
     assert.deepEqual(subjects, expected);
@@ -74,7 +81,7 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
   });
 
   it('when a second pass runs at the same instant, then nothing is sent again', async () => {
-    const items = await app.reminders.runPass(new Date('2027-06-25T08:05:00Z'));
+    const items = await passAt('2027-06-25T08:05:00Z');
     assert.ok(items.length > 0 && items.every((i) => !i.sent));
     await app.outbox.idle();
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -82,8 +89,8 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
   });
 
   it('when two passes race (several app instances), then each reminder is sent once', async () => {
-    const at = new Date('2027-06-29T08:01:00Z'); // 3 days before
-    const [a, b, c] = await Promise.all([app.reminders.runPass(at), app.reminders.runPass(at), app.reminders.runPass(at)]);
+    clock.at = new Date('2027-06-29T08:01:00Z'); // 3 days before
+    const [a, b, c] = await Promise.all([app.reminders.runPass(clock.at), app.reminders.runPass(clock.at), app.reminders.runPass(clock.at)]);
     const sent = [...a, ...b, ...c].filter((i) => i.sent && i.what === 'reminder').map((i) => i.subject);
     assert.equal(sent.length, new Set(sent).size, 'no step recorded twice');
     assert.equal(sent.length, 11);
@@ -94,33 +101,39 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
   });
 
   it('when a template was returned, then it counts as not submitted and is reminded', async () => {
-    await teams.execute('coordinator', 'template.return', { item: 'health|pathway', comment: 'Add the NRPF route' });
-    const items = await app.reminders.runPass(new Date('2027-07-01T08:01:00Z'));
+    clock.at = new Date('2027-06-30T14:00:00Z');
+    const revision = (await app.stores.protocol.status('health', 'pathway')).record.revision;
+    await teams.execute('coordinator', 'template.return', { item: 'health|pathway', revision, comment: 'Add the NRPF route' });
+    const items = await passAt('2027-07-01T08:01:00Z');
     assert.ok(items.some((i) => i.sent && i.subject === 'health pathway before-1'));
     await waitFor(() => connector.sentTo(leadConversation('health')).find((c) => /was returned by the coordinator/.test(cardText(c.body))), 'the health reminder');
   });
 
   it('when the app was down on the deadline and after, then the next pass catches up once, with the latest (late) step', async () => {
-    const items = await app.reminders.runPass(new Date('2027-07-06T10:00:00Z'));
+    const items = await passAt('2027-07-06T10:00:00Z');
     const steps = new Set(items.filter((i) => i.sent).map((i) => i.subject.split(' ')[2]));
     assert.deepEqual([...steps], ['late-1']);
     await app.outbox.idle();
     const housing = await waitFor(() => connector.sentTo(leadConversation('housing')).find((c) => /Late: Pathway for Housing/.test(cardText(c.body))), 'the late reminder');
-    assert.match(cardText(housing.body), /was due by the end of Friday 2 July 2027 and is 3 days late/);
+    assert.match(cardText(housing.body), /was due by the end of Friday 2 July 2027 and is 4 days late/);
   });
 
   it('when an urgent concern is not acknowledged for an hour, then the deputy and the coordinator are told once, without its details', async () => {
+    clock.at = new Date('2027-07-07T10:00:00Z');
     const urgent = randomUUID();
     const routine = randomUUID();
     await teams.execute('staff', 'intake.submit', { submissionId: urgent, ...validIntake({ immediateDanger: 'yes' }) });
     await teams.execute('staff', 'intake.submit', { submissionId: routine, ...validIntake() });
     const raisedAt = new Date((await app.stores.concerns.get(urgent))!.record.createdAt);
-    const early = await app.reminders.runEscalations(new Date(raisedAt.getTime() + 59 * 60_000));
+    clock.at = new Date(raisedAt.getTime() + 59 * 60_000);
+    const early = await app.reminders.runEscalations(clock.at);
     assert.equal(early.length, 0);
-    const due = await app.reminders.runEscalations(new Date(raisedAt.getTime() + 61 * 60_000));
+    clock.at = new Date(raisedAt.getTime() + 61 * 60_000);
+    const due = await app.reminders.runEscalations(clock.at);
     assert.deepEqual(due.filter((i) => i.sent).map((i) => i.subject.split(' ')[1]), ['urgent-60m'], 'the urgent one only');
     assert.deepEqual(due[0]!.recipients.sort(), ['Cora Coordinator', 'Dee Deputy']);
-    const again = await app.reminders.runEscalations(new Date(raisedAt.getTime() + 62 * 60_000));
+    clock.at = new Date(raisedAt.getTime() + 62 * 60_000);
+    const again = await app.reminders.runEscalations(clock.at);
     assert.ok(again.every((i) => !i.sent), 'the same step is not escalated twice');
     await app.outbox.idle();
     const told = await waitFor(() => connector.sentTo('a:personal-deputy').find((c) => /not acknowledged/.test(cardText(c.body))), 'the deputy escalation');
@@ -130,21 +143,61 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
     assert.equal(connector.sentTo('a:personal-deputy').filter((c) => /not acknowledged/.test(cardText(c.body))).length, 1);
   });
 
-  it('when an operator runs "npm run reminders -- --at ... --dry-run", then it prints what would be sent and records nothing', async () => {
+  it('when an operator runs "npm run reminders -- --at ... --dry-run", then it prints what would be sent and records nothing; without --dry-run it sends', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'reminders-'));
     const protocolFile = path.join(dir, 'protocol.json');
-    writeFileSync(protocolFile, JSON.stringify(testProtocol()));
+    // A real run may not look ahead, so this protocol's deadline is three weeks ago: the pass is "now", in the late phase.
+    const deadline = new Date(Date.now() - 21 * 86_400_000).toISOString().slice(0, 10);
+    writeFileSync(protocolFile, JSON.stringify({ ...testProtocol(), deadline }));
     const env = { ...process.env, TABLES_CONNECTION_STRING: tables.connectionString, PROTOCOL_CONFIG: protocolFile, NODE_ENV: 'test' };
     const cli = [require.resolve('tsx/cli'), 'src/cli/reminders.ts'];
     const cwd = path.join(__dirname, '..', '..');
-    const dry = await run(process.execPath, [...cli, '--at', '2027-07-08T09:30:00+01:00', '--dry-run'], { env, cwd });
+    const now = new Date().toISOString();
+    const dry = await run(process.execPath, [...cli, '--at', now, '--dry-run'], { env, cwd });
     assert.match(dry.stdout, /dry run: nothing is sent or recorded/);
-    assert.match(dry.stdout, /would send {2}\s*reminder\s+housing pathway late-2 -> Hana Housing, Housing channel/);
+    const step = /would send {2}\s*reminder\s+housing pathway (late-\d+) -> Hana Housing, Housing channel/.exec(dry.stdout)?.[1];
+    assert.ok(step, dry.stdout);
     assert.match(dry.stdout, /\d+ to send, \d+ already sent/);
-    assert.deepEqual(await app.stores.protocol.remindersSent('housing', 'pathway').then((s) => s.includes('late-2')), false);
-    const real = await run(process.execPath, [...cli, '--at', '2027-07-08T09:30:00+01:00'], { env, cwd });
-    assert.match(real.stdout, /sent {8}\s*reminder\s+housing pathway late-2/);
-    assert.ok(await app.stores.protocol.remindersSent('housing', 'pathway').then((s) => s.includes('late-2')));
+    const recorded = async () => (await app.stores.protocol.remindersSent('housing', 'pathway')).some((r) => r.step === step);
+    assert.equal(await recorded(), false, 'a dry run records nothing');
+    const real = await run(process.execPath, [...cli, '--at', now], { env, cwd });
+    assert.match(real.stdout, new RegExp(`sent {8}\\s*reminder\\s+housing pathway ${step}`));
+    assert.match(real.stdout, /Delivered now: \d+/);
+    assert.equal(await recorded(), true);
     await assert.rejects(run(process.execPath, [...cli, '--at', 'tomorrow'], { env, cwd }), (e: { code?: number; stderr?: string }) => e.code === 2 && /--at must be an ISO date/.test(e.stderr ?? ''));
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    await assert.rejects(run(process.execPath, [...cli, '--at', future], { env, cwd }), (e: { code?: number; stderr?: string }) => e.code === 2 && /only a --dry-run may look ahead/.test(e.stderr ?? ''));
+  });
+
+});
+
+describe('reminders that waited for an install', () => {
+  it('when a lead installs the app after several steps were recorded, then only the latest reminder reaches them, with the days left as of now', async () => {
+    const tables = await startEmbeddedTables(undefined);
+    const connector = new FakeConnector();
+    await connector.start();
+    const clock = { at: new Date('2027-06-18T08:05:00Z'), now() { return this.at; } };
+    const app = await startApp(tables, { clock });
+    const teams = new TeamsClient(app.url, connector);
+    try {
+      await teams.install('coordinator');
+      for (const at of ['2027-06-18T08:05:00Z', '2027-06-25T08:05:00Z', '2027-06-29T08:05:00Z']) {
+        clock.at = new Date(at);
+        await app.reminders.runPass(clock.at);
+        await app.outbox.idle();
+      }
+      clock.at = new Date('2027-06-30T12:00:00Z');
+      await teams.install('housingLead'); // wakes everything that waited for her
+      await waitFor(async () => (await app.stores.templateOutbox.list('housing|strategy')).filter((e) => e.kind === 'reminder').every((e) => e.state !== 'pending'), 'the waiting reminders to be settled');
+      const received = connector.sentTo(personalConversation('housingLead')).map((c) => cardText(c.body)).filter((t) => /Reminder:/.test(t));
+      assert.equal(received.length, 2, 'one per template, the latest step only');
+      for (const text of received) assert.match(text, /2 days left/);
+      const states = (await app.stores.templateOutbox.list('housing|strategy')).filter((e) => e.kind === 'reminder').map((e) => `${e.about}:${e.state}`).sort();
+      assert.deepEqual(states, ['before-14:superseded', 'before-3:sent', 'before-7:superseded']);
+    } finally {
+      await app.close();
+      await connector.stop();
+      await tables.close();
+    }
   });
 });

@@ -121,7 +121,7 @@ describe('storage repositories against Azurite', () => {
     const entry = newOutboxEntry('reminder', 'aad-lead', 0, new Date(), 'before-7', { x: 1 });
     assert.equal(await store.recordReminder('nrm', 'strategy', 'before-7', new Date(), [entry]), true);
     assert.equal(await store.recordReminder('nrm', 'strategy', 'before-7', new Date(), [{ ...entry, rowKey: `${entry.rowKey}-2` }]), false);
-    assert.deepEqual(await store.remindersSent('nrm', 'strategy'), ['before-7']);
+    assert.deepEqual((await store.remindersSent('nrm', 'strategy')).map((r) => r.step), ['before-7']);
     assert.equal((await new OutboxStore(tables.templates).list('nrm|strategy')).length, 1);
   });
 

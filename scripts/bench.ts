@@ -1,0 +1,81 @@
+/**
+ * Prints figures for the things that must stay fast (run: npm run bench). Not a test: numbers
+ * vary by machine; compare runs on the same machine.
+ *   - an intake submit over HTTP (the invoke Teams needs answered within 5 s), p50/p95/p99;
+ *   - a reminder pass for 7 groups x 2 templates, first (sending) and repeated (nothing due);
+ *   - an escalation pass over 700 unacknowledged concerns, first and repeated.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { systemClock } from '../src/domain/clock.js';
+import { ConcernService } from '../src/services/concernService.js';
+import { AuditLog } from '../src/storage/auditLog.js';
+import { ConcernStore } from '../src/storage/concernStore.js';
+import { CounterStore } from '../src/storage/counterStore.js';
+import { startEmbeddedTables } from '../src/storage/embeddedAzurite.js';
+import { openTables } from '../src/storage/tables.js';
+import { FakeConnector } from '../test/support/fakeConnector.js';
+import { startApp, TeamsClient, validIntake } from '../test/support/harness.js';
+import { PEOPLE, testProtocol } from '../test/support/people.js';
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const result = await work();
+  return [result, performance.now() - start];
+}
+
+async function main(): Promise<void> {
+  const tables = await startEmbeddedTables(undefined);
+  const connector = new FakeConnector();
+  await connector.start();
+  const app = await startApp(tables);
+  const teams = new TeamsClient(app.url, connector);
+  try {
+    for (const key of ['lead', 'lead2', 'coordinator', 'deputy'] as const) await teams.install(key);
+
+    const submits = 200;
+    const latencies: number[] = [];
+    for (let i = 0; i < submits; i++) {
+      const [, took] = await timed(() => teams.execute('staff', 'intake.submit', { submissionId: randomUUID(), ...validIntake() }));
+      latencies.push(took);
+    }
+    await app.outbox.idle();
+    latencies.sort((a, b) => a - b);
+    console.log(`intake submit over HTTP (${submits} sequential, Azurite, outbox delivering alongside): p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1)!)}`);
+
+    const at = new Date('2027-06-25T08:05:00Z');
+    const [first, firstMs] = await timed(() => app.reminders.runDueReminders(at));
+    const [, againMs] = await timed(() => app.reminders.runDueReminders(at));
+    console.log(`reminder pass, 7 groups x 2 templates: first ${ms(firstMs)} (${first.filter((i) => i.sent).length} recorded with their messages), repeated ${ms(againMs)} (nothing due)`);
+
+    // 700 unacknowledged concerns, stored through the real service (without sending their cards).
+    const t = await openTables(tables.connectionString);
+    const service = new ConcernService({ concerns: new ConcernStore(t.concerns), counters: new CounterStore(t.counters), audit: new AuditLog(t.audit), protocol: testProtocol(), clock: systemClock, outboxWritten: () => undefined });
+    const reporter = { aadObjectId: PEOPLE.staff.aadObjectId, name: PEOPLE.staff.name };
+    // Five at a time: every raise takes the next reference number from one ETag-guarded counter.
+    const [, raiseMs] = await timed(async () => {
+      for (let batch = 0; batch < 700; batch += 5) {
+        await Promise.all(Array.from({ length: 5 }, () => service.raise(reporter, randomUUID(), validIntake({ immediateDanger: 'yes' }))));
+      }
+    });
+    console.log(`700 concerns stored through the service, 5 at a time: ${ms(raiseMs)} (${ms(raiseMs / 700)} each)`);
+    const later = new Date(Date.now() + 2 * 60 * 60_000);
+    const [escalated, escalateMs] = await timed(() => app.reminders.runEscalations(later));
+    const [, escalateAgainMs] = await timed(() => app.reminders.runEscalations(later));
+    console.log(`escalation pass over ${escalated.length} unacknowledged concerns: first ${ms(escalateMs)} (${escalated.filter((i) => i.sent).length} escalated), repeated ${ms(escalateAgainMs)}`);
+    const memory = process.memoryUsage();
+    console.log(`bot process memory after the runs: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`);
+  } finally {
+    await app.close();
+    await connector.stop();
+    await tables.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
