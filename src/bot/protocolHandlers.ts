@@ -55,6 +55,27 @@ export function registerProtocolHandlers(app: Application<TurnState>, deps: Prot
   const context = (): DeadlineContext => ({ now: deps.clock.now(), deadline: deadlineInstant(protocol.deadline, tz), deadlineDate: protocol.deadline, timeZone: tz });
   const invalid = (text: string) => messageCard('Please check', text, 'attention');
 
+  /** A card action about one group's template: the person and the (validated) group and template. */
+  const onTemplateAction = (verb: string, handler: (actor: Actor, group: GroupId, template: TemplateId, data: Record<string, unknown>) => Promise<Card>) =>
+    onCardAction(app, verb, (turn, data) => {
+      const actor = actorOf(turn);
+      const parsed = target.safeParse(data);
+      if (!actor) return Promise.resolve(refusalCard(UNKNOWN_USER));
+      if (!parsed.success) return Promise.resolve(invalid('This card is not valid any more: type "draft strategy", "draft pathway" or "status" again.'));
+      return handler(actor, parsed.data.group, parsed.data.template, data);
+    });
+
+  /** A dashboard action: the chosen "group|template|revision". */
+  const onItemAction = (verb: string, handler: (actor: Actor, group: GroupId, template: TemplateId, shownRevision: string | undefined, data: Record<string, unknown>) => Promise<Card>) =>
+    onCardAction(app, verb, (turn, data) => {
+      const actor = actorOf(turn);
+      const parsed = item.safeParse(data.item);
+      if (!actor) return Promise.resolve(refusalCard(UNKNOWN_USER));
+      if (!parsed.success) return Promise.resolve(invalid('Choose a group and template first.'));
+      const [group, template, shownRevision] = parsed.data;
+      return handler(actor, group, template, shownRevision, data);
+    });
+
   /** The group a channel belongs to, when the activity comes from a linked group channel. */
   async function channelGroup(turn: TurnContext): Promise<GroupId | undefined> {
     const id = channelConversationId(turn);
@@ -84,20 +105,11 @@ export function registerProtocolHandlers(app: Application<TurnState>, deps: Prot
     await sendCard(turn, await openFor(turn, template));
   });
 
-  onCardAction(app, VERBS.openDraft, async (turn, data) => {
-    const actor = actorOf(turn);
-    const parsed = target.safeParse(data);
-    if (!actor) return refusalCard(UNKNOWN_USER);
-    if (!parsed.success) return invalid('Choose a group and a template.');
-    return draftCard(actor, parsed.data.group, parsed.data.template);
+  onTemplateAction(VERBS.openDraft, async (actor, group, template) => {
+    return draftCard(actor, group, template);
   });
 
-  onCardAction(app, VERBS.saveDraft, async (turn, data) => {
-    const actor = actorOf(turn);
-    const parsed = target.safeParse(data);
-    if (!actor) return refusalCard(UNKNOWN_USER);
-    if (!parsed.success) return invalid('This card is not valid any more: type "draft strategy" or "draft pathway" again.');
-    const { group, template } = parsed.data;
+  onTemplateAction(VERBS.saveDraft, async (actor, group, template, data) => {
     const result = await service.saveDraft(actor, group, template, data, data.baseVersion);
     if (result.kind === 'refused') return refusalCard(result.reason);
     const view = await service.openDraft(actor, group, template);
@@ -117,32 +129,18 @@ export function registerProtocolHandlers(app: Application<TurnState>, deps: Prot
     return view.kind === 'refused' ? refusalCard(view.reason) : historyCard(view.record, view.versions, view.canSubmit, context(), notice);
   }
 
-  onCardAction(app, VERBS.history, async (turn, data) => {
-    const actor = actorOf(turn);
-    const parsed = target.safeParse(data);
-    if (!actor) return refusalCard(UNKNOWN_USER);
-    if (!parsed.success) return invalid('Choose a group and a template.');
-    return history(actor, parsed.data.group, parsed.data.template);
+  onTemplateAction(VERBS.history, async (actor, group, template) => {
+    return history(actor, group, template);
   });
 
-  onCardAction(app, VERBS.compare, async (turn, data) => {
-    const actor = actorOf(turn);
-    const parsed = target.safeParse(data);
-    if (!actor) return refusalCard(UNKNOWN_USER);
-    if (!parsed.success) return invalid('Choose a group and a template.');
-    const { group, template } = parsed.data;
+  onTemplateAction(VERBS.compare, async (actor, group, template, data) => {
     const result = await service.compare(actor, group, template, data.from, data.to);
     if (result.kind === 'refused') return refusalCard(result.reason);
     if (result.kind === 'invalid') return history(actor, group, template, { text: result.reason, tone: 'attention' });
     return compareCard(group, template, result.from, result.to, result.parts, tz);
   });
 
-  onCardAction(app, VERBS.submitTemplate, async (turn, data) => {
-    const actor = actorOf(turn);
-    const parsed = target.safeParse(data);
-    if (!actor) return refusalCard(UNKNOWN_USER);
-    if (!parsed.success) return invalid('Choose a group and a template.');
-    const { group, template } = parsed.data;
+  onTemplateAction(VERBS.submitTemplate, async (actor, group, template, data) => {
     const result = await service.submit(actor, group, template, data.version);
     if (result.kind === 'refused') return refusalCard(result.reason);
     const notice: Notice =
@@ -177,12 +175,7 @@ export function registerProtocolHandlers(app: Application<TurnState>, deps: Prot
     return actor ? dashboard(actor) : refusalCard(UNKNOWN_USER);
   });
 
-  onCardAction(app, VERBS.viewSubmission, async (turn, data) => {
-    const actor = actorOf(turn);
-    const parsed = item.safeParse(data.item);
-    if (!actor) return refusalCard(UNKNOWN_USER);
-    if (!parsed.success) return invalid('Choose a group and template first.');
-    const [group, template] = parsed.data;
+  onItemAction(VERBS.viewSubmission, async (actor, group, template) => {
     const result = await service.submission(actor, group, template);
     if (result.kind === 'refused') return refusalCard(result.reason);
     if (result.kind === 'invalid') return service.isCoordinator(actor) ? dashboard(actor, { text: result.reason, tone: 'attention' }, `${group}|${template}`) : invalid(result.reason);
@@ -193,12 +186,7 @@ export function registerProtocolHandlers(app: Application<TurnState>, deps: Prot
     [VERBS.accept, 'accept'],
     [VERBS.returnTemplate, 'return'],
   ] as const) {
-    onCardAction(app, verb, async (turn, data) => {
-      const actor = actorOf(turn);
-      const parsed = item.safeParse(data.item);
-      if (!actor) return refusalCard(UNKNOWN_USER);
-      if (!parsed.success) return invalid('Choose a group and template first.');
-      const [group, template, shownRevision] = parsed.data;
+    onItemAction(verb, async (actor, group, template, shownRevision, data) => {
       const result = await service.review(actor, group, template, decision, data.comment, data.revision ?? shownRevision);
       if (result.kind === 'refused') return refusalCard(result.reason);
       const notice: Notice =
@@ -211,12 +199,7 @@ export function registerProtocolHandlers(app: Application<TurnState>, deps: Prot
     });
   }
 
-  onCardAction(app, VERBS.remind, async (turn, data) => {
-    const actor = actorOf(turn);
-    const parsed = item.safeParse(data.item);
-    if (!actor) return refusalCard(UNKNOWN_USER);
-    if (!parsed.success) return invalid('Choose a group and template first.');
-    const [group, template] = parsed.data;
+  onItemAction(VERBS.remind, async (actor, group, template) => {
     const result = await deps.reminders.remindNow(actor, group, template);
     if (result.kind === 'refused') return refusalCard(result.reason);
     const notice: Notice =

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import type { App } from '../../src/app.js';
-import { startEmbeddedTables, type EmbeddedTables } from '../../src/storage/embeddedAzurite.js';
 import { FakeConnector } from '../support/fakeConnector.js';
-import { cardOf, cardText, channelConversation, invokeCard, personalConversation, startApp, TeamsClient, waitFor, type Card } from '../support/harness.js';
+import { cardOf, cardText, channelConversation, invokeCard, personalConversation, TeamsClient, waitFor, type Card , runningApp, type RunningApp } from '../support/harness.js';
 
 const SECTIONS = ['pursue', 'prevent', 'protect', 'prepare', 'partnership'];
 const PATHWAY = [
@@ -15,24 +13,15 @@ const PATHWAY = [
 ].join('\n');
 
 describe('drafting, versions, submitting and review, end to end over HTTP', () => {
-  let tables: EmbeddedTables;
   let connector: FakeConnector;
-  let app: App & { url: string };
+  let app: RunningApp;
   let teams: TeamsClient;
+  const world = runningApp();
 
   before(async () => {
-    tables = await startEmbeddedTables(undefined);
-    connector = new FakeConnector();
-    await connector.start();
-    app = await startApp(tables);
-    teams = new TeamsClient(app.url, connector);
+    ({ connector, app, teams } = world);
     for (const key of ['housingLead', 'housingMember', 'twoGroups', 'coordinator', 'staff'] as const) await teams.install(key);
     await teams.mention('coordinator', 'link housing', 'housing-channel');
-  });
-  after(async () => {
-    await app.close();
-    await connector.stop();
-    await tables.close();
   });
   beforeEach(() => connector.clear());
 

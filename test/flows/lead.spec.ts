@@ -1,30 +1,19 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { App } from '../../src/app.js';
-import { startEmbeddedTables, type EmbeddedTables } from '../../src/storage/embeddedAzurite.js';
 import { FakeConnector } from '../support/fakeConnector.js';
-import { cardOf, cardText, channelConversation, invokeCard, personalConversation, startApp, TeamsClient, validIntake, waitFor, type Card } from '../support/harness.js';
+import { cardOf, cardText, channelConversation, invokeCard, personalConversation, TeamsClient, validIntake, waitFor, type Card , runningApp, type RunningApp } from '../support/harness.js';
 
 describe("the Modern Slavery Lead's card, end to end over HTTP", () => {
-  let tables: EmbeddedTables;
   let connector: FakeConnector;
-  let app: App & { url: string };
+  let app: RunningApp;
   let teams: TeamsClient;
+  const world = runningApp();
 
   before(async () => {
-    tables = await startEmbeddedTables(undefined);
-    connector = new FakeConnector();
-    await connector.start();
-    app = await startApp(tables);
-    teams = new TeamsClient(app.url, connector);
+    ({ connector, app, teams } = world);
     for (const key of ['lead', 'lead2', 'coordinator', 'staff'] as const) await teams.install(key);
     await teams.mention('coordinator', 'link housing', 'housing-channel');
     await teams.mention('coordinator', 'link enforcement', 'enforcement-channel');
-  });
-  after(async () => {
-    await app.close();
-    await connector.stop();
-    await tables.close();
   });
   beforeEach(() => connector.clear());
 

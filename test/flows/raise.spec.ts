@@ -1,31 +1,20 @@
 import assert from 'node:assert/strict';
-import { startEmbeddedTables, type EmbeddedTables } from '../../src/storage/embeddedAzurite.js';
 import { FakeConnector } from '../support/fakeConnector.js';
-import { cardOf, cardText, channelConversation, invokeCard, personalConversation, startApp, TeamsClient, validIntake, waitFor, type Card } from '../support/harness.js';
-import type { App } from '../../src/app.js';
+import { cardOf, cardText, channelConversation, invokeCard, personalConversation, TeamsClient, validIntake, waitFor, type Card , runningApp, type RunningApp } from '../support/harness.js';
 
 describe('raising a concern, end to end over HTTP', () => {
-  let tables: EmbeddedTables;
   let connector: FakeConnector;
-  let app: App & { url: string };
+  let app: RunningApp;
   let teams: TeamsClient;
+  const world = runningApp();
 
   before(async () => {
-    tables = await startEmbeddedTables(undefined);
-    connector = new FakeConnector();
-    await connector.start();
-    app = await startApp(tables);
-    teams = new TeamsClient(app.url, connector);
+    ({ connector, app, teams } = world);
     // Everyone who receives messages has installed the app; the coordinator links two channels.
     for (const key of ['lead', 'lead2', 'deputy', 'coordinator', 'staff', 'staff2'] as const) await teams.install(key);
     await teams.mention('coordinator', 'link housing', 'housing-channel');
     await teams.mention('coordinator', 'link Transition to Adulthood', 'transition-channel');
     await teams.mention('coordinator', 'link nrm', 'nrm-channel');
-  });
-  after(async () => {
-    await app.close();
-    await connector.stop();
-    await tables.close();
   });
   beforeEach(() => connector.clear());
 

@@ -5,11 +5,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { App } from '../../src/app.js';
 import { GROUP_IDS } from '../../src/domain/groups.js';
 import { startEmbeddedTables, type EmbeddedTables } from '../../src/storage/embeddedAzurite.js';
 import { FakeConnector } from '../support/fakeConnector.js';
-import { cardText, channelConversation, personalConversation, startApp, TeamsClient, validIntake, waitFor } from '../support/harness.js';
+import { cardText, channelConversation, personalConversation, startApp, TeamsClient, validIntake, waitFor , runningApp, type RunningApp } from '../support/harness.js';
 import { TENANT, testProtocol } from '../support/people.js';
 
 const run = promisify(execFile);
@@ -20,7 +19,7 @@ const leadId = (group: string) => (group === 'housing' ? 'aad-housing-lead' : gr
 describe('deadline reminders and escalations, end to end with Azurite', () => {
   let tables: EmbeddedTables;
   let connector: FakeConnector;
-  let app: App & { url: string };
+  let app: RunningApp;
   let teams: TeamsClient;
   // The app's one clock, moved by the tests: reminders are recorded and sent "at" that time.
   const clock = { at: new Date('2027-06-14T10:00:00Z'), now() { return this.at; } };
@@ -29,13 +28,10 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
     clock.at = new Date(iso);
     return app.reminders.runPass(clock.at);
   };
+  const world = runningApp({ clock });
 
   before(async () => {
-    tables = await startEmbeddedTables(undefined);
-    connector = new FakeConnector();
-    await connector.start();
-    app = await startApp(tables, { clock });
-    teams = new TeamsClient(app.url, connector);
+    ({ tables, connector, app, teams } = world);
     // Every group lead has the app and every group has a linked channel.
     for (const group of GROUP_IDS) {
       const install = teams.activity('staff', { type: 'installationUpdate', action: 'add' });
@@ -55,11 +51,6 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
     await teams.execute('healthLead', 'template.submit', { group: 'health', template: 'strategy', version: '1' });
     await teams.execute('healthLead', 'template.submit', { group: 'health', template: 'pathway', version: '1' });
     await app.outbox.idle();
-  });
-  after(async () => {
-    await app.close();
-    await connector.stop();
-    await tables.close();
   });
   beforeEach(() => connector.clear());
 

@@ -1,26 +1,15 @@
 import assert from 'node:assert/strict';
-import type { App } from '../../src/app.js';
-import { startEmbeddedTables, type EmbeddedTables } from '../../src/storage/embeddedAzurite.js';
 import { FakeConnector } from '../support/fakeConnector.js';
-import { cardOf, cardText, channelConversation, personalConversation, startApp, TeamsClient, validIntake, type Card } from '../support/harness.js';
+import { cardOf, cardText, channelConversation, personalConversation, TeamsClient, validIntake, type Card , runningApp, type RunningApp } from '../support/harness.js';
 
 describe('installing, linking channels, the message extension and refusals, over HTTP', () => {
-  let tables: EmbeddedTables;
   let connector: FakeConnector;
-  let app: App & { url: string };
+  let app: RunningApp;
   let teams: TeamsClient;
+  const world = runningApp();
 
-  before(async () => {
-    tables = await startEmbeddedTables(undefined);
-    connector = new FakeConnector();
-    await connector.start();
-    app = await startApp(tables);
-    teams = new TeamsClient(app.url, connector);
-  });
-  after(async () => {
-    await app.close();
-    await connector.stop();
-    await tables.close();
+  before(() => {
+    ({ connector, app, teams } = world);
   });
   beforeEach(() => connector.clear());
 
@@ -126,22 +115,13 @@ describe('installing, linking channels, the message extension and refusals, over
 });
 
 describe('concerns stay out of channels', () => {
-  let tables: EmbeddedTables;
   let connector: FakeConnector;
-  let app: App & { url: string };
+  let app: RunningApp;
   let teams: TeamsClient;
+  const world = runningApp();
 
-  before(async () => {
-    tables = await startEmbeddedTables(undefined);
-    connector = new FakeConnector();
-    await connector.start();
-    app = await startApp(tables);
-    teams = new TeamsClient(app.url, connector);
-  });
-  after(async () => {
-    await app.close();
-    await connector.stop();
-    await tables.close();
+  before(() => {
+    ({ connector, app, teams } = world);
   });
 
   it('when someone types "raise concern" or "my concerns" in a channel, then they are asked to use a personal chat and no form or list is posted', async () => {

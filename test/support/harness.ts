@@ -3,7 +3,7 @@ import { createApp, type App, type AppOptions } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import type { Protocol } from '../../src/domain/protocol.js';
 import { createLogger } from '../../src/logger.js';
-import type { EmbeddedTables } from '../../src/storage/embeddedAzurite.js';
+import { startEmbeddedTables, type EmbeddedTables } from '../../src/storage/embeddedAzurite.js';
 import { FakeConnector } from './fakeConnector.js';
 import { PEOPLE, TENANT, testProtocol, type PersonKey } from './people.js';
 
@@ -38,6 +38,37 @@ export async function startApp(tables: EmbeddedTables, options: AppOptions & { p
   const app = await createApp(config, { logger: createLogger({ silent: !process.env.TEST_LOGS }), schedulerIntervalMs: 0, ...options });
   const url = await app.listen();
   return Object.assign(app, { url });
+}
+
+export type RunningApp = App & { url: string };
+
+/** What a describe block of flow tests works with; filled in by runningApp's before hook. */
+export interface TestWorld {
+  tables: EmbeddedTables;
+  connector: FakeConnector;
+  app: RunningApp;
+  teams: TeamsClient;
+}
+
+/**
+ * Starts Azurite, the fake Teams connector and the app before a describe block's tests and stops
+ * them after: call it at the top of the block, then read the world in a before hook.
+ */
+export function runningApp(options: AppOptions & { protocol?: Protocol } = {}): TestWorld {
+  const world = {} as TestWorld;
+  before(async () => {
+    world.tables = await startEmbeddedTables(undefined);
+    world.connector = new FakeConnector();
+    await world.connector.start();
+    world.app = await startApp(world.tables, options);
+    world.teams = new TeamsClient(world.app.url, world.connector);
+  });
+  after(async () => {
+    await world.app?.close();
+    await world.connector?.stop();
+    await world.tables?.close();
+  });
+  return world;
 }
 
 /**
