@@ -25,12 +25,15 @@ export function onCardAction(
   });
 }
 
-/** What was done is done; only the card showing it was too big, so say that rather than "something went wrong". */
-async function cardOrTooLarge(make: () => Promise<Card>): Promise<Card> {
+/**
+ * A card too big for Teams is answered with a short message rather than "something went wrong";
+ * the message does not claim success, because the work behind it may have been refused.
+ */
+export async function cardOrTooLarge(make: () => Promise<Card>): Promise<Card> {
   try {
     return await make();
   } catch (error) {
     if (!(error instanceof CardTooLargeError)) throw error;
-    return messageCard('Too long to show here', 'Your action was carried out, but the result is too long to show on a Teams card. Type "status" or "help" to carry on.', 'attention');
+    return messageCard('Too long to show here', 'The answer is too long to show on a Teams card. Type "status" to see where things stand, or "help".', 'attention');
   }
 }

@@ -14,6 +14,7 @@ import {
   type DeadlineContext,
   type Notice,
 } from '../cards/protocolCards.js';
+import { CardTooLargeError } from '../cards/renderCard.js';
 import { VERBS } from '../cards/verbs.js';
 import type { Clock } from '../domain/clock.js';
 import { GROUP_INFO, type GroupId } from '../domain/groups.js';
@@ -23,7 +24,7 @@ import { TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
 import { groupSchema, templateSchema, type Actor, type ProtocolService } from '../services/protocolService.js';
 import type { ReminderService } from '../services/reminderService.js';
 import { channelKey, type GroupChannelStore } from '../storage/conversationStore.js';
-import { onCardAction } from './cardActions.js';
+import { cardOrTooLarge, onCardAction } from './cardActions.js';
 import { actorOf, channelConversationId, refusalCard, sendCard } from './turn.js';
 
 type Card = Record<string, unknown>;
@@ -102,7 +103,7 @@ export function registerProtocolHandlers(app: Application<TurnState>, deps: Prot
 
   app.message(DRAFT_COMMAND, async (turn) => {
     const template = (DRAFT_COMMAND.exec(turn.activity.text ?? '')![1]!.toLowerCase()) as TemplateId;
-    await sendCard(turn, await openFor(turn, template));
+    await sendCard(turn, await cardOrTooLarge(() => openFor(turn, template)));
   });
 
   onTemplateAction(VERBS.openDraft, async (actor, group, template) => {
@@ -115,10 +116,17 @@ export function registerProtocolHandlers(app: Application<TurnState>, deps: Prot
     const view = await service.openDraft(actor, group, template);
     if (view.kind === 'refused') return refusalCard(view.reason);
     if (result.kind === 'invalid') {
-      const notice: Notice = { text: 'Not saved: please fix what is marked below. Your text is kept.', tone: 'attention' };
-      return template === 'strategy'
-        ? strategyDraftCard(group, view.record, view.latest, tz, { values: data, errors: result.errors, notice })
-        : pathwayDraftCard(group, view.record, view.latest, tz, { value: typeof data.flowcharts === 'string' ? data.flowcharts : '', errors: result.pathwayErrors, notice });
+      const refusedCard = (keep: (text: string) => string, notice: Notice) =>
+        template === 'strategy'
+          ? strategyDraftCard(group, view.record, view.latest, tz, { values: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === 'string' ? keep(v) : v])), errors: result.errors, notice })
+          : pathwayDraftCard(group, view.record, view.latest, tz, { value: keep(typeof data.flowcharts === 'string' ? data.flowcharts : ''), errors: result.pathwayErrors, notice });
+      try {
+        return refusedCard((text) => text, { text: 'Not saved: please fix what is marked below. Your text is kept.', tone: 'attention' });
+      } catch (error) {
+        if (!(error instanceof CardTooLargeError)) throw error;
+        // Too much to show back whole: show the start of each part, and say plainly that the rest is not on the card.
+        return refusedCard((text) => text.slice(0, 800), { text: 'Not saved, and too long to show back whole: only the start of each part is shown below. Copy your full text from where you wrote it, shorten it, and save again.', tone: 'attention' });
+      }
     }
     const notice: Notice = { text: result.note ?? `Saved as version ${result.record.latestVersion}.`, tone: result.note ? 'attention' : 'good' };
     return template === 'strategy' ? strategyDraftCard(group, view.record, view.latest, tz, { notice }) : pathwayDraftCard(group, view.record, view.latest, tz, { notice });
@@ -155,20 +163,20 @@ export function registerProtocolHandlers(app: Application<TurnState>, deps: Prot
     return result.kind === 'refused' ? refusalCard(result.reason) : dashboardCard(result.records, context(), { ...(notice ? { notice } : {}), ...(selected ? { selected } : {}) });
   }
 
-  app.message(STATUS_COMMAND, async (turn) => {
+  app.message(STATUS_COMMAND, async (turn) => sendCard(turn, await cardOrTooLarge(() => statusFor(turn))));
+
+  /** "status": the dashboard for a coordinator, a group's own status in its channel or for its members. */
+  async function statusFor(turn: TurnContext): Promise<Card> {
     const actor = actorOf(turn);
-    if (!actor) return sendCard(turn, refusalCard(UNKNOWN_USER));
+    if (!actor) return refusalCard(UNKNOWN_USER);
     const inChannel = await channelGroup(turn);
-    if (inChannel) {
-      const result = await service.groupStatus(actor, inChannel);
-      return sendCard(turn, result.kind === 'refused' ? refusalCard(result.reason) : groupStatusCard(inChannel, result.records, context()));
-    }
-    if (service.isCoordinator(actor)) return sendCard(turn, await dashboard(actor));
-    const [group] = service.draftingGroups(actor);
-    if (!group) return sendCard(turn, refusalCard('"status" shows a Task and Finish group\'s templates to its members, and every group to the coordinators.'));
+    if (!inChannel && service.isCoordinator(actor)) return dashboard(actor);
+    const group = inChannel ?? service.draftingGroups(actor)[0];
+    if (!group) return refusalCard('"status" shows a Task and Finish group\'s templates to its members, and every group to the coordinators.');
     const result = await service.groupStatus(actor, group);
-    await sendCard(turn, result.kind === 'refused' ? refusalCard(result.reason) : groupStatusCard(group, result.records, context()));
-  });
+    return result.kind === 'refused' ? refusalCard(result.reason) : groupStatusCard(group, result.records, context());
+  }
+
 
   onCardAction(app, VERBS.dashboard, async (turn) => {
     const actor = actorOf(turn);

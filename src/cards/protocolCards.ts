@@ -3,7 +3,7 @@ import type { DiffLine } from '../domain/diff.js';
 import { GROUP_IDS, GROUP_INFO, type GroupId } from '../domain/groups.js';
 import { describeStep, finishFlowcharts, parsePathway } from '../domain/pathway.js';
 import { statusLabel, type TemplateRecord, type VersionInfo } from '../domain/submission.js';
-import { DRAFT_LIMITS, STRATEGY_SECTIONS, TEMPLATE_IDS, TEMPLATE_NAMES, type DraftContent, type TemplateId } from '../domain/templates.js';
+import { cardBytes, DRAFT_LIMITS, STRATEGY_SECTIONS, TEMPLATE_IDS, TEMPLATE_NAMES, type DraftContent, type TemplateId } from '../domain/templates.js';
 import { formatLocal } from './format.js';
 import { escapeMarkdown } from './markdown.js';
 import { renderCard } from './renderCard.js';
@@ -107,11 +107,11 @@ export function pathwayDraftCard(group: GroupId, record: TemplateRecord, latest:
 }
 
 /** The "as saved" preview repeats the text, so it is cut to fit the card, and says so. */
-function fitPreview(lines: { text: string; weight: string }[], budget = 4000): { text: string; weight: string }[] {
+function fitPreview(lines: { text: string; weight: string }[], budget = 4500): { text: string; weight: string }[] {
   const kept: { text: string; weight: string }[] = [];
   let used = 0;
   for (const line of lines) {
-    used += line.text.length;
+    used += cardBytes(line.text) + 70; // the TextBlock around it
     if (used > budget) return [...kept, { text: `... and ${lines.length - kept.length} more lines (see "Versions and submit" for the whole text).`, weight: 'Default' }];
     kept.push(line);
   }

@@ -44,7 +44,9 @@ async function main(): Promise<number> {
     process.stdout.write(`${fresh} ${dryRun ? 'to send' : 'sent'}, ${items.length - fresh} already sent.\n`);
     if (!dryRun && fresh) {
       const summary = await app.outbox.runOnce();
-      process.stdout.write(`Delivered now: ${summary.sent}; retrying later: ${summary.retrying}; waiting for install or link: ${summary.waiting}; undeliverable: ${summary.undeliverable + summary.failed}.\n`);
+      process.stdout.write(
+        `Delivered now: ${summary.sent}; no longer needed (superseded): ${summary.superseded}; retrying later: ${summary.retrying}; waiting for install or link: ${summary.waiting}; undeliverable: ${summary.undeliverable + summary.failed}.\n`,
+      );
     }
     return 0;
   } finally {

@@ -19,7 +19,15 @@ export type StrategySectionId = (typeof STRATEGY_SECTIONS)[number]['id'];
  * Text limits. A card must stay under Teams' 28 KB, and the card shows the whole draft to edit,
  * so a section is capped; the strategy is "a summary of your plans" (the briefing's words).
  */
-export const DRAFT_LIMITS = { strategySection: 2000, pathway: 8000, strategyBytes: 16_000, pathwayBytes: 14_000 } as const;
+export const DRAFT_LIMITS = { strategySection: 2000, pathway: 8000, strategyBytes: 16_000, pathwayBytes: 11_000 } as const;
+
+/**
+ * About how many bytes text takes on a card: UTF-8, as JSON (quotes and line breaks escaped), with
+ * Markdown-special characters escaped too.
+ */
+export function cardBytes(text: string): number {
+  return Buffer.byteLength(JSON.stringify(text)) + (text.match(/[\\`*_[\]]/g)?.length ?? 0) * 2;
+}
 
 const sectionText = (title: string) =>
   z
@@ -37,7 +45,7 @@ export const strategyContentSchema = z
   .object(Object.fromEntries(STRATEGY_SECTIONS.map((s) => [s.id, sectionText(s.title)])) as Record<StrategySectionId, ReturnType<typeof sectionText>>)
   .refine((v) => Object.values(v).some((text) => text !== ''), { message: 'Write at least one section before saving.', path: ['pursue'] })
   // Characters outside Latin script take 2-4 bytes each: the whole draft must still fit on one card.
-  .refine((v) => Buffer.byteLength(Object.values(v).join('')) <= DRAFT_LIMITS.strategyBytes, {
+  .refine((v) => Object.values(v).reduce((total, text) => total + cardBytes(text), 0) <= DRAFT_LIMITS.strategyBytes, {
     message: `The whole Strategy is too long to show on one Teams card (over ${DRAFT_LIMITS.strategyBytes / 1000} KB). Shorten some sections: nothing was saved.`,
     path: ['pursue'],
   });

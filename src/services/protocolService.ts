@@ -6,7 +6,7 @@ import { GROUP_IDS, GROUP_INFO, type GroupId } from '../domain/groups.js';
 import { parsePathway } from '../domain/pathway.js';
 import { rolesOf, type Protocol } from '../domain/protocol.js';
 import { emptyTemplateRecord, nextSubmissionStatus, type TemplateEvent, type TemplateEventType, type TemplateRecord, type VersionInfo } from '../domain/submission.js';
-import { DRAFT_LIMITS, STRATEGY_SECTIONS, strategyContentSchema, TEMPLATE_IDS, TEMPLATE_NAMES, type DraftContent, type TemplateId } from '../domain/templates.js';
+import { cardBytes, DRAFT_LIMITS, STRATEGY_SECTIONS, strategyContentSchema, TEMPLATE_IDS, TEMPLATE_NAMES, type DraftContent, type TemplateId } from '../domain/templates.js';
 import { newOutboxEntry } from '../messaging/outboxEntry.js';
 import type { AuditLog } from '../storage/auditLog.js';
 import { StaleTemplateError, type ProtocolStore } from '../storage/protocolStore.js';
@@ -102,8 +102,11 @@ export class ProtocolService {
       return { errors, pathwayErrors: [] };
     }
     const text = typeof data.flowcharts === 'string' ? data.flowcharts.replace(/\r\n?/g, '\n').trim() : '';
-    if (text.length > DRAFT_LIMITS.pathway || Buffer.byteLength(text) > DRAFT_LIMITS.pathwayBytes) {
+    if (text.length > DRAFT_LIMITS.pathway) {
       return { errors: {}, pathwayErrors: [`The flowcharts are ${text.length.toLocaleString('en-GB')} characters; the limit is ${DRAFT_LIMITS.pathway.toLocaleString('en-GB')}. Shorten them and save again: nothing was saved.`] };
+    }
+    if (cardBytes(text) > DRAFT_LIMITS.pathwayBytes) {
+      return { errors: {}, pathwayErrors: [`The flowcharts are too long to show on one Teams card (over ${DRAFT_LIMITS.pathwayBytes / 1000} KB; letters outside the Latin alphabet take more room). Shorten them and save again: nothing was saved.`] };
     }
     const parsed = parsePathway(text);
     if (!parsed.ok) return { errors: {}, pathwayErrors: parsed.errors };

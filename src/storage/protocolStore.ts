@@ -139,11 +139,14 @@ export class ProtocolStore {
     }
   }
 
-  /** The reminder steps recorded for one group's template, oldest first. */
-  async remindersSent(group: GroupId, template: TemplateId): Promise<{ step: string; sentAt: string }[]> {
-    const found: { step: string; sentAt: string }[] = [];
+  /**
+   * The reminder steps recorded for one group's template, in the order they were written (the
+   * service's timestamp: an operator's catch-up run "as of" an earlier instant still counts as newer).
+   */
+  async remindersSent(group: GroupId, template: TemplateId): Promise<{ step: string; sentAt: string; recordedAt: string }[]> {
+    const found: { step: string; sentAt: string; recordedAt: string }[] = [];
     const rows = this.table.listEntities<{ sentAt: string }>({ queryOptions: { filter: odata`PartitionKey eq ${templatePartition(group, template)} and RowKey ge 'reminder|' and RowKey lt 'reminder}'` } });
-    for await (const row of rows) found.push({ step: String(row.rowKey).slice('reminder|'.length), sentAt: row.sentAt });
-    return found.sort((a, b) => a.sentAt.localeCompare(b.sentAt));
+    for await (const row of rows) found.push({ step: String(row.rowKey).slice('reminder|'.length), sentAt: row.sentAt, recordedAt: row.timestamp ?? '' });
+    return found.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
   }
 }

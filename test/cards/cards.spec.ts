@@ -13,7 +13,7 @@ import { compareCard, dashboardCard, groupStatusCard, historyCard, pathwayDraftC
 import { escalationMessage, reminderMessage, reviewMessage, undeliveredMessage } from '../../src/messaging/messages.js';
 import { diffLines } from '../../src/domain/diff.js';
 import { GROUP_IDS } from '../../src/domain/groups.js';
-import { DRAFT_LIMITS, STRATEGY_SECTIONS, TEMPLATE_IDS, type StrategyContent, type TemplateId } from '../../src/domain/templates.js';
+import { cardBytes, DRAFT_LIMITS, STRATEGY_SECTIONS, TEMPLATE_IDS, type StrategyContent, type TemplateId } from '../../src/domain/templates.js';
 import type { TemplateRecord, VersionInfo } from '../../src/domain/submission.js';
 
 const TZ = 'Europe/London';
@@ -23,6 +23,12 @@ const record = (template: TemplateId): TemplateRecord => ({ group: 'housing', te
 // The worst case a card must hold: every section at its limit, in two-byte characters.
 const fullStrategy = Object.fromEntries(STRATEGY_SECTIONS.map((s) => [s.id, 'é'.repeat(DRAFT_LIMITS.strategySection)])) as StrategyContent;
 const longPathway = ['## Flow', ...Array.from({ length: 300 }, (_, i) => `${i + 1}. Travailleur ${i}: étape ${i} du parcours é`)].join('\n').slice(0, DRAFT_LIMITS.pathway);
+// A pathway just inside the card-size limit in a 3-byte script: the draft card (text plus preview) must still fit.
+const japanesePathway = (() => {
+  const lines = ['## 流れ'];
+  for (let i = 1; cardBytes([...lines, `${i}. 担当者${i}: 確認する手順の説明です`].join('\n')) <= DRAFT_LIMITS.pathwayBytes; i++) lines.push(`${i}. 担当者${i}: 確認する手順の説明です`);
+  return lines.join('\n');
+})();
 const deadlineContext = { now: new Date('2027-06-25T09:00:00Z'), deadline: new Date('2027-07-02T23:00:00Z'), deadlineDate: '2027-07-02', timeZone: TZ };
 
 // The package's ES-module build does not load in plain Node; its bundled build does, without a DOM.
@@ -63,6 +69,7 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
   'strategy draft (every section full)': () => strategyDraftCard('housing', record('strategy'), { info: version, content: { template: 'strategy', sections: fullStrategy } }, TZ),
   'strategy draft (refused save)': () => strategyDraftCard('housing', record('strategy'), undefined, TZ, { values: { pursue: 'x'.repeat(9000) }, errors: { pursue: 'Too long' }, notice: { text: 'Not saved', tone: 'attention' } }),
   'pathway draft (full, with preview)': () => pathwayDraftCard('housing', record('pathway'), { info: version, content: { template: 'pathway', text: longPathway } }, TZ),
+  'pathway draft (at the byte limit, Japanese)': () => pathwayDraftCard('housing', record('pathway'), { info: version, content: { template: 'pathway', text: japanesePathway } }, TZ),
   'pathway draft (errors)': () => pathwayDraftCard('housing', record('pathway'), undefined, TZ, { value: 'x', errors: Array.from({ length: 30 }, (_, i) => `problem ${i}`) }),
   'pick group': () => pickGroupCard('pathway', ['housing', 'health']),
   history: () => historyCard({ ...record('strategy'), status: 'returned', comment: 'More *detail*', submittedVersion: 2, submittedBy: person }, Array.from({ length: 40 }, (_, i) => ({ ...version, version: 40 - i })), true, deadlineContext),

@@ -86,6 +86,18 @@ describe('drafting, versions, submitting and review, end to end over HTTP', () =
     assert.equal((await app.stores.protocol.versions('housing', 'strategy')).length, 4);
   });
 
+  it('when the text is within the character limits but too big for a card in a non-Latin script, then nothing is saved and the card says so', async () => {
+    const sections = Object.fromEntries(SECTIONS.map((s) => [s, 'あ'.repeat(1900)]));
+    const answer = invokeCard(await teams.execute('housingMember', 'draft.save', { template: 'strategy', group: 'housing', baseVersion: 4, ...sections }));
+    const text = cardText(answer);
+    assert.match(text, /too long to show on one Teams card/);
+    assert.match(text, /Not saved/);
+    const pathway = invokeCard(await teams.execute('housingMember', 'draft.save', { template: 'pathway', group: 'housing', baseVersion: 0, flowcharts: `1. 担当者: ${'あ'.repeat(4000)}` }));
+    assert.match(cardText(pathway), /too long to show on one Teams card/);
+    assert.equal((await app.stores.protocol.versions('housing', 'strategy')).length, 4);
+    assert.equal((await app.stores.protocol.versions('housing', 'pathway')).length, 0);
+  });
+
   it('when someone in two groups sends "draft pathway", then they pick the group on the card', async () => {
     await teams.message('twoGroups', 'draft pathway');
     const card = lastCard(personalConversation('twoGroups'));

@@ -144,6 +144,7 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
     const cli = [require.resolve('tsx/cli'), 'src/cli/reminders.ts'];
     const cwd = path.join(__dirname, '..', '..');
     const now = new Date().toISOString();
+    connector.clear();
     const dry = await run(process.execPath, [...cli, '--at', now, '--dry-run'], { env, cwd });
     assert.match(dry.stdout, /dry run: nothing is sent or recorded/);
     const step = /would send {2}\s*reminder\s+housing pathway (late-\d+) -> Hana Housing, Housing channel/.exec(dry.stdout)?.[1];
@@ -153,8 +154,10 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
     assert.equal(await recorded(), false, 'a dry run records nothing');
     const real = await run(process.execPath, [...cli, '--at', now], { env, cwd });
     assert.match(real.stdout, new RegExp(`sent {8}\\s*reminder\\s+housing pathway ${step}`));
-    assert.match(real.stdout, /Delivered now: \d+/);
+    assert.match(real.stdout, /Delivered now: [1-9]\d*;/);
     assert.equal(await recorded(), true);
+    const delivered = connector.sentTo(leadConversation('housing')).find((c) => /Late: Pathway for Housing/.test(cardText(c.body)) && /days late/.test(cardText(c.body)));
+    assert.ok(delivered, 'the real run delivered the reminder to the housing lead');
     await assert.rejects(run(process.execPath, [...cli, '--at', 'tomorrow'], { env, cwd }), (e: { code?: number; stderr?: string }) => e.code === 2 && /--at must be an ISO date/.test(e.stderr ?? ''));
     const future = new Date(Date.now() + 86_400_000).toISOString();
     await assert.rejects(run(process.execPath, [...cli, '--at', future], { env, cwd }), (e: { code?: number; stderr?: string }) => e.code === 2 && /only a --dry-run may look ahead/.test(e.stderr ?? ''));
