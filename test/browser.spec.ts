@@ -93,15 +93,20 @@ describe('the Agents Playground in a browser', function () {
     }
   });
 
-  it('when a member of staff types raise concern in the Agents Playground and submits the card, then they see the receipt with a reference', async function () {
-    const page = thePage();
-    const form = await openIntakeForm(page);
-
+  /** Answers the intake questions as for an adult in a labour case in Housing (all but the observed text). */
+  async function answerForAnAdult(page: Page, form: Locator): Promise<void> {
     await form.getByRole('radio', { name: 'No', exact: true }).check();
     await choose(page, form.getByRole('combobox', { name: 'Age of the person' }), '18-25');
     await labourBox(form).check();
     await choose(page, form.getByRole('combobox', { name: /Where was it encountered/ }), /^Housing:/);
     await choose(page, form.getByRole('combobox', { name: /consent to an NRM referral/ }), 'Consented');
+  }
+
+  it('when a member of staff types raise concern in the Agents Playground and submits the card, then they see the receipt with a reference', async function () {
+    const page = thePage();
+    const form = await openIntakeForm(page);
+
+    await answerForAnAdult(page, form);
     await form.getByRole('textbox', { name: /What you observed/ }).fill('Six men collected from the hostel by van at 5am; one said his wages go to the driver.');
     await form.getByRole('button', { name: 'Send to the Modern Slavery Lead' }).click();
 
@@ -137,11 +142,7 @@ describe('the Agents Playground in a browser', function () {
     const before = (await app!.stores.concerns.listByReporter(ALEX)).length;
     const form = await openIntakeForm(page);
 
-    await form.getByRole('radio', { name: 'No', exact: true }).check();
-    await choose(page, form.getByRole('combobox', { name: 'Age of the person' }), '18-25');
-    await labourBox(form).check();
-    await choose(page, form.getByRole('combobox', { name: /Where was it encountered/ }), /^Housing:/);
-    await choose(page, form.getByRole('combobox', { name: /consent to an NRM referral/ }), 'Consented');
+    await answerForAnAdult(page, form);
     await form.getByRole('button', { name: 'Send to the Modern Slavery Lead' }).click();
 
     await form.getByText('Describe what you observed.').waitFor();
