@@ -232,8 +232,8 @@ export function dashboardCard(records: TemplateRecord[], context: DeadlineContex
       strategyColor: cell(s).color,
       pathway: cell(p).text,
       pathwayColor: cell(p).color,
-      lastChange: last ? `${formatLocal(last.lastChangeAt!, context.timeZone)} (${escapeMarkdown(last.lastChangeBy?.name ?? '')})` : '-',
-      submittedBy: submitters.join('; ') || '-',
+      lastChange: last ? `${formatLocal(last.lastChangeAt!, context.timeZone)} (${escapeMarkdown(last.lastChangeBy?.name ?? '')})` : 'None yet',
+      submittedBy: submitters.join('; ') || 'Not yet',
     };
   });
   const count = (pred: (r: TemplateRecord) => boolean) => records.filter(pred).length;
@@ -268,9 +268,9 @@ export function groupStatusCard(group: GroupId, records: TemplateRecord[], conte
         status: label,
         color: statusColor(r.status, late),
         latest: r.latestVersion ? `Version ${r.latestVersion}` : 'None yet',
-        lastChange: r.lastChangeAt ? `${formatLocal(r.lastChangeAt, context.timeZone)} by ${escapeMarkdown(r.lastChangeBy?.name ?? '')}` : '-',
+        lastChange: r.lastChangeAt ? `${formatLocal(r.lastChangeAt, context.timeZone)} by ${escapeMarkdown(r.lastChangeBy?.name ?? '')}` : 'None yet',
         submitted: r.submittedVersion ? `Version ${r.submittedVersion} by ${escapeMarkdown(r.submittedBy?.name ?? '')}` : 'Not yet',
-        review: r.status === 'returned' ? `Returned: ${escapeMarkdown(r.comment ?? '')}` : r.status === 'accepted' ? `Accepted by ${escapeMarkdown(r.reviewedBy?.name ?? '')}` : '-',
+        review: r.status === 'returned' ? `Returned: ${escapeMarkdown(r.comment ?? '')}` : r.status === 'accepted' ? `Accepted by ${escapeMarkdown(r.reviewedBy?.name ?? '')}` : 'Not reviewed yet',
       };
     }),
     verbs,
