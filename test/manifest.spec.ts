@@ -134,6 +134,7 @@ describe("Teams app manifest", () => {
     assert.deepEqual(commandsFor("personal"), {
       "raise concern": "Raise a modern slavery concern",
       "my concerns": "See the concerns you raised and their status",
+      "open concerns": "Modern Slavery Lead: every concern not yet closed",
       "draft strategy": "Group members: write your group's 5P Strategy",
       "draft pathway": "Group members: write your group's Pathway flowcharts",
       status: "Where the groups' templates stand, and days left",

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { TaskModuleTaskInfo, TurnContext } from 'botbuilder';
-import { intakeCard, KEPT_TEXT_MAX, leadCard, messageCard, myConcernsCard, receiptCard } from '../cards/concernCards.js';
+import { intakeCard, KEPT_TEXT_MAX, leadCard, messageCard, myConcernsCard, openConcernsCard, receiptCard } from '../cards/concernCards.js';
 import { cardAttachment } from '../cards/renderCard.js';
 import { VERBS } from '../cards/verbs.js';
 import { LIMITS } from '../domain/concern.js';
@@ -24,6 +24,7 @@ export interface ConcernHandlerDeps {
 
 export const RAISE_COMMAND = /^\s*(raise( a)? concern|concern|report)\s*$/i;
 export const MY_CONCERNS_COMMAND = /^\s*my concerns?\s*$/i;
+export const OPEN_CONCERNS_COMMAND = /^\s*open concerns?\s*$/i;
 export const MESSAGE_EXTENSION_COMMAND = 'raiseConcern';
 
 const UNKNOWN_USER = 'Teams did not say who you are, so this cannot be done. Please try again from Teams.';
@@ -87,6 +88,14 @@ export function registerConcernHandlers(app: Application<TurnState>, deps: Conce
     return actor ? myConcernsCard(await concerns.mine(actor), tz) : refusalCard(UNKNOWN_USER);
   };
   app.message(MY_CONCERNS_COMMAND, async (context) => sendCard(context, await showMine(context)));
+
+  app.message(OPEN_CONCERNS_COMMAND, async (context) => {
+    const actor = actorOf(context);
+    if (!isPersonalChat(context)) return sendCard(context, personalChatOnly());
+    if (!actor) return sendCard(context, refusalCard(UNKNOWN_USER));
+    const result = await concerns.openConcerns(actor);
+    await sendCard(context, result.kind === 'refused' ? refusalCard(result.reason) : openConcernsCard(result.concerns, tz));
+  });
   onCardAction(app, VERBS.myConcerns, showMine);
 
   onCardAction(app, VERBS.refreshConcern, async (context, data) => {

@@ -20,6 +20,7 @@ import intakeTemplate from './templates/intake.json';
 import leadCardTemplate from './templates/leadCard.json';
 import messageTemplate from './templates/message.json';
 import myConcernsTemplate from './templates/myConcerns.json';
+import openConcernsTemplate from './templates/openConcerns.json';
 import receiptTemplate from './templates/receipt.json';
 import { VERBS } from './verbs.js';
 
@@ -180,6 +181,26 @@ export function myConcernsCard(concerns: ConcernRecord[], timeZone: string): Car
   return renderCard(myConcernsTemplate, {
     summary: concerns.length ? `You have raised ${concerns.length} concern${concerns.length === 1 ? '' : 's'}. Only you can see this list.` : 'You have not raised any concerns.',
     concerns: concerns.slice(0, 50).map((c) => ({ reference: c.reference, raisedAt: formatLocal(c.createdAt, timeZone), status: c.outcome ? `Closed: ${OUTCOMES[c.outcome]}` : STATUS_LABELS[c.status] })),
+  });
+}
+
+/** The Lead's worklist: every open concern, urgent first, with a way to open each one's card. */
+export function openConcernsCard(concerns: ConcernRecord[], timeZone: string): Card {
+  const shown = concerns.slice(0, 40);
+  return renderCard(openConcernsTemplate, {
+    summary: concerns.length
+      ? `${concerns.length} open concern${concerns.length === 1 ? '' : 's'}, urgent first${concerns.length > shown.length ? `; the oldest ${shown.length} are shown` : ''}.`
+      : 'No open concerns.',
+    concerns: shown.map((c) => ({
+      id: c.id,
+      reference: c.reference,
+      urgent: c.urgent ? 'Urgent' : 'No',
+      urgentColor: c.urgent ? 'Attention' : 'Default',
+      status: STATUS_LABELS[c.status],
+      raisedAt: formatLocal(c.createdAt, timeZone),
+      group: GROUP_INFO[c.group].name,
+    })),
+    verbs: { open: VERBS.refreshConcern },
   });
 }
 

@@ -19,7 +19,10 @@ export function welcomeCard(name: string, roles: Roles): Record<string, unknown>
     commands.push({ say: 'status', does: 'Every group at a glance, with days left: view, accept, return, remind' });
   }
   if (roles.leadOf.length) commands.push({ say: '(group lead)', does: 'Submit a version from "Versions and submit"; you get deadline reminders' });
-  if (roles.modernSlaveryLead) commands.push({ say: '(concern cards)', does: 'Every concern arrives here in full: acknowledge, record actions, reroute and close it from the card' });
+  if (roles.modernSlaveryLead) {
+    commands.push({ say: '(concern cards)', does: 'Every concern arrives here in full: acknowledge, record actions, reroute and close it from the card' });
+    commands.push({ say: 'open concerns', does: 'Every concern not yet closed, urgent first' });
+  }
   if (roles.coordinator) commands.push({ say: 'link <group>', does: 'In a team channel (with the bot @mentioned): make it a group\'s channel, e.g. "link housing"' });
   const names = [
     roles.modernSlaveryLead && 'Modern Slavery Lead',

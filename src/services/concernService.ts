@@ -160,6 +160,17 @@ export class ConcernService {
     return { kind: 'ok', concern: updated, events: [...events, event(updated, change.type, actor, now, change.detail)] };
   }
 
+  /** Every concern not yet closed, for a Modern Slavery Lead or deputy; anyone else is refused. */
+  async openConcerns(actor: Actor): Promise<{ kind: 'ok'; concerns: ConcernRecord[] } | { kind: 'refused'; reason: string }> {
+    if (!rolesOf(this.deps.protocol, actor.aadObjectId).modernSlaveryLead) {
+      await this.audit(actor, 'concern.refused', undefined, 'refused', 'open concerns: not a Modern Slavery Lead');
+      return { kind: 'refused', reason: 'Only the Modern Slavery Lead and deputies can see open concerns.' };
+    }
+    const concerns = await this.deps.concerns.open();
+    await this.audit(actor, 'concern.listed', undefined, 'allowed', `${concerns.length} open concerns`);
+    return { kind: 'ok', concerns };
+  }
+
   /** The reporter's own concerns, and nobody else's. */
   async mine(actor: Actor): Promise<ConcernRecord[]> {
     const found = await this.deps.concerns.listByReporter(actor.aadObjectId);

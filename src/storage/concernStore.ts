@@ -96,6 +96,14 @@ export class ConcernStore {
     return events;
   }
 
+  /** Concerns not closed yet, oldest first: the Modern Slavery Lead's worklist. */
+  async open(): Promise<ConcernRecord[]> {
+    const found: ConcernRecord[] = [];
+    const rows = this.table.listEntities<ConcernEntity>({ queryOptions: { filter: odata`RowKey eq ${CONCERN_ROW} and status ne 'closed'` } });
+    for await (const row of rows) found.push(JSON.parse(row.record) as ConcernRecord);
+    return found.sort((a, b) => Number(b.urgent) - Number(a.urgent) || a.createdAt.localeCompare(b.createdAt));
+  }
+
   /** Concerns nobody has acknowledged yet, for escalation. */
   async unacknowledged(): Promise<ConcernRecord[]> {
     const found: ConcernRecord[] = [];

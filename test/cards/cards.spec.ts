@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type * as AdaptiveCardsModule from 'adaptivecards';
-import { channelNoticeCard, intakeCard, leadCard, messageCard, myConcernsCard, receiptCard } from '../../src/cards/concernCards.js';
+import { channelNoticeCard, intakeCard, leadCard, messageCard, myConcernsCard, openConcernsCard, receiptCard } from '../../src/cards/concernCards.js';
 import { MAX_CARD_BYTES } from '../../src/cards/renderCard.js';
 import { ALL_VERBS } from '../../src/cards/verbs.js';
 import { welcomeCard } from '../../src/cards/welcomeCard.js';
@@ -63,6 +63,8 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
   'channel notice': () => channelNoticeCard(fixtureConcern(), 'housing'),
   'channel notice (transition)': () => channelNoticeCard(fixtureConcern({ ageBand: 'unknown', possiblyChild: 'true', consent: '' }), 'transition'),
   'my concerns': () => myConcernsCard([fixtureConcern(), fixtureConcern()], 'Europe/London'),
+  'open concerns': () => openConcernsCard(Array.from({ length: 60 }, () => fixtureConcern()), 'Europe/London'),
+  'open concerns (none)': () => openConcernsCard([], 'Europe/London'),
   'my concerns (none)': () => myConcernsCard([], 'Europe/London'),
   welcome: () => welcomeCard('Alex', { modernSlaveryLead: true, coordinator: true, leadOf: ['housing'], memberOf: ['housing', 'health'] }),
   message: () => messageCard('Title', 'Text', 'attention'),

@@ -134,6 +134,25 @@ describe("the Modern Slavery Lead's card, end to end over HTTP", () => {
     assert.equal((await app.stores.concerns.events(id)).filter((e) => e.type === 'actionRecorded').length, 1);
   });
 
+  it('when a Lead asks for "open concerns", then every concern not yet closed is listed, urgent first, and each can be opened; others are refused', async () => {
+    const urgent = await raise({ immediateDanger: 'yes' });
+    const closed = await raise();
+    await teams.execute('lead', 'concern.close', { ...actionData(closed.card, 'concern.close'), outcome: 'noFurtherAction' });
+    connector.clear();
+    await teams.message('lead', 'open concerns');
+    const card = cardOf(connector.sentTo(personalConversation('lead'))[0]!.body);
+    const rows = ((card.body as Card[]).find((e) => e.type === 'Table')!.rows as Card[]).slice(1).map((r) => JSON.stringify(r));
+    const urgentReference = (await app.stores.concerns.get(urgent.id))!.record.reference;
+    const closedReference = (await app.stores.concerns.get(closed.id))!.record.reference;
+    assert.match(rows[0]!, new RegExp(urgentReference), 'urgent first');
+    assert.ok(!rows.some((r) => r.includes(closedReference)), 'closed concerns are not listed');
+    const opened = await teams.execute('lead', 'concern.refresh', { concernId: urgent.id });
+    assert.match(cardText(invokeCard(opened)), new RegExp(`Concern ${urgentReference}`));
+    connector.clear();
+    await teams.message('staff', 'open concerns');
+    assert.match(cardText(connector.sentTo(personalConversation('staff'))[0]!.body), /Only the Modern Slavery Lead and deputies/);
+  });
+
   it('when a card action has a verb the bot does not know, then it answers with a clear error, not a failure', async () => {
     const answer = await teams.execute('lead', 'concern.delete', { concernId: randomUUID() });
     assert.equal(answer.status, 200);
