@@ -210,14 +210,19 @@ describe('the Agents Playground in a browser', function () {
 /** The chat's compose box: a Lexical rich-text editor (a contenteditable with role textbox and no name). */
 const messageBox = (page: Page) => page.locator('[data-lexical-editor="true"][role="textbox"]');
 
+/** Types a command like a person and waits until one more card matching `cards` is in the chat. */
+async function sendAndAwaitNewCard(page: Page, command: string, cards: Locator, what: string): Promise<void> {
+  const already = await cards.count();
+  const box = messageBox(page);
+  await box.fill(command);
+  await box.press('Enter');
+  await assertEventually(async () => (await cards.count()) > already, what);
+}
+
 /** Types "raise concern" like a person and returns the newest intake form in the chat. */
 async function openIntakeForm(page: Page): Promise<Locator> {
   const forms = page.locator('.ac-adaptiveCard').filter({ hasText: 'Raise a modern slavery concern' }).filter({ has: page.getByRole('button', { name: 'Send to the Modern Slavery Lead' }) });
-  const already = await forms.count();
-  const box = messageBox(page);
-  await box.fill('raise concern');
-  await box.press('Enter');
-  await assertEventually(async () => (await forms.count()) > already, 'a new intake form arrives');
+  await sendAndAwaitNewCard(page, 'raise concern', forms, 'a new intake form arrives');
   const form = forms.last();
   await form.scrollIntoViewIfNeeded();
   return form;
@@ -229,11 +234,7 @@ async function openIntakeForm(page: Page): Promise<Locator> {
  */
 async function openStrategyCard(page: Page, group: string): Promise<Locator> {
   const pickers = page.locator('.ac-adaptiveCard').filter({ hasText: "Which group's Strategy do you want to work on?" });
-  const already = await pickers.count();
-  const box = messageBox(page);
-  await box.fill('draft strategy');
-  await box.press('Enter');
-  await assertEventually(async () => (await pickers.count()) > already, 'a new "which group" card arrives');
+  await sendAndAwaitNewCard(page, 'draft strategy', pickers, 'a new "which group" card arrives');
   const picker = pickers.last();
   await picker.scrollIntoViewIfNeeded();
   // The first group (Housing) is already chosen (the card's default value); check() still proves the radio is there.

@@ -9,7 +9,6 @@ export const AGE_BANDS = {
   '26plus': '26 or over',
   unknown: 'Not known',
 } as const;
-export type AgeBand = keyof typeof AGE_BANDS;
 
 export const EXPLOITATION_TYPES = {
   labour: 'Labour',
@@ -20,7 +19,6 @@ export const EXPLOITATION_TYPES = {
   organ: 'Organ removal',
   other: 'Other or not sure',
 } as const;
-export type ExploitationType = keyof typeof EXPLOITATION_TYPES;
 
 export const INDICATORS = {
   abuse: 'Signs of physical or psychological abuse',
@@ -34,7 +32,6 @@ export const INDICATORS = {
   school: 'Young person: falling school attendance',
   money: 'Young person: unexplained money or phones',
 } as const;
-export type Indicator = keyof typeof INDICATORS;
 
 export const CONSENT = {
   notDiscussed: 'Not yet discussed',
@@ -49,7 +46,6 @@ export const ACTIONS_TAKEN = {
   mash: "Referred to children's services (MASH)",
   helpline: 'Called the Modern Slavery Helpline',
 } as const;
-export type ActionTaken = keyof typeof ACTIONS_TAKEN;
 
 /** Limits the card shows and the server enforces. */
 export const LIMITS = { observed: 2000, place: 100 } as const;

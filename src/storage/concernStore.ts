@@ -1,7 +1,7 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { ConcernEvent, ConcernRecord } from '../domain/concernRecord.js';
 import type { OutboxEntry } from '../messaging/outboxEntry.js';
-import { getOrUndefined, isConflict, isStale } from './tables.js';
+import { getOrUndefined, isConflict, isStale, rowsStartingWith } from './tables.js';
 
 /** The concern already exists (a second submit of the same card). */
 export class ConcernExistsError extends Error {}
@@ -90,7 +90,7 @@ export class ConcernStore {
   async events(id: string): Promise<ConcernEvent[]> {
     const events: ConcernEvent[] = [];
     const rows = this.table.listEntities<{ event: string }>({
-      queryOptions: { filter: odata`PartitionKey eq ${id} and RowKey ge 'event|' and RowKey lt 'event}'` },
+      queryOptions: { filter: rowsStartingWith(id, 'event') },
     });
     for await (const row of rows) events.push(JSON.parse(row.event) as ConcernEvent);
     return events;
@@ -98,18 +98,13 @@ export class ConcernStore {
 
   /** Concerns not closed yet, oldest first: the Modern Slavery Lead's worklist. */
   async open(): Promise<ConcernRecord[]> {
-    const found: ConcernRecord[] = [];
-    const rows = this.table.listEntities<ConcernEntity>({ queryOptions: { filter: odata`RowKey eq ${CONCERN_ROW} and status ne 'closed'` } });
-    for await (const row of rows) found.push(JSON.parse(row.record) as ConcernRecord);
+    const found = await this.records(odata`RowKey eq ${CONCERN_ROW} and status ne 'closed'`);
     return found.sort((a, b) => Number(b.urgent) - Number(a.urgent) || a.createdAt.localeCompare(b.createdAt));
   }
 
   /** Concerns nobody has acknowledged yet, for escalation. */
   async unacknowledged(): Promise<ConcernRecord[]> {
-    const found: ConcernRecord[] = [];
-    const rows = this.table.listEntities<ConcernEntity>({ queryOptions: { filter: odata`RowKey eq ${CONCERN_ROW} and status eq 'new'` } });
-    for await (const row of rows) found.push(JSON.parse(row.record) as ConcernRecord);
-    return found;
+    return this.records(odata`RowKey eq ${CONCERN_ROW} and status eq 'new'`);
   }
 
   /**
@@ -135,12 +130,15 @@ export class ConcernStore {
 
   /** The concerns one person raised, newest first. */
   async listByReporter(reporterId: string): Promise<ConcernRecord[]> {
-    const found: ConcernRecord[] = [];
-    const rows = this.table.listEntities<ConcernEntity>({
-      queryOptions: { filter: odata`RowKey eq ${CONCERN_ROW} and reporterId eq ${reporterId}` },
-    });
-    for await (const row of rows) found.push(JSON.parse(row.record) as ConcernRecord);
+    const found = await this.records(odata`RowKey eq ${CONCERN_ROW} and reporterId eq ${reporterId}`);
     return found.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** The concern rows matching a filter, as records. */
+  private async records(filter: string): Promise<ConcernRecord[]> {
+    const found: ConcernRecord[] = [];
+    for await (const row of this.table.listEntities<ConcernEntity>({ queryOptions: { filter } })) found.push(JSON.parse(row.record) as ConcernRecord);
+    return found;
   }
 }
 

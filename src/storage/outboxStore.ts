@@ -1,6 +1,6 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { OutboxEntry, OutboxState } from '../messaging/outboxEntry.js';
-import { isConflict, isStale } from './tables.js';
+import { isConflict, isStale, rowsStartingWith } from './tables.js';
 
 /** An outbox entry with where it lives and the ETag it was read with. */
 export interface StoredOutboxEntry extends OutboxEntry {
@@ -98,7 +98,7 @@ export class OutboxStore {
   async list(ownerId: string): Promise<OutboxEntry[]> {
     const entries: OutboxEntry[] = [];
     const rows = this.table.listEntities<OutboxEntry>({
-      queryOptions: { filter: odata`PartitionKey eq ${ownerId} and RowKey ge 'outbox|' and RowKey lt 'outbox}'` },
+      queryOptions: { filter: rowsStartingWith(ownerId, 'outbox') },
     });
     for await (const row of rows) entries.push(row);
     return entries;

@@ -5,7 +5,7 @@ import { emptyTemplateRecord, type TemplateEvent, type TemplateRecord, type Vers
 import type { DraftContent, TemplateId } from '../domain/templates.js';
 import type { OutboxEntry } from '../messaging/outboxEntry.js';
 import { joinFromProperties, splitIntoProperties } from './chunks.js';
-import { getOrUndefined, isConflict, isStale } from './tables.js';
+import { getOrUndefined, isConflict, isStale, rowsStartingWith } from './tables.js';
 
 /** Someone changed the template's status since it was read. */
 export class StaleTemplateError extends Error {}
@@ -94,7 +94,7 @@ export class ProtocolStore {
   async versions(group: GroupId, template: TemplateId): Promise<VersionInfo[]> {
     const found: VersionInfo[] = [];
     const rows = this.table.listEntities<{ info: string }>({
-      queryOptions: { filter: odata`PartitionKey eq ${templatePartition(group, template)} and RowKey ge 'version|' and RowKey lt 'version}'`, select: ['info'] },
+      queryOptions: { filter: rowsStartingWith(templatePartition(group, template), 'version'), select: ['info'] },
     });
     for await (const row of rows) found.push(JSON.parse(row.info) as VersionInfo);
     return found.sort((a, b) => b.version - a.version);
@@ -103,7 +103,7 @@ export class ProtocolStore {
   async events(group: GroupId, template: TemplateId): Promise<TemplateEvent[]> {
     const found: TemplateEvent[] = [];
     const rows = this.table.listEntities<{ event: string }>({
-      queryOptions: { filter: odata`PartitionKey eq ${templatePartition(group, template)} and RowKey ge 'event|' and RowKey lt 'event}'` },
+      queryOptions: { filter: rowsStartingWith(templatePartition(group, template), 'event') },
     });
     for await (const row of rows) found.push(JSON.parse(row.event) as TemplateEvent);
     return found;
@@ -145,7 +145,7 @@ export class ProtocolStore {
    */
   async remindersSent(group: GroupId, template: TemplateId): Promise<{ step: string; sentAt: string; recordedAt: string }[]> {
     const found: { step: string; sentAt: string; recordedAt: string }[] = [];
-    const rows = this.table.listEntities<{ sentAt: string }>({ queryOptions: { filter: odata`PartitionKey eq ${templatePartition(group, template)} and RowKey ge 'reminder|' and RowKey lt 'reminder}'` } });
+    const rows = this.table.listEntities<{ sentAt: string }>({ queryOptions: { filter: rowsStartingWith(templatePartition(group, template), 'reminder') } });
     for await (const row of rows) found.push({ step: String(row.rowKey).slice('reminder|'.length), sentAt: row.sentAt, recordedAt: row.timestamp ?? '' });
     return found.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
   }

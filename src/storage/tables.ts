@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RestError, TableClient } from '@azure/data-tables';
+import { odata, RestError, TableClient } from '@azure/data-tables';
 
 /** Every table the app uses, one per aggregate (Azure table names: letters and digits, 3-63). */
 export const TABLE_NAMES = {
@@ -48,6 +48,14 @@ export function isNotFound(error: unknown): boolean {
  */
 export function safeKey(identifier: string): string {
   return createHash('sha256').update(identifier).digest('base64url');
+}
+
+/**
+ * A filter for the rows of one partition whose RowKey starts with `prefix|` ('}' sorts right
+ * after '|', so the range holds exactly those rows).
+ */
+export function rowsStartingWith(partitionKey: string, prefix: string): string {
+  return odata`PartitionKey eq ${partitionKey} and RowKey ge ${`${prefix}|`} and RowKey lt ${`${prefix}}`}`;
 }
 
 /** Reads one entity, or undefined when it does not exist. */
