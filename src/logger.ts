@@ -1,3 +1,5 @@
+import pino from 'pino';
+
 /**
  * Structured logs with event names and ids only. Callers pass identifiers (concern ids, kinds,
  * statuses), never observed text, names or places: concerns are special-category data.
@@ -8,16 +10,43 @@ export interface Logger {
   error(event: string, fields?: Record<string, unknown>): void;
 }
 
-/** JSON lines on stdout/stderr; `silent` for tests that would otherwise fill the output. */
-export function createLogger(options: { silent?: boolean } = {}): Logger {
-  const write = (level: string, event: string, fields?: Record<string, unknown>) => {
-    if (options.silent) return;
-    const line = JSON.stringify({ at: new Date().toISOString(), level, event, ...fields });
-    (level === 'info' ? process.stdout : process.stderr).write(`${line}\n`);
-  };
+/**
+ * Field names that can carry what was observed, where, or who: censored wherever a caller passes
+ * them, at the top level or one level down (`intake.observed`). A concern's `reference`
+ * (MS-2027-000123) and id are not secret and stay readable; an NRM referral reference is.
+ */
+const SECRET_FIELDS = [
+  'observed', 'place', 'text', 'comment', 'note', 'notes', 'detail', 'name', 'reporter', 'intake', 'record',
+  'body', 'value', 'data', 'content', 'sections', 'flowcharts', 'nrmReference',
+];
+const REDACT_PATHS = [...SECRET_FIELDS, ...SECRET_FIELDS.map((field) => `*.${field}`)];
+
+export interface LoggerOptions {
+  /** Write nothing, for tests that would otherwise fill the output. */
+  silent?: boolean;
+  /** Where JSON lines go; by default info to stdout, warnings and errors to stderr. */
+  destination?: pino.DestinationStream;
+}
+
+/** JSON lines: {"level":"info","at":"<ISO time>","event":"outbox.sent",...fields}. */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const destination = options.destination ?? pino.multistream(
+    [{ level: 'info', stream: process.stdout }, { level: 'warn', stream: process.stderr }],
+    { dedupe: true }, // each line to one stream: the one with the highest level it reaches
+  );
+  const log = pino(
+    {
+      enabled: !options.silent,
+      base: undefined, // no pid or hostname
+      timestamp: () => `,"at":"${new Date().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    },
+    destination,
+  );
   return {
-    info: (event, fields) => write('info', event, fields),
-    warn: (event, fields) => write('warn', event, fields),
-    error: (event, fields) => write('error', event, fields),
+    info: (event, fields) => log.info({ event, ...fields }),
+    warn: (event, fields) => log.warn({ event, ...fields }),
+    error: (event, fields) => log.error({ event, ...fields }),
   };
 }
