@@ -15,7 +15,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { AppManifestUtils, type TeamsManifestLatest } from "@microsoft/app-manifest";
-import { createZip, type ZipEntry } from "./zip";
+import { zipSync, type ZipOptions, type Zippable } from "fflate";
 
 const APP_PACKAGE_DIR = join(__dirname, "..", "appPackage");
 const DEFAULT_OUTPUT = join(__dirname, "..", "build", "appPackage.zip");
@@ -61,19 +61,24 @@ function outputPath(): string {
   return values.out === undefined ? DEFAULT_OUTPUT : resolve(values.out);
 }
 
+/** A zip entry stored without compression: PNGs are already deflated, so deflating again gains nothing. */
+function storedAsIs(data: Uint8Array): [Uint8Array, ZipOptions] {
+  return [data, { level: 0 }];
+}
+
 /** Builds and writes the zip: manifest.json plus the two icons it references, all at the root. */
 async function main(): Promise<void> {
   const output = outputPath();
   const manifest = JSON.parse(readFileSync(join(APP_PACKAGE_DIR, "manifest.json"), "utf8")) as TeamsManifestLatest;
   substituteIds(manifest, guidFromEnv("TEAMS_APP_ID"), guidFromEnv("MicrosoftAppId"));
   await assertValid(manifest);
-  const entries: ZipEntry[] = [
-    { name: "manifest.json", data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, "utf8") },
-    { name: manifest.icons.color, data: readFileSync(join(APP_PACKAGE_DIR, manifest.icons.color)) },
-    { name: manifest.icons.outline, data: readFileSync(join(APP_PACKAGE_DIR, manifest.icons.outline)) },
-  ];
+  const entries: Zippable = {
+    "manifest.json": Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, "utf8"),
+    [manifest.icons.color]: storedAsIs(readFileSync(join(APP_PACKAGE_DIR, manifest.icons.color))),
+    [manifest.icons.outline]: storedAsIs(readFileSync(join(APP_PACKAGE_DIR, manifest.icons.outline))),
+  };
   mkdirSync(dirname(output), { recursive: true });
-  writeFileSync(output, createZip(entries));
+  writeFileSync(output, zipSync(entries));
   console.log(`Wrote ${output} (app id ${manifest.id})`);
 }
 
