@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { systemClock } from '../src/domain/clock.js';
 import { ConcernService } from '../src/services/concernService.js';
+import { Directory } from '../src/services/directory.js';
 import { AuditLog } from '../src/storage/auditLog.js';
 import { ConcernStore } from '../src/storage/concernStore.js';
 import { CounterStore } from '../src/storage/counterStore.js';
@@ -53,7 +54,8 @@ async function main(): Promise<void> {
 
     // 700 unacknowledged concerns, stored through the real service (without sending their cards).
     const t = await openTables(tables.connectionString);
-    const service = new ConcernService({ concerns: new ConcernStore(t.concerns), counters: new CounterStore(t.counters), audit: new AuditLog(t.audit), protocol: testProtocol(), clock: systemClock, outboxWritten: () => undefined });
+    const protocol = testProtocol();
+    const service = new ConcernService({ concerns: new ConcernStore(t.concerns), counters: new CounterStore(t.counters), leadRefreshIds: () => Promise.resolve([]), audit: new AuditLog(t.audit), directory: new Directory(protocol), timeZone: protocol.timeZone, clock: systemClock, outboxWritten: () => undefined });
     const reporter = { aadObjectId: PEOPLE.staff.aadObjectId, name: PEOPLE.staff.name };
     // Five at a time: every raise takes the next reference number from one ETag-guarded counter.
     const [, raiseMs] = await timed(async () => {

@@ -1,18 +1,24 @@
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import type restify from 'restify';
 import { createBot } from './bot/createBot.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import { Deadline } from './domain/deadline.js';
 import { createLogger, type Logger } from './logger.js';
 import { DEFAULT_DISPATCHER_OPTIONS, OutboxDispatcher, type DispatcherOptions } from './messaging/outboxDispatcher.js';
 import { teamsDelivery } from './messaging/teamsDelivery.js';
 import { createServer } from './server.js';
+import { ChannelService } from './services/channelService.js';
 import { ConcernService } from './services/concernService.js';
-import { leadTeamsUserIds } from './services/leadDirectory.js';
-import { ProtocolService } from './services/protocolService.js';
+import { ConversationService } from './services/conversationService.js';
+import { Directory, leadRefreshIds } from './services/directory.js';
+import { DraftingService } from './services/draftingService.js';
+import { outboxMessages } from './services/outboxMessages.js';
 import { ReminderService } from './services/reminderService.js';
 import { Scheduler } from './services/scheduler.js';
-import { ProtocolStore } from './storage/protocolStore.js';
+import { SubmissionService } from './services/submissionService.js';
+import { TemplateAccess } from './services/templateAccess.js';
 import { ActivityLedger } from './storage/activityLedger.js';
 import { AuditLog } from './storage/auditLog.js';
 import { ConcernStore } from './storage/concernStore.js';
@@ -20,6 +26,7 @@ import { ConversationStore, GroupChannelStore } from './storage/conversationStor
 import { CounterStore } from './storage/counterStore.js';
 import { startEmbeddedTables } from './storage/embeddedAzurite.js';
 import { OutboxStore } from './storage/outboxStore.js';
+import { ProtocolStore } from './storage/protocolStore.js';
 import { openTables } from './storage/tables.js';
 
 export interface AppOptions {
@@ -31,7 +38,7 @@ export interface AppOptions {
 }
 
 export interface App {
-  server: restify.Server;
+  server: http.Server;
   outbox: OutboxDispatcher;
   reminders: ReminderService;
   stores: {
@@ -65,6 +72,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const conversations = new ConversationStore(tables.conversations);
   const groupChannels = new GroupChannelStore(tables.groupChannels);
   const { protocol } = config;
+  const directory = new Directory(protocol);
+  const deadline = Deadline.of(protocol);
 
   const credentials = config.credentials;
   const adapter = new TeamsAdapter(
@@ -73,30 +82,36 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       : {},
   );
 
-  const deliver = teamsDelivery({ adapter, appId: credentials?.appId ?? '', protocol, concerns, protocolStore, conversations, groupChannels, clock });
-  const outbox = new OutboxDispatcher([outboxStore, templateOutbox], deliver, () => protocol.coordinators.map((c) => c.aadObjectId), clock, logger, {
+  // What a message says is decided by the services (compose); messaging only delivers it.
+  const refreshIds = leadRefreshIds(directory, conversations);
+  const compose = outboxMessages({ concerns, protocolStore, directory, deadline, clock, leadRefreshIds: refreshIds });
+  const deliver = teamsDelivery({ adapter, appId: credentials?.appId ?? '', conversations, groupChannels, clock, compose });
+  const outbox = new OutboxDispatcher([outboxStore, templateOutbox], deliver, () => directory.coordinators().map((c) => c.aadObjectId), clock, logger, {
     ...DEFAULT_DISPATCHER_OPTIONS,
     ...options.dispatcher,
   });
-  const concernService = new ConcernService({ concerns, counters: new CounterStore(tables.counters), audit, protocol, clock, outboxWritten: () => outbox.kick() });
   const outboxWritten = () => outbox.kick();
-  const protocolService = new ProtocolService({ store: protocolStore, audit, protocol, clock, outboxWritten });
-  const reminders = new ReminderService({ protocolStore, concerns, audit, protocol, clock, outboxWritten });
+  const wake = (recipient: string) => outbox.wake(recipient);
+
+  const concernService = new ConcernService({ concerns, counters: new CounterStore(tables.counters), leadRefreshIds: refreshIds, audit, directory, timeZone: protocol.timeZone, clock, outboxWritten });
+  const access = new TemplateAccess(directory, protocolStore, groupChannels);
+  const reminders = new ReminderService({ protocolStore, concerns, audit, directory, protocol, clock, outboxWritten });
   const scheduler = new Scheduler(reminders, clock, logger, options.schedulerIntervalMs ?? 5 * 60_000);
   const bot = createBot({
     adapter,
-    protocol,
-    concerns: concernService,
-    protocolService,
-    reminders,
-    conversations,
-    groupChannels,
-    ledger: new ActivityLedger(tables.activities),
-    audit,
-    clock,
+    tenantId: protocol.tenantId,
+    deadline,
+    now: () => clock.now(),
     logger,
-    leadRefreshIds: () => leadTeamsUserIds(protocol, conversations),
-    wake: (recipient) => outbox.wake(recipient),
+    services: {
+      concerns: concernService,
+      drafting: new DraftingService({ store: protocolStore, access, clock }),
+      submissions: new SubmissionService({ store: protocolStore, access, audit, directory, clock, outboxWritten }),
+      reminders,
+      channels: new ChannelService({ groupChannels, audit, directory, clock, wake }),
+      conversations: new ConversationService({ conversations, ledger: new ActivityLedger(tables.activities), audit, clock, wake }),
+      directory,
+    },
   });
   const server = createServer(adapter, bot, logger);
 
@@ -111,8 +126,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       });
       outbox.start();
       if ((options.schedulerIntervalMs ?? 1) > 0) scheduler.start();
-      const address = server.address();
-      return `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
+      const { port } = server.address() as AddressInfo;
+      return `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
     },
     async close() {
       await new Promise<void>((resolve) => {

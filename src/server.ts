@@ -1,6 +1,6 @@
-import type { TeamsAdapter } from '@microsoft/teams-ai';
-import type { Application, TurnState } from '@microsoft/teams-ai';
-import restify from 'restify';
+import http from 'node:http';
+import type { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import express, { type ErrorRequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from './logger.js';
 
@@ -18,34 +18,37 @@ const activityEnvelope = z.object({
 
 /**
  * The HTTP surface: POST /api/messages for the Bot Framework, GET /healthz for probes.
- * Over-large bodies get 413 and malformed JSON 400 (restify's body parser), and no request
- * can crash the process: errors become 500 with nothing personal logged.
+ * Over-large bodies get 413 and malformed JSON 400 (express's JSON parser), and no request can
+ * crash the process: errors become 500 with nothing personal logged or sent back.
  */
-export function createServer(adapter: TeamsAdapter, bot: Application<TurnState>, logger: Logger): restify.Server {
-  const server = restify.createServer({ name: 'modern-slavery-protocol-bot', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+export function createServer(adapter: TeamsAdapter, bot: Application<TurnState>, logger: Logger): http.Server {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: MAX_BODY_BYTES, strict: true, type: () => true }));
 
-  server.post('/api/messages', async (req, res) => {
+  app.post('/api/messages', async (req, res) => {
     if (!activityEnvelope.safeParse(req.body).success) {
-      res.send(400, { error: 'Expected a Bot Framework activity.' });
+      res.status(400).json({ error: 'Expected a Bot Framework activity.' });
       return;
     }
     try {
       await adapter.process(req, res, (context) => bot.run(context).then(() => undefined));
     } catch (error) {
       logger.error('http.process_failed', { error: String(error).slice(0, 200) });
-      if (!res.headersSent) res.send(500, { error: 'Internal error' });
+      if (!res.headersSent) res.status(500).json({ error: 'Internal error' });
     }
   });
 
-  server.get('/healthz', (_req, res, next) => {
-    res.send(200, { status: 'ok' });
-    next();
+  app.get('/healthz', (_req, res) => {
+    res.status(200).json({ status: 'ok' });
   });
 
-  server.on('restifyError', (req: restify.Request, _res: restify.Response, error: Error & { statusCode?: number }, callback: () => void) => {
-    logger.warn('http.refused', { path: req.path(), status: error.statusCode ?? 500, error: error.name });
-    callback();
-  });
-  return server;
+  // Body-parser refusals (413 too large, 400 malformed JSON) and anything else: a status, never a stack trace.
+  const refuse: ErrorRequestHandler = (error: Error & { status?: number; type?: string }, req, res, _next) => {
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    logger.warn('http.refused', { path: req.path, status, error: error.type ?? error.name });
+    res.status(status).json({ error: status === 413 ? 'Request too large.' : status === 400 ? 'Malformed request.' : 'Internal error' });
+  };
+  app.use(refuse);
+  return http.createServer(app);
 }

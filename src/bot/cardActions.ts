@@ -1,35 +1,39 @@
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
-import { messageCard } from '../cards/concernCards.js';
-import { CardTooLargeError } from '../cards/renderCard.js';
-import { showCard } from './turn.js';
+import { messageCard } from '../cards/messageCard.js';
+import { CardTooLargeError, type Card } from '../cards/renderCard.js';
+import type { Verb } from '../cards/verbs.js';
+import type { Actor } from '../services/results.js';
+import { actorOf, sendCard, showCard } from './turn.js';
 
-type Card = Record<string, unknown>;
+export type CardData = Record<string, unknown>;
 
 /**
  * Registers one card action for both ways Teams can send it: Action.Execute (an invoke, answered
  * with the card that replaces the clicked one) and its Action.Submit fallback (a message with
- * `value.verb`, answered with a new message). One handler, so the two can never disagree.
+ * `value.verb`, answered with a new message). One handler, so the two can never disagree; it is
+ * handed the person the guard resolved.
  */
-export function onCardAction(
-  app: Application<TurnState>,
-  verb: string,
-  handler: (context: TurnContext, data: Record<string, unknown>) => Promise<Card>,
-): void {
-  app.adaptiveCards.actionExecute<Record<string, unknown>>(verb, async (context, _state, data) => {
-    await showCard(context, await cardOrTooLarge(() => handler(context, data)));
+export function onCardAction(app: Application<TurnState>, verb: Verb, handler: (actor: Actor, data: CardData, context: TurnContext) => Promise<Card>): void {
+  app.adaptiveCards.actionExecute<CardData>(verb, async (context, _state, data) => {
+    await showCard(context, await cardOrTooLarge(() => handler(actorOf(context), data, context)));
     return ''; // the invoke was answered above; teams-ai sends nothing more
   });
-  app.adaptiveCards.actionSubmit<Record<string, unknown>>(verb, async (context, _state, data) => {
-    await showCard(context, await cardOrTooLarge(() => handler(context, data)));
+  app.adaptiveCards.actionSubmit<CardData>(verb, async (context, _state, data) => {
+    await showCard(context, await cardOrTooLarge(() => handler(actorOf(context), data, context)));
   });
+}
+
+/** Registers a typed command ("status", "draft strategy"): its answer is sent as a card. */
+export function onCommand(app: Application<TurnState>, command: RegExp, handler: (actor: Actor, context: TurnContext) => Promise<Card>): void {
+  app.message(command, async (context) => sendCard(context, await cardOrTooLarge(() => handler(actorOf(context), context))));
 }
 
 /**
  * A card too big for Teams is answered with a short message rather than "something went wrong";
  * the message does not claim success, because the work behind it may have been refused.
  */
-export async function cardOrTooLarge(make: () => Promise<Card>): Promise<Card> {
+async function cardOrTooLarge(make: () => Promise<Card>): Promise<Card> {
   try {
     return await make();
   } catch (error) {

@@ -1,25 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { TaskModuleTaskInfo, TurnContext } from 'botbuilder';
-import { intakeCard, KEPT_TEXT_MAX, leadCard, messageCard, myConcernsCard, openConcernsCard, receiptCard } from '../cards/concernCards.js';
-import { cardAttachment } from '../cards/renderCard.js';
-import { VERBS } from '../cards/verbs.js';
+import { intakeCard, leadCard, myConcernsCard, openConcernsCard, receiptCard } from '../cards/concernCards.js';
+import { messageCard, refusalCard } from '../cards/messageCard.js';
+import type { Card } from '../cards/renderCard.js';
+import { VERBS, type Verb } from '../cards/verbs.js';
 import { LIMITS } from '../domain/concern.js';
-import type { Protocol } from '../domain/protocol.js';
 import type { ConcernCommand } from '../domain/status.js';
+import { cardAttachment } from '../messaging/teamsCard.js';
 import type { ConcernService, LeadResult, RaiseResult } from '../services/concernService.js';
-import { onCardAction } from './cardActions.js';
-import { actorOf, answerInvoke, refusalCard, sendCard } from './turn.js';
-
-type Card = Record<string, unknown>;
+import { onCardAction, onCommand, type CardData } from './cardActions.js';
+import { isRepeatDelivery } from './guards.js';
+import { actorOf, answerInvoke, isPersonalChat } from './turn.js';
 
 export interface ConcernHandlerDeps {
   concerns: ConcernService;
-  protocol: Protocol;
-  /** Teams user ids of the Leads, for the lead card's automatic refresh. */
-  leadRefreshIds: () => Promise<string[]>;
-  /** A repeat delivery of an activity already handled (Teams retries); set by the guard. */
-  isRepeatDelivery: (context: TurnContext) => boolean;
+  timeZone: string;
 }
 
 export const RAISE_COMMAND = /^\s*(raise( a)? concern|concern|report)\s*$/i;
@@ -27,10 +23,6 @@ export const MY_CONCERNS_COMMAND = /^\s*my concerns?\s*$/i;
 export const OPEN_CONCERNS_COMMAND = /^\s*open concerns?\s*$/i;
 export const MESSAGE_EXTENSION_COMMAND = 'raiseConcern';
 
-const UNKNOWN_USER = 'Teams did not say who you are, so this cannot be done. Please try again from Teams.';
-
-/** Concerns are raised and listed only in a personal chat, so nothing of them is posted where others read. */
-const isPersonalChat = (context: TurnContext) => context.activity.conversation?.conversationType === 'personal';
 const personalChatOnly = () =>
   messageCard(
     'Please use a personal chat',
@@ -38,107 +30,80 @@ const personalChatOnly = () =>
     'attention',
   );
 
+const LEAD_COMMANDS: [Verb, ConcernCommand][] = [
+  [VERBS.acknowledge, 'acknowledge'],
+  [VERBS.recordAction, 'recordAction'],
+  [VERBS.reroute, 'reroute'],
+  [VERBS.close, 'close'],
+];
+
 /** Raise, receipt, "my concerns", the Lead's card actions and the message-extension dialog. */
 export function registerConcernHandlers(app: Application<TurnState>, deps: ConcernHandlerDeps): void {
-  const { concerns, protocol } = deps;
-  const tz = protocol.timeZone;
+  const { concerns, timeZone } = deps;
 
   /** The card that answers a raise attempt: the receipt, or the same form with the problems marked. */
-  function raiseResultCard(result: RaiseResult, submissionId: unknown, data: Record<string, unknown>, inDialog: boolean): Card {
+  function raiseResultCard(result: RaiseResult, data: CardData, inDialog: boolean): Card {
     switch (result.kind) {
       case 'created':
-        return receiptCard(result.concern, tz, false);
       case 'duplicate':
-        return receiptCard(result.concern, tz, true);
+        return receiptCard(result.concern, { timeZone, alreadySubmitted: result.kind === 'duplicate' });
       case 'refused':
         return refusalCard(result.reason);
-      case 'invalid': {
-        const errors = { ...result.errors };
-        const observed = typeof data.observed === 'string' ? data.observed : '';
-        if (observed.length > KEPT_TEXT_MAX) {
-          errors.observed = `What you observed is ${observed.length.toLocaleString('en-GB')} characters; the limit is ${LIMITS.observed.toLocaleString('en-GB')}. Only the first ${KEPT_TEXT_MAX.toLocaleString('en-GB')} are kept below: shorten it and send again.`;
-        }
-        return intakeCard(String(submissionId), data, errors, inDialog);
-      }
+      case 'invalid':
+        return intakeCard(String(data.submissionId), { values: data, errors: result.errors, inDialog });
     }
   }
 
-  async function leadResultCard(result: LeadResult): Promise<Card> {
+  function leadResultCard(result: LeadResult): Card {
     if (result.kind === 'refused') return refusalCard(result.reason);
     const notice = result.kind === 'stale' ? result.changes : result.kind === 'invalid' ? result.message : undefined;
-    return leadCard(result.concern, { timeZone: tz, events: result.events, refreshUserIds: await deps.leadRefreshIds(), ...(notice ? { notice } : {}) });
+    return leadCard(result.concern, { timeZone, events: result.events, refreshUserIds: result.refreshUserIds, ...(notice ? { notice } : {}) });
   }
 
-  app.message(RAISE_COMMAND, async (context) => {
-    await sendCard(context, isPersonalChat(context) ? intakeCard(randomUUID()) : personalChatOnly());
-  });
+  /** Personal chat only: elsewhere the person is asked to open one, and nothing is shown. */
+  const personal = (context: TurnContext, answer: () => Promise<Card>) => (isPersonalChat(context) ? answer() : Promise.resolve(personalChatOnly()));
 
-  onCardAction(app, VERBS.openIntake, (context) => Promise.resolve(isPersonalChat(context) ? intakeCard(randomUUID()) : personalChatOnly()));
+  onCommand(app, RAISE_COMMAND, (_actor, context) => personal(context, () => Promise.resolve(intakeCard(randomUUID()))));
+  onCardAction(app, VERBS.openIntake, (_actor, _data, context) => personal(context, () => Promise.resolve(intakeCard(randomUUID()))));
+  onCardAction(app, VERBS.submitIntake, (actor, data, context) => personal(context, async () => raiseResultCard(await concerns.raise(actor, data.submissionId, data), data, false)));
 
-  onCardAction(app, VERBS.submitIntake, async (context, data) => {
-    if (!isPersonalChat(context)) return personalChatOnly();
-    const actor = actorOf(context);
-    if (!actor) return refusalCard(UNKNOWN_USER);
-    return raiseResultCard(await concerns.raise(actor, data.submissionId, data), data.submissionId, data, false);
-  });
+  const showMine = (actor: Parameters<ConcernService['mine']>[0], context: TurnContext) => personal(context, async () => myConcernsCard(await concerns.mine(actor), timeZone));
+  onCommand(app, MY_CONCERNS_COMMAND, showMine);
+  onCardAction(app, VERBS.myConcerns, (actor, _data, context) => showMine(actor, context));
 
-  const showMine = async (context: TurnContext) => {
-    if (!isPersonalChat(context)) return personalChatOnly();
-    const actor = actorOf(context);
-    return actor ? myConcernsCard(await concerns.mine(actor), tz) : refusalCard(UNKNOWN_USER);
-  };
-  app.message(MY_CONCERNS_COMMAND, async (context) => sendCard(context, await showMine(context)));
+  onCommand(app, OPEN_CONCERNS_COMMAND, (actor, context) =>
+    personal(context, async () => {
+      const result = await concerns.openConcerns(actor);
+      return result.kind === 'refused' ? refusalCard(result.reason) : openConcernsCard(result.concerns, timeZone);
+    }),
+  );
 
-  app.message(OPEN_CONCERNS_COMMAND, async (context) => {
-    const actor = actorOf(context);
-    if (!isPersonalChat(context)) return sendCard(context, personalChatOnly());
-    if (!actor) return sendCard(context, refusalCard(UNKNOWN_USER));
-    const result = await concerns.openConcerns(actor);
-    await sendCard(context, result.kind === 'refused' ? refusalCard(result.reason) : openConcernsCard(result.concerns, tz));
-  });
-  onCardAction(app, VERBS.myConcerns, showMine);
-
-  onCardAction(app, VERBS.refreshConcern, async (context, data) => {
-    const actor = actorOf(context);
-    if (!actor) return refusalCard(UNKNOWN_USER);
+  onCardAction(app, VERBS.refreshConcern, async (actor, data) => {
     const result = await concerns.view(actor, data.concernId);
     // Someone who is not a Lead sees that the card is restricted, not why or what it holds.
     if (result.kind === 'refused') return messageCard('Modern slavery concern', 'This concern is visible to the Modern Slavery Lead only.');
     return leadResultCard(result);
   });
 
-  const leadCommands: [string, ConcernCommand][] = [
-    [VERBS.acknowledge, 'acknowledge'],
-    [VERBS.recordAction, 'recordAction'],
-    [VERBS.reroute, 'reroute'],
-    [VERBS.close, 'close'],
-  ];
-  for (const [verb, command] of leadCommands) {
-    onCardAction(app, verb, async (context, data) => {
-      const actor = actorOf(context);
-      if (!actor) return refusalCard(UNKNOWN_USER);
-      // A retried delivery of a click already handled shows the concern as it is, not a conflict.
-      if (deps.isRepeatDelivery(context)) return leadResultCard(await concerns.view(actor, data.concernId));
-      return leadResultCard(await concerns.act(actor, data.concernId, data.revision, command, data));
-    });
+  for (const [verb, command] of LEAD_COMMANDS) {
+    onCardAction(app, verb, async (actor, data, context) => leadResultCard(await concerns.act(actor, data.concernId, data.revision, command, data, { repeat: isRepeatDelivery(context) })));
   }
 
   app.messageExtensions.fetchTask(MESSAGE_EXTENSION_COMMAND, (context) => {
     const payload = (context.activity.value as { messagePayload?: { body?: { content?: string } } } | undefined)?.messagePayload;
     const observed = plainText(payload?.body?.content ?? '').slice(0, LIMITS.observed);
-    return Promise.resolve(dialog('Raise a modern slavery concern', intakeCard(randomUUID(), { observed }, {}, true)));
+    return Promise.resolve(dialog(intakeCard(randomUUID(), { values: { observed }, inDialog: true })));
   });
 
-  app.messageExtensions.submitAction<Record<string, unknown>>(MESSAGE_EXTENSION_COMMAND, async (context, _state, data) => {
-    const actor = actorOf(context);
-    const card = actor ? raiseResultCard(await concerns.raise(actor, data.submissionId, data), data.submissionId, data, true) : refusalCard(UNKNOWN_USER);
-    await answerInvoke(context, { task: { type: 'continue', value: dialog('Raise a modern slavery concern', card) } });
+  app.messageExtensions.submitAction<CardData>(MESSAGE_EXTENSION_COMMAND, async (context, _state, data) => {
+    const card = raiseResultCard(await concerns.raise(actorOf(context), data.submissionId, data), data, true);
+    await answerInvoke(context, { task: { type: 'continue', value: dialog(card) } });
     return null;
   });
 }
 
-function dialog(title: string, card: Card): TaskModuleTaskInfo {
-  return { title, card: cardAttachment(card), height: 'large', width: 'medium' };
+function dialog(card: Card): TaskModuleTaskInfo {
+  return { title: 'Raise a modern slavery concern', card: cardAttachment(card), height: 'large', width: 'medium' };
 }
 
 /** The text of a Teams message (HTML) without its markup, for prefilling the observed text. */

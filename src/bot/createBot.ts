@@ -1,45 +1,56 @@
 import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
-import { messageCard } from '../cards/concernCards.js';
-import type { Clock } from '../domain/clock.js';
-import type { Protocol } from '../domain/protocol.js';
+import { messageCard } from '../cards/messageCard.js';
+import type { Deadline } from '../domain/deadline.js';
 import type { Logger } from '../logger.js';
+import type { ChannelService } from '../services/channelService.js';
 import type { ConcernService } from '../services/concernService.js';
-import type { ProtocolService } from '../services/protocolService.js';
+import type { ConversationService } from '../services/conversationService.js';
+import type { Directory } from '../services/directory.js';
+import type { DraftingService } from '../services/draftingService.js';
 import type { ReminderService } from '../services/reminderService.js';
-import type { ActivityLedger } from '../storage/activityLedger.js';
-import type { AuditLog } from '../storage/auditLog.js';
-import type { ConversationStore, GroupChannelStore } from '../storage/conversationStore.js';
+import type { SubmissionService } from '../services/submissionService.js';
 import { registerChannelHandlers } from './channelHandlers.js';
 import { registerConcernHandlers } from './concernHandlers.js';
-import { isRepeatDelivery, registerGuards } from './guards.js';
+import { registerDraftingHandlers } from './draftingHandlers.js';
+import { registerGuards } from './guards.js';
+import { registerReviewHandlers } from './reviewHandlers.js';
+import { registerStatusHandlers } from './statusHandlers.js';
 import { answerInvoke, isInvoke, sendCard } from './turn.js';
-import { registerProtocolHandlers } from './protocolHandlers.js';
 import { registerWelcomeHandlers } from './welcomeHandlers.js';
+
+/** The services the bot hands each activity to; the bot itself keeps no state and reads no store. */
+export interface BotServices {
+  concerns: ConcernService;
+  drafting: DraftingService;
+  submissions: SubmissionService;
+  reminders: ReminderService;
+  channels: ChannelService;
+  conversations: ConversationService;
+  directory: Directory;
+}
 
 export interface BotDeps {
   adapter: TeamsAdapter;
-  protocol: Protocol;
-  concerns: ConcernService;
-  protocolService: ProtocolService;
-  reminders: ReminderService;
-  conversations: ConversationStore;
-  groupChannels: GroupChannelStore;
-  ledger: ActivityLedger;
-  audit: AuditLog;
-  clock: Clock;
+  /** Activities from any other tenant are refused. */
+  tenantId: string;
+  services: BotServices;
+  deadline: Deadline;
+  now: () => Date;
   logger: Logger;
-  leadRefreshIds: () => Promise<string[]>;
-  wake: (recipient: string) => Promise<void>;
 }
 
 /** The teams-ai Application with every feature's handlers; the catch-all handlers come last. */
 export function createBot(deps: BotDeps): Application<TurnState> {
+  const { services } = deps;
+  const clock = { now: deps.now, deadline: deps.deadline };
   const app = new Application<TurnState>({ adapter: deps.adapter, startTypingTimer: false, removeRecipientMention: true });
-  registerGuards(app, { tenantId: deps.protocol.tenantId, ledger: deps.ledger, conversations: deps.conversations, audit: deps.audit, clock: deps.clock, logger: deps.logger, wake: deps.wake });
-  registerConcernHandlers(app, { concerns: deps.concerns, protocol: deps.protocol, leadRefreshIds: deps.leadRefreshIds, isRepeatDelivery });
-  registerChannelHandlers(app, { protocol: deps.protocol, groupChannels: deps.groupChannels, audit: deps.audit, clock: deps.clock, wake: deps.wake });
-  registerProtocolHandlers(app, { protocolService: deps.protocolService, reminders: deps.reminders, groupChannels: deps.groupChannels, protocol: deps.protocol, clock: deps.clock });
-  registerWelcomeHandlers(app, deps.protocol);
+  registerGuards(app, { tenantId: deps.tenantId, conversations: services.conversations, logger: deps.logger });
+  registerConcernHandlers(app, { concerns: services.concerns, timeZone: deps.deadline.timeZone });
+  registerChannelHandlers(app, services.channels);
+  registerDraftingHandlers(app, { drafting: services.drafting, submissions: services.submissions, clock });
+  registerReviewHandlers(app, { submissions: services.submissions, clock });
+  registerStatusHandlers(app, { submissions: services.submissions, reminders: services.reminders, clock });
+  registerWelcomeHandlers(app, services.directory);
 
   // One turn-error handler: log ids only, and tell the person plainly that their last step may not be saved.
   app.error(async (context, error) => {

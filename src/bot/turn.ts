@@ -1,15 +1,31 @@
 import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
-import { messageCard } from '../cards/concernCards.js';
-import { cardAttachment } from '../cards/renderCard.js';
-import type { Actor } from '../services/concernService.js';
+import type { Card } from '../cards/renderCard.js';
+import { cardAttachment } from '../messaging/teamsCard.js';
+import { channelKey } from '../storage/conversationStore.js';
+import type { Actor } from '../services/results.js';
 
-type Card = Record<string, unknown>;
+const ACTOR = Symbol('actor');
 
-/** The person acting, from the activity itself; undefined when Teams did not say who it is. */
-export function actorOf(context: TurnContext): Actor | undefined {
+/** The person acting, from the activity itself (`from.aadObjectId`); undefined when Teams did not say. */
+export function actorFromActivity(context: TurnContext): Actor | undefined {
   const from = context.activity.from;
   if (!from?.aadObjectId) return undefined;
   return { aadObjectId: from.aadObjectId, name: from.name?.trim() || 'Unknown' };
+}
+
+/** Set by the guard once it has checked who is acting, so handlers are handed a known person. */
+export function setActor(context: TurnContext, actor: Actor): void {
+  context.turnState.set(ACTOR, actor);
+}
+
+/**
+ * The person the guard resolved. The guard refuses every message and invoke without an Entra
+ * object id, so a handler never runs without one: reaching here without it is a bug, not a user error.
+ */
+export function actorOf(context: TurnContext): Actor {
+  const actor = context.turnState.get(ACTOR) as Actor | undefined;
+  if (!actor) throw new Error('a handler ran for an activity the guard did not resolve a person for');
+  return actor;
 }
 
 /** The tenant the activity came from, as Teams reports it. */
@@ -22,11 +38,22 @@ export function isInvoke(context: TurnContext): boolean {
   return context.activity.type === (ActivityTypes.Invoke as string);
 }
 
+/** Concerns are raised and listed only in a personal chat, so nothing of them is posted where others read. */
+export function isPersonalChat(context: TurnContext): boolean {
+  return context.activity.conversation?.conversationType === 'personal';
+}
+
 /** A channel's conversation id without the thread part, so every thread maps to its channel. */
 export function channelConversationId(context: TurnContext): string | undefined {
   const conversation = context.activity.conversation;
   if (conversation?.conversationType !== 'channel') return undefined;
   return conversation.id.split(';')[0];
+}
+
+/** The storage key of the channel the activity came from, if it came from a team channel. */
+export function channelKeyOf(context: TurnContext): string | undefined {
+  const id = channelConversationId(context);
+  return id ? channelKey(id) : undefined;
 }
 
 /** Answers an invoke directly, so the 5-second reply goes out as soon as the work is done. */
@@ -35,7 +62,7 @@ export async function answerInvoke(context: TurnContext, body: unknown, status =
 }
 
 /** Answers an Action.Execute with a card that replaces the one the person clicked. */
-export async function answerWithCard(context: TurnContext, card: Card): Promise<void> {
+async function answerWithCard(context: TurnContext, card: Card): Promise<void> {
   await answerInvoke(context, { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card });
 }
 
@@ -51,8 +78,4 @@ export async function sendCard(context: TurnContext, card: Card): Promise<void> 
 export async function showCard(context: TurnContext, card: Card): Promise<void> {
   if (isInvoke(context)) await answerWithCard(context, card);
   else await sendCard(context, card);
-}
-
-export function refusalCard(text: string): Card {
-  return messageCard('Not allowed', text, 'attention');
 }

@@ -1,26 +1,26 @@
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
-import { messageCard } from '../cards/concernCards.js';
 import { escapeMarkdown } from '../cards/markdown.js';
+import { messageCard } from '../cards/messageCard.js';
 import { welcomeCard } from '../cards/welcomeCard.js';
-import { rolesOf, type Protocol } from '../domain/protocol.js';
+import type { Directory } from '../services/directory.js';
 import { answerInvoke, isInvoke, sendCard } from './turn.js';
 
 export const HELP_COMMAND = /^\s*(help|hi|hello|start|\?)\s*$/i;
 
-function welcomeFor(context: TurnContext, protocol: Protocol) {
+function welcomeFor(context: TurnContext, directory: Directory) {
   const from = context.activity.from;
-  return welcomeCard(escapeMarkdown(from?.name ?? ''), rolesOf(protocol, from?.aadObjectId));
+  return welcomeCard(escapeMarkdown(from?.name ?? ''), directory.roles(from?.aadObjectId));
 }
 
 /** Install welcome, help, and the answers for anything no other handler took. Register last. */
-export function registerWelcomeHandlers(app: Application<TurnState>, protocol: Protocol): void {
+export function registerWelcomeHandlers(app: Application<TurnState>, directory: Directory): void {
   app.activity('installationUpdate', async (context) => {
     const action = (context.activity as { action?: string }).action ?? '';
-    if (action.startsWith('add')) await sendCard(context, welcomeFor(context, protocol));
+    if (action.startsWith('add')) await sendCard(context, welcomeFor(context, directory));
   });
 
-  app.message(HELP_COMMAND, async (context) => sendCard(context, welcomeFor(context, protocol)));
+  app.message(HELP_COMMAND, async (context) => sendCard(context, welcomeFor(context, directory)));
 
   // Card actions with a verb nobody handles, and any other invoke: a clear answer, never a 501.
   app.activity(ActivityTypesInvoke, async (context) => {

@@ -14,17 +14,16 @@ import { GROUP_IDS, GROUP_INFO, type GroupId } from '../domain/groups.js';
 import { allowedCommands, STATUS_LABELS } from '../domain/status.js';
 import { choicesOf, formatLocal, labels } from './format.js';
 import { escapeMarkdown } from './markdown.js';
-import { renderCard } from './renderCard.js';
-import channelNoticeTemplate from './templates/channelNotice.json';
-import intakeTemplate from './templates/intake.json';
-import leadCardTemplate from './templates/leadCard.json';
-import messageTemplate from './templates/message.json';
-import myConcernsTemplate from './templates/myConcerns.json';
-import openConcernsTemplate from './templates/openConcerns.json';
-import receiptTemplate from './templates/receipt.json';
-import { VERBS } from './verbs.js';
+import { cardTemplate, renderCard, type Card } from './renderCard.js';
+import channelNoticeJson from './templates/channelNotice.json';
+import intakeJson from './templates/intake.json';
+import leadCardJson from './templates/leadCard.json';
+import myConcernsJson from './templates/myConcerns.json';
+import openConcernsJson from './templates/openConcerns.json';
+import receiptJson from './templates/receipt.json';
+import { VERBS, type Verb } from './verbs.js';
 
-type Card = Record<string, unknown>;
+type Choice = { title: string; value: string };
 
 const INTAKE_FIELDS: IntakeField[] = ['immediateDanger', 'ageBand', 'possiblyChild', 'exploitation', 'indicators', 'area', 'place', 'consent', 'actionsTaken', 'observed'];
 
@@ -51,23 +50,47 @@ function keptValues(data: Record<string, unknown>): Record<IntakeField, string> 
   return values;
 }
 
+interface IntakeView {
+  submissionId: string;
+  inDialog: boolean;
+  values: Record<IntakeField, string>;
+  errors: Record<IntakeField, string>;
+  hasErrors: boolean;
+  errorSummary: string;
+  choices: Record<'ageBands' | 'exploitation' | 'indicators' | 'areas' | 'consent' | 'actionsTaken', Choice[]>;
+  limits: typeof LIMITS;
+  verbs: { submit: Verb };
+}
+const intakeTemplate = cardTemplate<IntakeView>(intakeJson);
+
+export interface IntakeOptions {
+  /** What the person had entered, when the card comes back to them. */
+  values?: Record<string, unknown>;
+  /** One problem per input, shown next to it. */
+  errors?: Partial<Record<IntakeField, string>>;
+  /** In the message-extension dialog, rather than in chat. */
+  inDialog?: boolean;
+}
+
+const n = (x: number) => x.toLocaleString('en-GB');
+
 /**
  * The intake card. On a rejected submission it comes back with the inputs kept and each problem
- * next to its input.
+ * next to its input; observed text far over the limit is kept only in part, and the card says so.
  */
-export function intakeCard(
-  submissionId: string,
-  data: Record<string, unknown> = {},
-  errors: Partial<Record<IntakeField, string>> = {},
-  inDialog = false,
-): Card {
-  const allErrors = Object.fromEntries(INTAKE_FIELDS.map((f) => [f, errors[f] ?? '']));
+export function intakeCard(submissionId: string, options: IntakeOptions = {}): Card {
+  const data = options.values ?? {};
+  const errors = { ...options.errors };
+  const observed = typeof data.observed === 'string' ? data.observed : '';
+  if (errors.observed && observed.length > KEPT_TEXT_MAX) {
+    errors.observed = `What you observed is ${n(observed.length)} characters; the limit is ${n(LIMITS.observed)}. Only the first ${n(KEPT_TEXT_MAX)} are kept below: shorten it and send again.`;
+  }
   const problems = Object.values(errors).filter(Boolean).length;
   return renderCard(intakeTemplate, {
     submissionId,
-    inDialog,
+    inDialog: options.inDialog ?? false,
     values: keptValues(data),
-    errors: allErrors,
+    errors: Object.fromEntries(INTAKE_FIELDS.map((f) => [f, errors[f] ?? ''])) as Record<IntakeField, string>,
     hasErrors: problems > 0,
     errorSummary: problems === 1 ? 'Please check the answer marked below: nothing has been sent yet.' : `Please check the ${problems} answers marked below: nothing has been sent yet.`,
     choices: {
@@ -83,8 +106,20 @@ export function intakeCard(
   });
 }
 
+interface ReceiptView {
+  heading: string;
+  urgent: boolean;
+  reference: string;
+  raisedAt: string;
+  status: string;
+  nextSteps: string;
+  verbs: { myConcerns: Verb };
+}
+const receiptTemplate = cardTemplate<ReceiptView>(receiptJson);
+
 /** The reporter's receipt: reference, what happens next, where to get help. */
-export function receiptCard(concern: ConcernRecord, timeZone: string, alreadySubmitted: boolean): Card {
+export function receiptCard(concern: ConcernRecord, options: { timeZone: string; alreadySubmitted?: boolean }): Card {
+  const { timeZone, alreadySubmitted = false } = options;
   return renderCard(receiptTemplate, {
     heading: alreadySubmitted ? `Already submitted: ${concern.reference}` : `Concern raised: ${concern.reference}`,
     urgent: concern.urgent,
@@ -105,6 +140,36 @@ export interface LeadCardContext {
   refreshUserIds: string[];
   notice?: string;
 }
+
+interface LeadCardView {
+  concernId: string;
+  revision: number;
+  notice: string;
+  urgent: boolean;
+  reference: string;
+  status: string;
+  handledBy: string;
+  group: string;
+  raisedAt: string;
+  reporterName: string;
+  ageBand: string;
+  treatedAsChild: string;
+  exploitation: string;
+  indicators: string;
+  area: string;
+  place: string;
+  consent: string;
+  actionsTaken: string;
+  observed: string;
+  guidance: { text: string }[];
+  history: { at: string; what: string; by: string }[];
+  canAcknowledge: boolean;
+  canChange: boolean;
+  choices: Record<'actions' | 'groups' | 'outcomes', Choice[]>;
+  refreshUserIds: string[];
+  verbs: Record<'refresh' | 'acknowledge' | 'recordAction' | 'reroute' | 'close', Verb>;
+}
+const leadCardTemplate = cardTemplate<LeadCardView>(leadCardJson);
 
 /** The Modern Slavery Lead's full card: everything reported, the guidance, the history, the actions. */
 export function leadCard(concern: ConcernRecord, context: LeadCardContext): Card {
@@ -151,6 +216,20 @@ export function leadCard(concern: ConcernRecord, context: LeadCardContext): Card
   });
 }
 
+interface ChannelNoticeView {
+  heading: string;
+  headingColor: string;
+  reference: string;
+  area: string;
+  group: string;
+  ageBand: string;
+  exploitation: string;
+  urgency: string;
+  handledBy: string;
+  why: string;
+}
+const channelNoticeTemplate = cardTemplate<ChannelNoticeView>(channelNoticeJson);
+
 /**
  * The minimal notice for a group's channel: reference, area, age band, exploitation types,
  * urgency and who is handling it. Never the observed text, never the place.
@@ -176,6 +255,12 @@ export function channelNoticeCard(concern: ConcernRecord, forGroup: GroupId): Ca
   });
 }
 
+interface MyConcernsView {
+  summary: string;
+  concerns: { reference: string; raisedAt: string; status: string }[];
+}
+const myConcernsTemplate = cardTemplate<MyConcernsView>(myConcernsJson);
+
 /** "My concerns": the reporter's own concerns and their status. */
 export function myConcernsCard(concerns: ConcernRecord[], timeZone: string): Card {
   return renderCard(myConcernsTemplate, {
@@ -183,6 +268,13 @@ export function myConcernsCard(concerns: ConcernRecord[], timeZone: string): Car
     concerns: concerns.slice(0, 50).map((c) => ({ reference: c.reference, raisedAt: formatLocal(c.createdAt, timeZone), status: c.outcome ? `Closed: ${OUTCOMES[c.outcome]}` : STATUS_LABELS[c.status] })),
   });
 }
+
+interface OpenConcernsView {
+  summary: string;
+  concerns: { id: string; reference: string; urgent: string; urgentColor: string; status: string; raisedAt: string; group: string }[];
+  verbs: { open: Verb };
+}
+const openConcernsTemplate = cardTemplate<OpenConcernsView>(openConcernsJson);
 
 /** The Lead's worklist: every open concern, urgent first, with a way to open each one's card. */
 export function openConcernsCard(concerns: ConcernRecord[], timeZone: string): Card {
@@ -202,9 +294,4 @@ export function openConcernsCard(concerns: ConcernRecord[], timeZone: string): C
     })),
     verbs: { open: VERBS.refreshConcern },
   });
-}
-
-/** A plain message card: confirmations, refusals and errors. `text` must already be safe Markdown. */
-export function messageCard(title: string, text: string, tone: 'default' | 'attention' | 'good' = 'default'): Card {
-  return renderCard(messageTemplate, { title, text, color: tone === 'attention' ? 'Attention' : tone === 'good' ? 'Good' : 'Default' });
 }

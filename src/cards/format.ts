@@ -1,6 +1,8 @@
-/** A date and time as staff in the council read it, in the protocol's time zone. */
+import { formatLocalDateTime } from '../domain/calendar.js';
+
+/** A date and time as staff in the council read it, in the protocol's time zone: "2 Jul 2027, 09:00". */
 export function formatLocal(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  return formatLocalDateTime(iso, timeZone);
 }
 
 /** Labels for stored values, in a fixed order, joined for a FactSet. */
@@ -11,4 +13,28 @@ export function labels<T extends string>(values: readonly T[], names: Record<T, 
 /** Choice lists in the shape the templates bind: { title, value }. */
 export function choicesOf(names: Record<string, string>): { title: string; value: string }[] {
   return Object.entries(names).map(([value, title]) => ({ title, value }));
+}
+
+/** How a message reads: plain, needing attention, or good news. */
+export type Tone = 'default' | 'attention' | 'good';
+
+/** The Adaptive Card colour of a tone. */
+export function toneColor(tone: Tone): 'Default' | 'Attention' | 'Good' {
+  return tone === 'attention' ? 'Attention' : tone === 'good' ? 'Good' : 'Default';
+}
+
+/** A line at the top of a card saying what just happened ("Saved as version 3."). */
+export interface Notice {
+  text: string;
+  tone: 'good' | 'attention';
+}
+
+/** The notice as the templates bind it: empty text hides it. */
+export function noticeView(notice?: Notice): { notice: string; noticeStyle: 'good' | 'attention' } {
+  return { notice: notice ? notice.text : '', noticeStyle: notice?.tone === 'good' ? 'good' : 'attention' };
+}
+
+/** "1 day", "3 days". */
+export function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }

@@ -1,23 +1,34 @@
 import * as ACData from 'adaptivecards-templating';
-import type { Attachment } from 'botbuilder';
 
 /** Teams refuses cards over about 28 KB; stay under it with room for the activity envelope. */
 export const MAX_CARD_BYTES = 28 * 1024;
 
-/** A card template: Adaptive Card 1.5 JSON with ${} bindings, as the designer opens it. */
-export type CardTemplate = Record<string, unknown>;
+/** An expanded Adaptive Card (version 1.5), ready to send or to answer an invoke with. */
+export type Card = { type: 'AdaptiveCard'; version: string } & Record<string, unknown>;
 
-/** A card too big for Teams: the caller shows a short message instead. */
+/**
+ * A card template: Adaptive Card 1.5 JSON with ${} bindings, as the designer opens it, tied to the
+ * view-model it is bound with so that renderCard checks what it is given. Parsed once.
+ */
+export interface CardTemplate<View extends object> {
+  readonly json: object;
+  readonly template: ACData.Template;
+  /** Never set: carries the view-model's type. */
+  readonly view?: View;
+}
+
+/** A card too big for Teams: the caller shows something shorter instead. */
 export class CardTooLargeError extends Error {}
 
+/** Declares a template and the view-model it is bound with. */
+export function cardTemplate<View extends object>(json: object): CardTemplate<View> {
+  return { json, template: new ACData.Template(json) };
+}
+
 /** The one way a card is made: a template expanded with its typed view-model. */
-export function renderCard<T extends object>(template: CardTemplate, data: T): Record<string, unknown> {
-  const card = new ACData.Template(template).expand({ $root: data }) as Record<string, unknown>;
+export function renderCard<View extends object>(template: CardTemplate<View>, view: View): Card {
+  const card = template.template.expand({ $root: view }) as Card;
   const size = Buffer.byteLength(JSON.stringify(card));
   if (size > MAX_CARD_BYTES) throw new CardTooLargeError(`card is ${size} bytes, over the ${MAX_CARD_BYTES}-byte limit`);
   return card;
-}
-
-export function cardAttachment(card: Record<string, unknown>): Attachment {
-  return { contentType: 'application/vnd.microsoft.card.adaptive', content: card };
 }

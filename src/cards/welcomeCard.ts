@@ -1,11 +1,19 @@
 import { GROUP_INFO } from '../domain/groups.js';
 import type { Roles } from '../domain/protocol.js';
-import { renderCard } from './renderCard.js';
-import welcomeTemplate from './templates/welcome.json';
-import { VERBS } from './verbs.js';
+import { cardTemplate, renderCard, type Card } from './renderCard.js';
+import welcomeJson from './templates/welcome.json';
+import { VERBS, type Verb } from './verbs.js';
+
+interface WelcomeView {
+  heading: string;
+  commands: { say: string; does: string }[];
+  roles: string;
+  verbs: { openIntake: Verb; myConcerns: Verb };
+}
+const welcomeTemplate = cardTemplate<WelcomeView>(welcomeJson);
 
 /** The welcome and help card: what this person can do, given their roles. */
-export function welcomeCard(name: string, roles: Roles): Record<string, unknown> {
+export function welcomeCard(name: string, roles: Roles): Card {
   const commands = [
     { say: 'raise concern', does: 'Raise a modern slavery concern (also "concern" or "report")' },
     { say: 'my concerns', does: 'See the concerns you raised and their status' },

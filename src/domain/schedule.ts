@@ -1,4 +1,4 @@
-import { addDays, daysBetween, localDate, zonedInstant, type WorkingCalendar } from './calendar.js';
+import { addDays, daysBetween, localDate, localTime, zonedInstant, type WorkingCalendar } from './calendar.js';
 
 /** When reminders go out; the defaults are PRODUCT.md's. */
 export interface ReminderSettings {
@@ -22,18 +22,6 @@ export interface ReminderStep {
   sendAt: Date;
   /** Calendar days from `day` to the deadline day: negative once late. */
   daysLeft: number;
-}
-
-/** The deadline: the end of the local deadline day, as a UTC instant (the first instant of the next day). */
-export function deadlineInstant(deadlineDate: string, timeZone: string): Date {
-  return zonedInstant(addDays(deadlineDate, 1), '00:00', timeZone);
-}
-
-/** The deadline day as people say it: "Friday 2 July 2027". */
-export function deadlineWords(deadlineDate: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
-    .format(deadlineInstant(deadlineDate, timeZone).getTime() - 1)
-    .replace(',', '');
 }
 
 /**
@@ -89,7 +77,7 @@ export function dueEscalationStep(raisedAt: Date, urgent: boolean, settings: Esc
         const raisedDay = localDate(raisedAt, timeZone);
         const working = calendar.isWorkingDay(raisedDay);
         const startDay = working ? raisedDay : calendar.addWorkingDays(raisedDay, 1);
-        const time = working ? new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).format(raisedAt) : '09:00';
+        const time = working ? localTime(raisedAt, timeZone) : '09:00';
         return { id: `working-${n}d`, dueAt: zonedInstant(calendar.addWorkingDays(startDay, n), time, timeZone), after: plural(n, 'working day') };
       });
   return steps.filter((s) => s.dueAt.getTime() <= now.getTime()).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime()).at(-1);

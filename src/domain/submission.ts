@@ -1,6 +1,7 @@
 import type { PersonRef } from './concernRecord.js';
 import type { GroupId } from './groups.js';
-import type { TemplateId } from './templates.js';
+import type { DiffLine } from './diff.js';
+import type { DraftContent, TemplateId } from './templates.js';
 
 /** Where a group's template stands. "Late" is not stored: it is worked out from the deadline. */
 export type SubmissionStatus = 'notStarted' | 'drafting' | 'submitted' | 'returned' | 'accepted';
@@ -79,4 +80,33 @@ export interface TemplateEvent {
   by: PersonRef;
   at: string;
   detail: string;
+}
+
+/** A group's template as a draft card shows it: where it stands and the latest saved version. */
+export interface DraftState {
+  record: TemplateRecord;
+  latest?: { info: VersionInfo; content: DraftContent };
+}
+
+/** Every saved version of a template, and whether this person may submit one. */
+export interface VersionHistory {
+  record: TemplateRecord;
+  versions: VersionInfo[];
+  canSubmit: boolean;
+}
+
+/** The changes between two versions, one part per section (Strategy) or the whole (Pathway). */
+export interface VersionComparison {
+  record: TemplateRecord;
+  from: VersionInfo;
+  to: VersionInfo;
+  parts: { title: string; lines: DiffLine[] }[];
+}
+
+/** The submitted version of a template, for review. */
+export interface SubmissionView {
+  record: TemplateRecord;
+  info: VersionInfo;
+  content: DraftContent;
+  canReview: boolean;
 }

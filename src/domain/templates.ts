@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePathway } from './pathway.js';
 
 /** The two templates each group writes. */
 export const TEMPLATE_IDS = ['strategy', 'pathway'] as const;
@@ -54,3 +55,25 @@ export type StrategyContent = Record<StrategySectionId, string>;
 
 /** A saved draft of either template: what the group wrote, as stored. */
 export type DraftContent = { template: 'strategy'; sections: StrategyContent } | { template: 'pathway'; text: string };
+
+/** The draft's content as the server accepts it, or every problem with it (nothing is saved then). */
+export function validateDraft(template: TemplateId, data: Record<string, unknown>): DraftContent | { errors: Record<string, string>; pathwayErrors: string[] } {
+  if (template === 'strategy') {
+    const parsed = strategyContentSchema.safeParse(data);
+    if (parsed.success) return { template, sections: parsed.data };
+    const errors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'pursue')] ??= issue.message;
+    return { errors, pathwayErrors: [] };
+  }
+  const text = typeof data.flowcharts === 'string' ? data.flowcharts.replace(/\r\n?/g, '\n').trim() : '';
+  const n = (x: number) => x.toLocaleString('en-GB');
+  if (text.length > DRAFT_LIMITS.pathway) {
+    return { errors: {}, pathwayErrors: [`The flowcharts are ${n(text.length)} characters; the limit is ${n(DRAFT_LIMITS.pathway)}. Shorten them and save again: nothing was saved.`] };
+  }
+  if (cardBytes(text) > DRAFT_LIMITS.pathwayBytes) {
+    return { errors: {}, pathwayErrors: [`The flowcharts are too long to show on one Teams card (over ${DRAFT_LIMITS.pathwayBytes / 1000} KB; letters outside the Latin alphabet take more room). Shorten them and save again: nothing was saved.`] };
+  }
+  const parsed = parsePathway(text);
+  if (!parsed.ok) return { errors: {}, pathwayErrors: parsed.errors };
+  return { template, text };
+}

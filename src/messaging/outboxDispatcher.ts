@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../domain/clock.js';
+import { newOutboxEntry, type UndeliveredReason } from '../domain/outbox.js';
 import type { Logger } from '../logger.js';
 import type { OutboxStore, StoredOutboxEntry } from '../storage/outboxStore.js';
-import { newOutboxEntry } from './outboxEntry.js';
 import { DEFAULT_RETRY, decideRetry, type RetryOptions } from './retryPolicy.js';
 
 /** What a send is waiting for when its recipient cannot be reached yet. */
@@ -53,8 +54,6 @@ export interface PassSummary {
   failed: number;
   skipped: number;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Delivers the durable outbox: entries written with the change that caused them are sent after it,
@@ -183,7 +182,7 @@ export class OutboxDispatcher {
       return 'retrying';
     }
     await this.recordResult(store, claimed, etag, { state: decision.outcome, ...(status ? { lastStatus: status } : {}) });
-    await this.tellCoordinators(store, claimed, String(status ?? 'network'));
+    await this.tellCoordinators(store, claimed, status === undefined ? 'network' : `${status}`);
     return decision.outcome;
   }
 
@@ -216,10 +215,12 @@ export class OutboxDispatcher {
   }
 
   /** A message nobody will receive must not go unnoticed: the coordinators get a notice. */
-  private async tellCoordinators(store: OutboxStore, entry: StoredOutboxEntry, reason: string): Promise<void> {
+  private async tellCoordinators(store: OutboxStore, entry: StoredOutboxEntry, reason: UndeliveredReason): Promise<void> {
     if (entry.kind === 'coordinatorNotice') return; // no notice about a notice: it could loop
-    const about = `${entry.kind}|${entry.recipient}|${reason}`;
-    const notices = this.coordinatorIds().map((id) => newOutboxEntry('coordinatorNotice', id, entry.revision, this.clock.now(), about));
+    const payload = { failedKind: entry.kind, recipient: entry.recipient, reason };
+    const notices = this.coordinatorIds().map((id) =>
+      newOutboxEntry({ kind: 'coordinatorNotice', recipient: id, revision: entry.revision, now: this.clock.now(), key: `${entry.kind}-${entry.recipient}-${reason}`, payload }),
+    );
     await store.add(entry.ownerId, notices);
     this.rerun = true;
   }

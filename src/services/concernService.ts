@@ -1,15 +1,17 @@
 import { z } from 'zod';
+import { localDate } from '../domain/calendar.js';
 import type { Clock } from '../domain/clock.js';
-import { LEAD_ACTIONS, OUTCOMES, groupIdSchema, leadActionSchema, outcomeSchema, parseIntake, type IntakeField } from '../domain/concern.js';
+import { parseIntake, type IntakeField } from '../domain/concern.js';
+import { applyCommand, commandInput, describeChanges } from '../domain/leadCommands.js';
 import type { ConcernEvent, ConcernEventType, ConcernRecord, PersonRef } from '../domain/concernRecord.js';
 import { GROUP_INFO } from '../domain/groups.js';
-import { rolesOf, type Protocol } from '../domain/protocol.js';
+import { newOutboxEntry } from '../domain/outbox.js';
 import { routeConcern } from '../domain/routing.js';
 import { nextStatus, STATUS_LABELS, type ConcernCommand } from '../domain/status.js';
-import { newOutboxEntry } from '../messaging/outboxEntry.js';
 import type { AuditLog } from '../storage/auditLog.js';
 import { ConcernExistsError, StaleConcernError, type ConcernStore } from '../storage/concernStore.js';
 import type { CounterStore } from '../storage/counterStore.js';
+import type { Directory } from './directory.js';
 
 /** Who is acting, from the activity's `from.aadObjectId` (never from card data). */
 export type Actor = PersonRef;
@@ -23,35 +25,28 @@ export type RaiseResult =
   | { kind: 'duplicate'; concern: ConcernRecord }
   | { kind: 'refused'; reason: string };
 
+/** A concern as the Lead's card shows it: the record, its history, and whose cards refresh. */
+export interface LeadView {
+  concern: ConcernRecord;
+  events: ConcernEvent[];
+  refreshUserIds: string[];
+}
+
 export type LeadResult =
-  | { kind: 'ok'; concern: ConcernRecord; events: ConcernEvent[] }
-  | { kind: 'stale'; concern: ConcernRecord; events: ConcernEvent[]; changes: string }
-  | { kind: 'invalid'; concern: ConcernRecord; events: ConcernEvent[]; message: string }
+  | ({ kind: 'ok' } & LeadView)
+  | ({ kind: 'stale'; changes: string } & LeadView)
+  | ({ kind: 'invalid'; message: string } & LeadView)
   | { kind: 'refused'; reason: string };
 
-/** What a Lead sends with a command (card inputs); validated here, not trusted. */
-const commandInput = {
-  acknowledge: z.object({}),
-  recordAction: z
-    .object({
-      action: leadActionSchema,
-      nrmReference: z
-        .string()
-        .trim()
-        .max(40, 'An NRM reference is at most 40 characters.')
-        .regex(/^[A-Za-z0-9\-/ ]*$/, 'An NRM reference has letters, digits, spaces, / and - only.')
-        .optional(),
-    })
-    .refine((v) => v.action !== 'nrmReferral' || (v.nrmReference ?? '') !== '', { message: 'Give the NRM referral reference.', path: ['nrmReference'] }),
-  reroute: z.object({ group: groupIdSchema }),
-  close: z.object({ outcome: outcomeSchema }),
-} satisfies Record<ConcernCommand, z.ZodType>;
 
 export interface ConcernServiceDeps {
   concerns: ConcernStore;
   counters: CounterStore;
+  /** Whose Lead cards refresh automatically (see leadRefreshIds). */
+  leadRefreshIds: () => Promise<string[]>;
   audit: AuditLog;
-  protocol: Protocol;
+  directory: Directory;
+  timeZone: string;
   clock: Clock;
   /** Called after outbox entries were stored, so they are delivered without waiting for the next poll. */
   outboxWritten: () => void;
@@ -77,7 +72,7 @@ export class ConcernService {
 
     const now = clock.now();
     const routing = routeConcern(parsed.intake);
-    const year = Number(new Intl.DateTimeFormat('en-GB', { timeZone: this.deps.protocol.timeZone, year: 'numeric' }).format(now));
+    const year = Number(localDate(now, this.deps.timeZone).slice(0, 4));
     const number = await this.deps.counters.next('concern', String(year));
     const concern: ConcernRecord = {
       id: id.data,
@@ -96,8 +91,8 @@ export class ConcernService {
       actions: [],
     };
     const outbox = [
-      ...this.deps.protocol.modernSlaveryLeads.map((lead) => newOutboxEntry('leadCard', lead.aadObjectId, 1, now)),
-      ...routing.groups.map((group) => newOutboxEntry('channelNotice', group, 1, now)),
+      ...this.deps.directory.leads().map((lead) => newOutboxEntry({ kind: 'leadCard', recipient: lead.aadObjectId, revision: 1, now })),
+      ...routing.groups.map((group) => newOutboxEntry({ kind: 'channelNotice', recipient: group, revision: 1, now })),
     ];
     try {
       await concerns.create(concern, event(concern, 'raised', actor, now, 'Concern raised'), outbox);
@@ -117,14 +112,22 @@ export class ConcernService {
     const loaded = await this.loadForLead(actor, concernId, 'view');
     if ('reason' in loaded) return loaded;
     await this.audit(actor, 'concern.viewed', loaded.record.id, 'allowed');
-    return { kind: 'ok', concern: loaded.record, events: await this.deps.concerns.events(loaded.record.id) };
+    return { kind: 'ok', ...(await this.leadView(loaded.record)) };
   }
+
+  private async leadView(concern: ConcernRecord, events?: ConcernEvent[]): Promise<LeadView> {
+    const [history, refreshUserIds] = await Promise.all([events ?? this.deps.concerns.events(concern.id), this.deps.leadRefreshIds()]);
+    return { concern, events: history, refreshUserIds };
+  }
+
 
   /**
    * A Lead's command on a concern. `cardRevision` is the revision the Lead's card showed: if the
    * concern changed since, nothing is changed and the Lead is told what changed.
    */
-  async act(actor: Actor, concernId: unknown, cardRevision: unknown, command: ConcernCommand, input: Record<string, unknown>): Promise<LeadResult> {
+  async act(actor: Actor, concernId: unknown, cardRevision: unknown, command: ConcernCommand, input: Record<string, unknown>, options: { repeat?: boolean } = {}): Promise<LeadResult> {
+    // A retried delivery of a click already handled shows the concern as it is, not a conflict.
+    if (options.repeat) return this.view(actor, concernId);
     const loaded = await this.loadForLead(actor, concernId, command);
     if ('reason' in loaded) return loaded;
     const { record, etag } = loaded;
@@ -132,20 +135,20 @@ export class ConcernService {
     const revision = Number(cardRevision);
     if (!Number.isInteger(revision) || revision !== record.revision) {
       await this.audit(actor, 'concern.refused', record.id, 'refused', `stale card (card revision ${Number.isInteger(revision) ? revision : 'invalid'}, current ${record.revision})`);
-      return { kind: 'stale', concern: record, events, changes: describeChanges(events, revision) };
+      return { kind: 'stale', ...(await this.leadView(record, events)), changes: describeChanges(events, revision) };
     }
     const to = nextStatus(record.status, command);
     if (!to) {
       await this.audit(actor, 'concern.refused', record.id, 'refused', `${command} not allowed when ${record.status}`);
-      return { kind: 'invalid', concern: record, events, message: `This concern is ${STATUS_LABELS[record.status].toLowerCase()}: it cannot be changed that way.` };
+      return { kind: 'invalid', ...(await this.leadView(record, events)), message: `This concern is ${STATUS_LABELS[record.status].toLowerCase()}: it cannot be changed that way.` };
     }
     const parsed = commandInput[command].safeParse(input);
-    if (!parsed.success) return { kind: 'invalid', concern: record, events, message: parsed.error.issues.map((i) => i.message).join(' ') };
+    if (!parsed.success) return { kind: 'invalid', ...(await this.leadView(record, events)), message: parsed.error.issues.map((i) => i.message).join(' ') };
 
     const now = this.deps.clock.now();
     const change = applyCommand(record, command, parsed.data, actor, now);
     const updated: ConcernRecord = { ...change.record, status: to, revision: record.revision + 1, updatedAt: now.toISOString() };
-    const outbox = change.newGroups.map((group) => newOutboxEntry('channelNotice', group, updated.revision, now));
+    const outbox = change.newGroups.map((group) => newOutboxEntry({ kind: 'channelNotice', recipient: group, revision: updated.revision, now }));
     try {
       await this.deps.concerns.update(updated, etag, event(updated, change.type, actor, now, change.detail), outbox);
     } catch (error) {
@@ -153,16 +156,16 @@ export class ConcernService {
       const latest = await this.deps.concerns.get(record.id);
       const latestEvents = await this.deps.concerns.events(record.id);
       await this.audit(actor, 'concern.refused', record.id, 'refused', 'changed by someone else at the same moment');
-      return { kind: 'stale', concern: latest?.record ?? record, events: latestEvents, changes: describeChanges(latestEvents, revision) };
+      return { kind: 'stale', ...(await this.leadView(latest?.record ?? record, latestEvents)), changes: describeChanges(latestEvents, revision) };
     }
     await this.audit(actor, 'concern.changed', record.id, 'allowed', change.type);
     if (outbox.length) this.deps.outboxWritten();
-    return { kind: 'ok', concern: updated, events: [...events, event(updated, change.type, actor, now, change.detail)] };
+    return { kind: 'ok', ...(await this.leadView(updated, [...events, event(updated, change.type, actor, now, change.detail)])) };
   }
 
   /** Every concern not yet closed, for a Modern Slavery Lead or deputy; anyone else is refused. */
   async openConcerns(actor: Actor): Promise<{ kind: 'ok'; concerns: ConcernRecord[] } | { kind: 'refused'; reason: string }> {
-    if (!rolesOf(this.deps.protocol, actor.aadObjectId).modernSlaveryLead) {
+    if (!this.deps.directory.roles(actor).modernSlaveryLead) {
       await this.audit(actor, 'concern.refused', undefined, 'refused', 'open concerns: not a Modern Slavery Lead');
       return { kind: 'refused', reason: 'Only the Modern Slavery Lead and deputies can see open concerns.' };
     }
@@ -180,7 +183,7 @@ export class ConcernService {
 
   private async loadForLead(actor: Actor, concernId: unknown, what: string) {
     const id = concernIdSchema.safeParse(concernId);
-    if (!rolesOf(this.deps.protocol, actor.aadObjectId).modernSlaveryLead) {
+    if (!this.deps.directory.roles(actor).modernSlaveryLead) {
       await this.audit(actor, 'concern.refused', id.success ? id.data : undefined, 'refused', `${what}: not a Modern Slavery Lead`);
       return { kind: 'refused' as const, reason: 'Only the Modern Slavery Lead and deputies can see or change a concern.' };
     }
@@ -216,42 +219,3 @@ export class ConcernService {
 function event(concern: ConcernRecord, type: ConcernEventType, by: Actor, at: Date, detail: string): ConcernEvent {
   return { revision: concern.revision, type, by, at: at.toISOString(), detail };
 }
-
-/** The record after a command, the history line for it, and any group that now needs a notice. */
-function applyCommand(record: ConcernRecord, command: ConcernCommand, input: Record<string, string>, actor: Actor, now: Date) {
-  const handledBy = record.handledBy ?? actor;
-  switch (command) {
-    case 'acknowledge':
-      return { record: { ...record, handledBy: actor }, type: 'acknowledged' as const, detail: 'Acknowledged', newGroups: [] };
-    case 'recordAction': {
-      const action = leadActionSchema.parse(input.action);
-      const reference = action === 'nrmReferral' ? input.nrmReference : undefined;
-      const recorded = { action, by: actor, at: now.toISOString(), ...(reference ? { reference } : {}) };
-      const detail = reference ? `${LEAD_ACTIONS[action]} (reference ${reference})` : LEAD_ACTIONS[action];
-      return { record: { ...record, handledBy, actions: [...record.actions, recorded] }, type: 'actionRecorded' as const, detail, newGroups: [] };
-    }
-    case 'reroute': {
-      const group = groupIdSchema.parse(input.group);
-      const newGroups = record.notifiedGroups.includes(group) ? [] : [group];
-      return {
-        record: { ...record, handledBy, group, notifiedGroups: [...record.notifiedGroups, ...newGroups] },
-        type: 'rerouted' as const,
-        detail: `Rerouted from ${GROUP_INFO[record.group].name} to ${GROUP_INFO[group].name}`,
-        newGroups,
-      };
-    }
-    case 'close': {
-      const outcome = outcomeSchema.parse(input.outcome);
-      return { record: { ...record, handledBy, outcome, closedAt: now.toISOString() }, type: 'closed' as const, detail: `Closed: ${OUTCOMES[outcome]}`, newGroups: [] };
-    }
-  }
-}
-
-/** "Since your card: 21 Nov 10:02 Acknowledged (Sam Lead)..." from the events after the card's revision. */
-function describeChanges(events: ConcernEvent[], cardRevision: number): string {
-  const since = events.filter((e) => !Number.isInteger(cardRevision) || e.revision > cardRevision);
-  if (!since.length) return 'This card is out of date. The card below shows the concern as it is now.';
-  const lines = since.map((e) => `${e.detail} by ${e.by.name}`);
-  return `Not changed: someone acted first. Since your card was shown: ${lines.join('; ')}. The card below shows the concern as it is now.`;
-}
-

@@ -2,16 +2,16 @@ import { WorkingCalendar } from '../domain/calendar.js';
 import type { Clock } from '../domain/clock.js';
 import { englandAndWalesBankHolidays } from '../domain/bankHolidays.js';
 import { GROUP_INFO, type GroupId } from '../domain/groups.js';
-import { rolesOf, type Person, type Protocol } from '../domain/protocol.js';
+import { newOutboxEntry, type ReminderPayload } from '../domain/outbox.js';
+import type { Protocol } from '../domain/protocol.js';
 import { dueEscalationStep, dueReminderStep } from '../domain/schedule.js';
-import { awaitingSubmission } from '../domain/submission.js';
-import { TEMPLATE_IDS, TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
-import type { ReminderPayload } from '../messaging/messages.js';
-import { newOutboxEntry } from '../messaging/outboxEntry.js';
+import { awaitingSubmission, type TemplateRecord } from '../domain/submission.js';
+import { TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
 import type { AuditLog } from '../storage/auditLog.js';
 import type { ConcernStore } from '../storage/concernStore.js';
 import type { ProtocolStore } from '../storage/protocolStore.js';
-import type { Actor } from './protocolService.js';
+import type { Directory } from './directory.js';
+import type { Actor } from './results.js';
 
 /** One reminder or escalation a pass sent (or, in a dry run, would send). */
 export interface PassItem {
@@ -23,17 +23,21 @@ export interface PassItem {
   sent: boolean;
 }
 
+/** "Remind now": what happened, and the dashboard to show again. */
+export type RemindNowResult =
+  | { kind: 'refused'; reason: string }
+  | { kind: 'done'; outcome: { kind: 'ok'; item: PassItem } | { kind: 'invalid'; reason: string }; dashboard: TemplateRecord[] };
+
 export interface ReminderServiceDeps {
   protocolStore: ProtocolStore;
   concerns: ConcernStore;
   audit: AuditLog;
-  protocol: Protocol;
+  directory: Directory;
+  /** The deadline, the schedule and the bank holidays. */
+  protocol: Pick<Protocol, 'deadline' | 'timeZone' | 'reminders' | 'escalation' | 'bankHolidays'>;
   clock: Clock;
   outboxWritten: () => void;
 }
-
-/** The same person listed twice (say, as lead of a group and as deputy) gets one message. */
-const distinct = (people: Person[]) => [...new Map(people.map((p) => [p.aadObjectId, p])).values()];
 
 /**
  * Deadline reminders and concern escalations. A pass is safe to run at any time, from several
@@ -63,34 +67,44 @@ export class ReminderService {
     const { protocol } = this.deps;
     const step = dueReminderStep(protocol.deadline, protocol.reminders, this.calendar, protocol.timeZone, now);
     if (!step) return [];
-    const records = await this.deps.protocolStore.allStatuses();
     const items: PassItem[] = [];
-    for (const group of protocol.groups) {
-      for (const template of TEMPLATE_IDS) {
-        const status = records.find((r) => r.group === group.id && r.template === template)?.status ?? 'notStarted';
-        if (awaitingSubmission(status)) items.push(await this.remind(group.id, template, step.id, now, options.dryRun ?? false));
-      }
+    for (const record of await this.deps.protocolStore.allStatuses()) {
+      if (awaitingSubmission(record.status)) items.push(await this.remind(record.group, record.template, step.id, now, options.dryRun ?? false));
     }
     return items;
   }
 
-  /** "Remind now" from the coordinator's dashboard: one reminder per minute at most, whatever the clicks. */
-  async remindNow(actor: Actor, group: GroupId, template: TemplateId): Promise<{ kind: 'refused' | 'invalid'; reason: string } | { kind: 'ok'; item: PassItem }> {
-    if (!rolesOf(this.deps.protocol, actor.aadObjectId).coordinator) return { kind: 'refused', reason: 'Only a protocol coordinator can send reminders.' };
+  /**
+   * "Remind now" from the coordinator's dashboard: one reminder per minute at most, whatever the
+   * clicks. Answers with the dashboard as it is now, to show again.
+   */
+  async remindNow(actor: Actor, group: GroupId, template: TemplateId): Promise<RemindNowResult> {
+    if (!this.deps.directory.roles(actor).coordinator) {
+      await this.deps.audit.append({ at: this.deps.clock.now().toISOString(), actorId: actor.aadObjectId, action: 'request.refused', outcome: 'refused', reason: `remind ${group} ${template}: not a coordinator` });
+      return { kind: 'refused', reason: 'Only a protocol coordinator can send reminders.' };
+    }
     const { record } = await this.deps.protocolStore.status(group, template);
-    if (!awaitingSubmission(record.status)) return { kind: 'invalid', reason: `The ${GROUP_INFO[group].name} ${TEMPLATE_NAMES[template]} is already ${record.status}: no reminder needed.` };
-    const now = this.deps.clock.now();
-    const item = await this.remind(group, template, `manual-${now.toISOString().slice(0, 16).replace(':', '')}`, now, false);
-    if (item.sent) this.deps.outboxWritten();
-    return { kind: 'ok', item };
+    let outcome: Extract<RemindNowResult, { kind: 'done' }>['outcome'];
+    if (!awaitingSubmission(record.status)) {
+      outcome = { kind: 'invalid', reason: `The ${GROUP_INFO[group].name} ${TEMPLATE_NAMES[template]} is already ${record.status}: no reminder needed.` };
+    } else {
+      const now = this.deps.clock.now();
+      const item = await this.remind(group, template, `manual-${now.toISOString().slice(0, 16).replace(':', '')}`, now, false);
+      if (item.sent) this.deps.outboxWritten();
+      outcome = { kind: 'ok', item };
+    }
+    return { kind: 'done', outcome, dashboard: await this.deps.protocolStore.allStatuses() };
   }
 
   private async remind(group: GroupId, template: TemplateId, step: string, now: Date, dryRun: boolean): Promise<PassItem> {
-    const leads = distinct(this.deps.protocol.groups.find((g) => g.id === group)?.leads ?? []);
+    const leads = this.deps.directory.groupLeads(group);
     const payload: ReminderPayload = { group, template, step };
     // Due for delivery now, whatever instant the pass is computed for (an operator's --at).
     const dueNow = this.deps.clock.now();
-    const outbox = [...leads.map((lead) => newOutboxEntry('reminder', lead.aadObjectId, 0, dueNow, step, payload)), newOutboxEntry('reminderChannel', group, 0, dueNow, step, payload)];
+    const outbox = [
+      ...leads.map((lead) => newOutboxEntry({ kind: 'reminder', recipient: lead.aadObjectId, now: dueNow, key: step, payload })),
+      newOutboxEntry({ kind: 'reminderChannel', recipient: group, now: dueNow, key: step, payload }),
+    ];
     const item = { what: 'reminder' as const, subject: `${group} ${template} ${step}`, recipients: [...leads.map((l) => l.name), `${GROUP_INFO[group].name} channel`] };
     if (dryRun) {
       const recorded = await this.deps.protocolStore.remindersSent(group, template);
@@ -104,13 +118,15 @@ export class ReminderService {
   /** Unacknowledged concerns past an escalation step go to the deputies and coordinators, once per step. */
   async runEscalations(now: Date, options: { dryRun?: boolean } = {}): Promise<PassItem[]> {
     const { protocol } = this.deps;
-    const recipients = distinct([...protocol.deputies, ...protocol.coordinators]);
+    const recipients = this.deps.directory.escalationRecipients();
     const items: PassItem[] = [];
     for (const concern of await this.deps.concerns.unacknowledged()) {
       const step = dueEscalationStep(new Date(concern.createdAt), concern.urgent, protocol.escalation, this.calendar, protocol.timeZone, now);
       if (!step) continue;
       const dueNow = this.deps.clock.now();
-      const outbox = recipients.map((p) => newOutboxEntry('escalation', p.aadObjectId, concern.revision, dueNow, step.id, { after: step.after }));
+      const outbox = recipients.map((p) =>
+        newOutboxEntry({ kind: 'escalation', recipient: p.aadObjectId, revision: concern.revision, now: dueNow, key: step.id, payload: { step: step.id, after: step.after } }),
+      );
       const sent = options.dryRun ? !(await this.deps.concerns.hasEscalation(concern.id, step.id)) : await this.deps.concerns.recordEscalation(concern.id, step.id, now, outbox);
       if (sent && !options.dryRun) {
         await this.deps.audit.append({ at: dueNow.toISOString(), actorId: 'scheduler', action: 'concern.escalated', concernId: concern.id, outcome: 'allowed', reason: step.id });

@@ -1,6 +1,6 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { ConcernEvent, ConcernRecord } from '../domain/concernRecord.js';
-import type { OutboxEntry } from '../messaging/outboxEntry.js';
+import type { OutboxEntry } from '../domain/outbox.js';
 import { getOrUndefined, isConflict, isStale, rowsStartingWith } from './tables.js';
 
 /** The concern already exists (a second submit of the same card). */

@@ -1,5 +1,4 @@
 import { odata, type TableClient } from '@azure/data-tables';
-import type { ConversationReference } from 'botbuilder';
 import type { GroupId } from '../domain/groups.js';
 import { getOrUndefined, safeKey } from './tables.js';
 
@@ -9,11 +8,24 @@ const PERSONAL = 'personal';
 export const channelKey = (channelConversationId: string): string => safeKey(channelConversationId);
 const CHANNEL = 'channel';
 
+/**
+ * A conversation as the Teams SDK described it, kept as opaque JSON: storage never looks inside
+ * (messaging/ does), so nothing below the bot depends on the Teams SDK's types.
+ */
+export interface SavedConversation {
+  reference: unknown;
+  /** Where Teams last reached the bot from this conversation; it can change. */
+  serviceUrl: string;
+  /** The person's Teams user id (an MRI), for a card's automatic refresh; personal chats only. */
+  teamsUserId?: string;
+}
+
 interface ReferenceEntity {
   partitionKey: string;
   rowKey: string;
   reference: string;
   serviceUrl: string;
+  teamsUserId?: string;
   updatedAt: string;
 }
 
@@ -25,39 +37,46 @@ interface ReferenceEntity {
 export class ConversationStore {
   constructor(private readonly table: TableClient) {}
 
-  async savePersonal(aadObjectId: string, reference: Partial<ConversationReference>, now: Date): Promise<void> {
-    await this.save(PERSONAL, aadObjectId, reference, now);
+  async savePersonal(aadObjectId: string, conversation: SavedConversation, now: Date): Promise<void> {
+    await this.save(PERSONAL, aadObjectId, conversation, now);
   }
 
   /** Saves a channel's reference; returns the key under which a group can be linked to it. */
-  async saveChannel(channelConversationId: string, reference: Partial<ConversationReference>, now: Date): Promise<string> {
+  async saveChannel(channelConversationId: string, conversation: SavedConversation, now: Date): Promise<string> {
     const key = channelKey(channelConversationId);
-    await this.save(CHANNEL, key, reference, now);
+    await this.save(CHANNEL, key, conversation, now);
     return key;
   }
 
-  async personal(aadObjectId: string): Promise<Partial<ConversationReference> | undefined> {
+  async personal(aadObjectId: string): Promise<SavedConversation | undefined> {
     return this.read(PERSONAL, aadObjectId);
   }
 
-  async channel(key: string): Promise<Partial<ConversationReference> | undefined> {
+  async channel(key: string): Promise<SavedConversation | undefined> {
     return this.read(CHANNEL, key);
   }
 
-  private async save(partitionKey: string, rowKey: string, reference: Partial<ConversationReference>, now: Date) {
+  /** The Teams user ids of those of these people who have the app (at most `limit`), in order. */
+  async teamsUserIds(aadObjectIds: string[], limit: number): Promise<string[]> {
+    const saved = await Promise.all([...new Set(aadObjectIds)].map((id) => this.personal(id)));
+    return saved.map((c) => c?.teamsUserId).filter((id): id is string => Boolean(id)).slice(0, limit);
+  }
+
+  private async save(partitionKey: string, rowKey: string, conversation: SavedConversation, now: Date) {
     const entity: ReferenceEntity = {
       partitionKey,
       rowKey,
-      reference: JSON.stringify(reference),
-      serviceUrl: reference.serviceUrl ?? '',
+      reference: JSON.stringify(conversation.reference),
+      serviceUrl: conversation.serviceUrl,
+      ...(conversation.teamsUserId ? { teamsUserId: conversation.teamsUserId } : {}),
       updatedAt: now.toISOString(),
     };
     await this.table.upsertEntity(entity, 'Replace');
   }
 
-  private async read(partitionKey: string, rowKey: string) {
+  private async read(partitionKey: string, rowKey: string): Promise<SavedConversation | undefined> {
     const entity = await getOrUndefined<ReferenceEntity>(this.table, partitionKey, rowKey);
-    return entity && (JSON.parse(entity.reference) as Partial<ConversationReference>);
+    return entity && { reference: JSON.parse(entity.reference) as unknown, serviceUrl: entity.serviceUrl, ...(entity.teamsUserId ? { teamsUserId: entity.teamsUserId } : {}) };
   }
 }
 

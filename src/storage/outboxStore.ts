@@ -1,5 +1,5 @@
 import { odata, type TableClient } from '@azure/data-tables';
-import type { OutboxEntry, OutboxState } from '../messaging/outboxEntry.js';
+import type { OutboxEntry, OutboxState } from '../domain/outbox.js';
 import { isConflict, isStale, rowsStartingWith } from './tables.js';
 
 /** An outbox entry with where it lives and the ETag it was read with. */

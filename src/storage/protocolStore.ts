@@ -1,9 +1,9 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import type { GroupId } from '../domain/groups.js';
+import { GROUP_IDS, type GroupId } from '../domain/groups.js';
 import type { PersonRef } from '../domain/concernRecord.js';
 import { emptyTemplateRecord, type TemplateEvent, type TemplateRecord, type VersionInfo } from '../domain/submission.js';
-import type { DraftContent, TemplateId } from '../domain/templates.js';
-import type { OutboxEntry } from '../messaging/outboxEntry.js';
+import { TEMPLATE_IDS, type DraftContent, type TemplateId } from '../domain/templates.js';
+import type { OutboxEntry } from '../domain/outbox.js';
 import { joinFromProperties, splitIntoProperties } from './chunks.js';
 import { getOrUndefined, isConflict, isStale, rowsStartingWith } from './tables.js';
 
@@ -46,11 +46,11 @@ export class ProtocolStore {
     return entity ? { record: JSON.parse(entity.record) as TemplateRecord, etag: entity.etag } : { record: emptyTemplateRecord(group, template), etag: undefined };
   }
 
-  /** Every group's and template's status that has ever been stored. */
+  /** All 14 records (7 groups by 2 templates), with "not started" for those never touched, in group order. */
   async allStatuses(): Promise<TemplateRecord[]> {
     const found: TemplateRecord[] = [];
     for await (const row of this.table.listEntities<StatusEntity>({ queryOptions: { filter: odata`RowKey eq ${STATUS_ROW}` } })) found.push(JSON.parse(row.record) as TemplateRecord);
-    return found;
+    return GROUP_IDS.flatMap((group) => TEMPLATE_IDS.map((template) => found.find((r) => r.group === group && r.template === template) ?? emptyTemplateRecord(group, template)));
   }
 
   /**

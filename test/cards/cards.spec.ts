@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type * as AdaptiveCardsModule from 'adaptivecards';
-import { channelNoticeCard, intakeCard, leadCard, messageCard, myConcernsCard, openConcernsCard, receiptCard } from '../../src/cards/concernCards.js';
+import { channelNoticeCard, intakeCard, leadCard, myConcernsCard, openConcernsCard, receiptCard } from '../../src/cards/concernCards.js';
+import { messageCard } from '../../src/cards/messageCard.js';
 import { MAX_CARD_BYTES } from '../../src/cards/renderCard.js';
 import { ALL_VERBS } from '../../src/cards/verbs.js';
 import { welcomeCard } from '../../src/cards/welcomeCard.js';
@@ -9,8 +10,10 @@ import { parseIntake } from '../../src/domain/concern.js';
 import type { ConcernEvent, ConcernRecord } from '../../src/domain/concernRecord.js';
 import { routeConcern } from '../../src/domain/routing.js';
 import { validIntake } from '../support/harness.js';
-import { compareCard, dashboardCard, groupStatusCard, historyCard, pathwayDraftCard, pickGroupCard, strategyDraftCard, submissionCard } from '../../src/cards/protocolCards.js';
-import { escalationMessage, reminderMessage, reviewMessage, undeliveredMessage } from '../../src/messaging/messages.js';
+import { compareCard, draftCard, historyCard, pickGroupCard } from '../../src/cards/draftCards.js';
+import { dashboardCard, groupStatusCard, submissionCard } from '../../src/cards/statusCards.js';
+import { escalationMessage, reminderMessage, reviewMessage, undeliveredMessage } from '../../src/cards/notificationCards.js';
+import { Deadline } from '../../src/domain/deadline.js';
 import { diffLines } from '../../src/domain/diff.js';
 import { GROUP_IDS } from '../../src/domain/groups.js';
 import { cardBytes, DRAFT_LIMITS, STRATEGY_SECTIONS, TEMPLATE_IDS, type StrategyContent, type TemplateId } from '../../src/domain/templates.js';
@@ -29,7 +32,10 @@ const japanesePathway = (() => {
   for (let i = 1; cardBytes([...lines, `${i}. 担当者${i}: 確認する手順の説明です`].join('\n')) <= DRAFT_LIMITS.pathwayBytes; i++) lines.push(`${i}. 担当者${i}: 確認する手順の説明です`);
   return lines.join('\n');
 })();
-const deadlineContext = { now: new Date('2027-06-25T09:00:00Z'), deadline: new Date('2027-07-02T23:00:00Z'), deadlineDate: '2027-07-02', timeZone: TZ };
+const now = new Date('2027-06-25T09:00:00Z');
+const deadline = new Deadline('2027-07-02', TZ);
+const statusContext = { now, deadline };
+const historyContext = { now, deadline: deadline.instant, timeZone: TZ };
 
 // The package's ES-module build does not load in plain Node; its bundled build does, without a DOM.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -54,10 +60,10 @@ const events: ConcernEvent[] = [
 /** Every card the bot can send, expanded with fixture data. */
 const CARDS: Record<string, () => Record<string, unknown>> = {
   'intake (new)': () => intakeCard(randomUUID()),
-  'intake (with errors, kept inputs)': () => intakeCard(randomUUID(), validIntake({ observed: 'x'.repeat(5000) }), { observed: 'Too long', area: 'Choose the area' }),
-  'intake (in a dialog)': () => intakeCard(randomUUID(), {}, {}, true),
-  receipt: () => receiptCard(fixtureConcern({ immediateDanger: 'yes' }), 'Europe/London', false),
-  'receipt (already submitted)': () => receiptCard(fixtureConcern(), 'Europe/London', true),
+  'intake (with errors, kept inputs)': () => intakeCard(randomUUID(), { values: validIntake({ observed: 'x'.repeat(5000) }), errors: { observed: 'Too long', area: 'Choose the area' } }),
+  'intake (in a dialog)': () => intakeCard(randomUUID(), { inDialog: true }),
+  receipt: () => receiptCard(fixtureConcern({ immediateDanger: 'yes' }), { timeZone: TZ }),
+  'receipt (already submitted)': () => receiptCard(fixtureConcern(), { timeZone: TZ, alreadySubmitted: true }),
   'lead card (child, urgent)': () => leadCard(fixtureConcern({ ageBand: '16-17', immediateDanger: 'yes', consent: '' }), { timeZone: 'Europe/London', events, refreshUserIds: ['29:a'], notice: 'Not changed: someone acted first.' }),
   'lead card (closed)': () => leadCard({ ...fixtureConcern(), status: 'closed', outcome: 'nrmReferred' }, { timeZone: 'Europe/London', events, refreshUserIds: Array.from({ length: 80 }, (_, i) => `29:${i}`) }),
   'channel notice': () => channelNoticeCard(fixtureConcern(), 'housing'),
@@ -68,25 +74,25 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
   'my concerns (none)': () => myConcernsCard([], 'Europe/London'),
   welcome: () => welcomeCard('Alex', { modernSlaveryLead: true, coordinator: true, leadOf: ['housing'], memberOf: ['housing', 'health'] }),
   message: () => messageCard('Title', 'Text', 'attention'),
-  'strategy draft (every section full)': () => strategyDraftCard('housing', record('strategy'), { info: version, content: { template: 'strategy', sections: fullStrategy } }, TZ),
-  'strategy draft (refused save)': () => strategyDraftCard('housing', record('strategy'), undefined, TZ, { values: { pursue: 'x'.repeat(9000) }, errors: { pursue: 'Too long' }, notice: { text: 'Not saved', tone: 'attention' } }),
-  'pathway draft (full, with preview)': () => pathwayDraftCard('housing', record('pathway'), { info: version, content: { template: 'pathway', text: longPathway } }, TZ),
-  'pathway draft (at the byte limit, Japanese)': () => pathwayDraftCard('housing', record('pathway'), { info: version, content: { template: 'pathway', text: japanesePathway } }, TZ),
-  'pathway draft (errors)': () => pathwayDraftCard('housing', record('pathway'), undefined, TZ, { value: 'x', errors: Array.from({ length: 30 }, (_, i) => `problem ${i}`) }),
+  'strategy draft (every section full)': () => draftCard({ record: record('strategy'), latest: { info: version, content: { template: 'strategy', sections: fullStrategy } } }, { timeZone: TZ }),
+  'strategy draft (refused save)': () => draftCard({ record: record('strategy') }, { timeZone: TZ, values: { pursue: 'x'.repeat(9000) }, errors: { pursue: 'Too long' }, notice: { text: 'Not saved', tone: 'attention' } }),
+  'pathway draft (full, with preview)': () => draftCard({ record: record('pathway'), latest: { info: version, content: { template: 'pathway', text: longPathway } } }, { timeZone: TZ }),
+  'pathway draft (at the byte limit, Japanese)': () => draftCard({ record: record('pathway'), latest: { info: version, content: { template: 'pathway', text: japanesePathway } } }, { timeZone: TZ }),
+  'pathway draft (errors)': () => draftCard({ record: record('pathway') }, { timeZone: TZ, values: { flowcharts: 'x' }, pathwayErrors: Array.from({ length: 30 }, (_, i) => `problem ${i}`) }),
   'pick group': () => pickGroupCard('pathway', ['housing', 'health']),
-  history: () => historyCard({ ...record('strategy'), status: 'returned', comment: 'More *detail*', submittedVersion: 2, submittedBy: person }, Array.from({ length: 40 }, (_, i) => ({ ...version, version: 40 - i })), true, deadlineContext),
-  'history (empty)': () => historyCard(record('pathway'), [], false, deadlineContext),
+  history: () => historyCard({ record: { ...record('strategy'), status: 'returned', comment: 'More *detail*', submittedVersion: 2, submittedBy: person }, versions: Array.from({ length: 40 }, (_, i) => ({ ...version, version: 40 - i })), canSubmit: true }, historyContext),
+  'history (empty)': () => historyCard({ record: record('pathway'), versions: [], canSubmit: false }, historyContext),
   'compare (every section rewritten)': () =>
-    compareCard('housing', 'strategy', version, { ...version, version: 2 }, STRATEGY_SECTIONS.map((s) => ({ title: s.title, lines: diffLines(Array.from({ length: 20 }, (_, i) => `old line ${i} ${'o'.repeat(90)}`).join('\n'), Array.from({ length: 20 }, (_, i) => `new line ${i} ${'n'.repeat(90)}`).join('\n')) })), TZ),
-  compare: () => compareCard('housing', 'strategy', version, { ...version, version: 2 }, [{ title: 'Pursue', lines: diffLines('a\nb', 'a\nc\n[link](http://x)') }], TZ),
-  dashboard: () => dashboardCard(GROUP_IDS.flatMap((g) => TEMPLATE_IDS.map((t) => ({ ...record(t), group: g, status: 'submitted' as const, submittedBy: person, submittedVersion: 3, lastChangeAt: '2027-06-01T10:00:00Z', lastChangeBy: person }))), deadlineContext, { notice: { text: 'Done', tone: 'good' }, selected: 'housing|strategy' }),
-  'group status': () => groupStatusCard('housing', [record('strategy'), { ...record('pathway'), status: 'returned', comment: 'Add NRPF' }], deadlineContext),
-  'submission (full strategy)': () => submissionCard({ ...record('strategy'), status: 'submitted', submittedVersion: 1, submittedBy: person }, version, { template: 'strategy', sections: fullStrategy }, true, TZ),
+    compareCard({ record: record('strategy'), from: version, to: { ...version, version: 2 }, parts: STRATEGY_SECTIONS.map((s) => ({ title: s.title, lines: diffLines(Array.from({ length: 20 }, (_, i) => `old line ${i} ${'o'.repeat(90)}`).join('\n'), Array.from({ length: 20 }, (_, i) => `new line ${i} ${'n'.repeat(90)}`).join('\n')) })) }, TZ),
+  compare: () => compareCard({ record: record('strategy'), from: version, to: { ...version, version: 2 }, parts: [{ title: 'Pursue', lines: diffLines('a\nb', 'a\nc\n[link](http://x)') }] }, TZ),
+  dashboard: () => dashboardCard(GROUP_IDS.flatMap((g) => TEMPLATE_IDS.map((t) => ({ ...record(t), group: g, status: 'submitted' as const, submittedBy: person, submittedVersion: 3, lastChangeAt: '2027-06-01T10:00:00Z', lastChangeBy: person }))), { ...statusContext, notice: { text: 'Done', tone: 'good' }, selected: 'housing|strategy' }),
+  'group status': () => groupStatusCard('housing', [record('strategy'), { ...record('pathway'), status: 'returned', comment: 'Add NRPF' }], statusContext),
+  'submission (full strategy)': () => submissionCard({ record: { ...record('strategy'), status: 'submitted', submittedVersion: 1, submittedBy: person }, info: version, content: { template: 'strategy', sections: fullStrategy }, canReview: true }, { timeZone: TZ }),
   reminder: () => reminderMessage({ group: 'migration', template: 'pathway', step: 'late-2' }, { daysLeft: -5, status: 'returned', deadline: 'Friday 2 July 2027' }),
   'review (returned)': () => reviewMessage({ group: 'housing', template: 'strategy', decision: 'returned', version: 2, by: 'Cora', comment: '[x](http://y)' }),
   'review (submitted)': () => reviewMessage({ group: 'housing', template: 'strategy', decision: 'submitted', version: 2, by: 'Hana' }),
-  escalation: () => escalationMessage(fixtureConcern({ immediateDanger: 'yes' }), { after: '1 hour' }, TZ),
-  undelivered: () => undeliveredMessage('leadCard|aad-lead|not-installed', 'concern MS-2027-000001', () => 'Lee Lead'),
+  escalation: () => escalationMessage(fixtureConcern({ immediateDanger: 'yes' }), { step: 'urgent-60m', after: '1 hour' }, TZ),
+  undelivered: () => undeliveredMessage({ failedKind: 'leadCard', recipient: 'aad-lead', reason: 'not-installed' }, 'concern MS-2027-000001', 'Lee Lead'),
 };
 
 function verbsIn(value: unknown, found: string[] = []): string[] {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { WorkingCalendar, zonedInstant } from '../../src/domain/calendar.js';
 import { englandAndWalesBankHolidays } from '../../src/domain/bankHolidays.js';
-import { DEFAULT_ESCALATION, DEFAULT_REMINDERS, deadlineInstant, dueEscalationStep, dueReminderStep, reminderSteps } from '../../src/domain/schedule.js';
+import { Deadline } from '../../src/domain/deadline.js';
+import { DEFAULT_ESCALATION, DEFAULT_REMINDERS, dueEscalationStep, dueReminderStep, reminderSteps } from '../../src/domain/schedule.js';
 
 const TZ = 'Europe/London';
 const calendar = new WorkingCalendar(englandAndWalesBankHolidays([2026, 2027, 2028]));
@@ -9,8 +10,8 @@ const steps = (deadline: string, until: string) => reminderSteps(deadline, DEFAU
 
 describe('the deadline and the reminder schedule', () => {
   it('when the deadline is 2 July 2027, then it is the end of that day in London (BST), as a UTC instant', () => {
-    assert.equal(deadlineInstant('2027-07-02', TZ).toISOString(), '2027-07-02T23:00:00.000Z');
-    assert.equal(deadlineInstant('2027-12-02', TZ).toISOString(), '2027-12-03T00:00:00.000Z');
+    assert.equal(new Deadline('2027-07-02', TZ).instant.toISOString(), '2027-07-02T23:00:00.000Z');
+    assert.equal(new Deadline('2027-12-02', TZ).instant.toISOString(), '2027-12-03T00:00:00.000Z');
   });
 
   it('when the deadline is a Friday in summer, then reminders go 14, 7, 3, 1 days before and on the day at 09:00 BST, then every 2 working days', () => {

@@ -6,6 +6,7 @@ import { OutboxStore } from '../../src/storage/outboxStore.js';
 import { openTables } from '../../src/storage/tables.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { ConcernService } from '../../src/services/concernService.js';
+import { Directory } from '../../src/services/directory.js';
 import { AuditLog } from '../../src/storage/auditLog.js';
 import { ConcernStore } from '../../src/storage/concernStore.js';
 import { CounterStore } from '../../src/storage/counterStore.js';
@@ -117,8 +118,10 @@ describe('the outbox: proactive sends that survive failures and restarts', () =>
     const service = new ConcernService({
       concerns: new ConcernStore(tablesAgain.concerns),
       counters: new CounterStore(tablesAgain.counters),
+      leadRefreshIds: () => Promise.resolve([]),
       audit: new AuditLog(tablesAgain.audit),
-      protocol: testProtocol(),
+      directory: new Directory(testProtocol()),
+      timeZone: 'Europe/London',
       clock: systemClock,
       outboxWritten: () => undefined,
     });

@@ -186,7 +186,7 @@ describe('reminders that waited for an install', () => {
       const received = connector.sentTo(personalConversation('housingLead')).map((c) => cardText(c.body)).filter((t) => /Reminder:/.test(t));
       assert.equal(received.length, 2, 'one per template, the latest step only');
       for (const text of received) assert.match(text, /2 days left/);
-      const states = (await app.stores.templateOutbox.list('housing|strategy')).filter((e) => e.kind === 'reminder').map((e) => `${e.about}:${e.state}`).sort();
+      const states = (await app.stores.templateOutbox.list('housing|strategy')).filter((e) => e.kind === 'reminder').map((e) => `${(JSON.parse(e.payload ?? '{}') as { step: string }).step}:${e.state}`).sort();
       assert.deepEqual(states, ['before-14:superseded', 'before-3:sent', 'before-7:superseded']);
     } finally {
       await app.close();

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConcernRecord } from '../../src/domain/concernRecord.js';
 import { parseIntake } from '../../src/domain/concern.js';
 import { createLogger } from '../../src/logger.js';
-import { newOutboxEntry } from '../../src/messaging/outboxEntry.js';
+import { newOutboxEntry } from '../../src/domain/outbox.js';
 import { OutboxDispatcher, type DeliverEntry } from '../../src/messaging/outboxDispatcher.js';
 import { ActivityLedger } from '../../src/storage/activityLedger.js';
 import { AuditLog } from '../../src/storage/auditLog.js';
@@ -42,7 +42,7 @@ describe('storage repositories against Azurite', () => {
   it('when a concern is stored, then it reads back whole with its first event and outbox entries', async () => {
     const store = new ConcernStore(tables.concerns);
     const record = concern();
-    await store.create(record, raisedEvent(record), [newOutboxEntry('leadCard', 'aad-lead', 1, new Date())]);
+    await store.create(record, raisedEvent(record), [newOutboxEntry({ kind: 'leadCard', recipient: 'aad-lead', revision: 1, now: new Date() })]);
     const read = await store.get(record.id);
     assert.deepEqual(read?.record, record);
     assert.deepEqual((await store.events(record.id)).map((e) => e.type), ['raised']);
@@ -54,7 +54,7 @@ describe('storage repositories against Azurite', () => {
     const store = new ConcernStore(tables.concerns);
     const record = concern();
     await store.create(record, raisedEvent(record), []);
-    await assert.rejects(store.create({ ...record, reference: 'MS-2027-999999' }, raisedEvent(record), [newOutboxEntry('leadCard', 'x', 1, new Date())]), ConcernExistsError);
+    await assert.rejects(store.create({ ...record, reference: 'MS-2027-999999' }, raisedEvent(record), [newOutboxEntry({ kind: 'leadCard', recipient: 'x', revision: 1, now: new Date() })]), ConcernExistsError);
     assert.equal((await store.get(record.id))?.record.reference, 'MS-2027-000001');
     assert.equal((await new OutboxStore(tables.concerns).list(record.id)).length, 0, 'the transaction wrote nothing');
   });
@@ -83,7 +83,7 @@ describe('storage repositories against Azurite', () => {
   it('when two dispatchers race over the same outbox, then every entry is delivered exactly once', async () => {
     const store = new ConcernStore(tables.concerns);
     const record = concern();
-    const entries = Array.from({ length: 12 }, (_, i) => newOutboxEntry('leadCard', `race-${i}`, 1, new Date(Date.now() - 1000)));
+    const entries = Array.from({ length: 12 }, (_, i) => newOutboxEntry({ kind: 'leadCard', recipient: `race-${i}`, revision: 1, now: new Date(Date.now() - 1000) }));
     await store.create(record, raisedEvent(record), entries);
     const delivered: string[] = [];
     const deliver: DeliverEntry = async (entry) => {
@@ -118,7 +118,7 @@ describe('storage repositories against Azurite', () => {
 
   it('when a reminder step is recorded twice, then the second is refused by the ledger (409) and writes nothing', async () => {
     const store = new ProtocolStore(tables.templates);
-    const entry = newOutboxEntry('reminder', 'aad-lead', 0, new Date(), 'before-7', { x: 1 });
+    const entry = newOutboxEntry({ kind: 'reminder', recipient: 'aad-lead', now: new Date(), key: 'before-7', payload: { group: 'housing', template: 'strategy', step: 'before-7' } });
     assert.equal(await store.recordReminder('nrm', 'strategy', 'before-7', new Date(), [entry]), true);
     assert.equal(await store.recordReminder('nrm', 'strategy', 'before-7', new Date(), [{ ...entry, rowKey: `${entry.rowKey}-2` }]), false);
     assert.deepEqual((await store.remindersSent('nrm', 'strategy')).map((r) => r.step), ['before-7']);
@@ -144,10 +144,10 @@ describe('storage repositories against Azurite', () => {
 
   it('when a conversation reference is saved again with a new service URL, then the new one is kept', async () => {
     const store = new ConversationStore(tables.conversations);
-    await store.savePersonal('aad-x', { serviceUrl: 'https://old.example/', conversation: { id: 'a:1' } as never }, new Date());
-    await store.savePersonal('aad-x', { serviceUrl: 'https://new.example/', conversation: { id: 'a:1' } as never }, new Date());
+    await store.savePersonal('aad-x', { serviceUrl: 'https://old.example/', reference: { conversation: { id: 'a:1' } } }, new Date());
+    await store.savePersonal('aad-x', { serviceUrl: 'https://new.example/', reference: { conversation: { id: 'a:1' } } }, new Date());
     assert.equal((await store.personal('aad-x'))?.serviceUrl, 'https://new.example/');
-    const key = await store.saveChannel('19:abc@thread.tacv2', { serviceUrl: 'https://s/' }, new Date());
+    const key = await store.saveChannel('19:abc@thread.tacv2', { serviceUrl: 'https://s/', reference: {} }, new Date());
     assert.equal((await store.channel(key))?.serviceUrl, 'https://s/');
   });
 });

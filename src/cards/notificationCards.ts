@@ -1,23 +1,14 @@
-import { messageCard } from '../cards/concernCards.js';
-import { escapeMarkdown } from '../cards/markdown.js';
-import { noticeCard } from '../cards/noticeCard.js';
-import { VERBS } from '../cards/verbs.js';
 import { AGE_BANDS, EXPLOITATION_TYPES } from '../domain/concern.js';
 import type { ConcernRecord } from '../domain/concernRecord.js';
-import { GROUP_INFO, isGroupId, type GroupId } from '../domain/groups.js';
-import { formatLocal, labels } from '../cards/format.js';
+import { GROUP_INFO, isGroupId } from '../domain/groups.js';
+import type { EscalationPayload, OutboxKind, ReminderPayload, ReviewPayload, UndeliveredPayload } from '../domain/outbox.js';
 import { SUBMISSION_LABELS, type SubmissionStatus } from '../domain/submission.js';
-import { TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
-import type { OutboxKind } from './outboxEntry.js';
-
-type Card = Record<string, unknown>;
-
-/** Which reminder an outbox entry is; what it says is worked out when it is sent. */
-export interface ReminderPayload {
-  group: GroupId;
-  template: TemplateId;
-  step: string;
-}
+import { TEMPLATE_NAMES } from '../domain/templates.js';
+import { formatLocal, labels } from './format.js';
+import { escapeMarkdown } from './markdown.js';
+import { messageCard, noticeCard } from './messageCard.js';
+import type { Card } from './renderCard.js';
+import { VERBS } from './verbs.js';
 
 /** The state of things when a reminder is actually sent (it may have waited for an install). */
 export interface ReminderFacts {
@@ -25,20 +16,6 @@ export interface ReminderFacts {
   status: SubmissionStatus;
   /** The deadline as people say it: "Friday 2 July 2027". */
   deadline: string;
-}
-
-/** A review decision, or a submission for the coordinators to review. */
-export interface ReviewPayload {
-  group: GroupId;
-  template: TemplateId;
-  decision: 'submitted' | 'accepted' | 'returned';
-  version?: number;
-  by: string;
-  comment?: string;
-}
-
-export interface EscalationPayload {
-  after: string;
 }
 
 const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
@@ -109,22 +86,23 @@ const KIND_NAMES: Record<OutboxKind, string> = {
   review: 'A review message',
 };
 
-const REASONS: Record<string, string> = {
+const REASONS: Partial<Record<string, string>> = {
   'not-installed': 'they have not installed the app yet (it will be sent as soon as they do)',
   'not-linked': 'no channel is linked to that group yet (it will be sent as soon as one is)',
   '403': 'the app is blocked or not allowed there',
   '404': 'the conversation no longer exists',
 };
 
-/** Tells a coordinator that a message could not be delivered, without any detail of its content. */
-export function undeliveredMessage(about: string | undefined, subject: string, nameOf: (aadObjectId: string) => string): Card {
-  const [kind, recipient = '', reason = 'unknown'] = (about ?? '').split('|');
-  const target = isGroupId(recipient) ? `the ${GROUP_INFO[recipient].name} channel` : escapeMarkdown(nameOf(recipient));
-  const why = REASONS[reason] ?? `it kept failing (${reason})`;
+/**
+ * Tells a coordinator that a message could not be delivered, without any detail of its content.
+ * `subject` is what it was about ("concern MS-2027-000001"); `recipientName` who should have had it.
+ */
+export function undeliveredMessage(about: UndeliveredPayload, subject: string, recipientName: string): Card {
+  const target = isGroupId(about.recipient) ? `the ${GROUP_INFO[about.recipient].name} channel` : escapeMarkdown(recipientName);
+  const why = REASONS[about.reason] ?? `it kept failing (${about.reason})`;
   return messageCard(
     `Undelivered: ${subject}`,
-    `${KIND_NAMES[kind as OutboxKind] ?? 'A message'} for ${subject} could not be delivered to ${target}: ${why}. Please fix this (install the app, or link the channel with "link <group>") so that nothing is missed.`,
+    `${KIND_NAMES[about.failedKind]} for ${subject} could not be delivered to ${target}: ${why}. Please fix this (install the app, or link the channel with "link <group>") so that nothing is missed.`,
     'attention',
   );
 }
-

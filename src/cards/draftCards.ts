@@ -1,0 +1,285 @@
+import type { DiffLine } from '../domain/diff.js';
+import { GROUP_INFO, type GroupId } from '../domain/groups.js';
+import { describeStep, finishFlowcharts, parsePathway } from '../domain/pathway.js';
+import { statusLabel, type DraftState, type TemplateRecord, type VersionComparison, type VersionHistory, type VersionInfo } from '../domain/submission.js';
+import { cardBytes, DRAFT_LIMITS, STRATEGY_SECTIONS, TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
+import { formatLocal, noticeView, plural, type Notice } from './format.js';
+import { escapeMarkdown } from './markdown.js';
+import { CardTooLargeError, cardTemplate, renderCard, type Card } from './renderCard.js';
+import compareJson from './templates/compare.json';
+import draftPathwayJson from './templates/draftPathway.json';
+import draftStrategyJson from './templates/draftStrategy.json';
+import historyJson from './templates/history.json';
+import pickGroupJson from './templates/pickGroup.json';
+import { VERBS } from './verbs.js';
+
+const verbs = { save: VERBS.saveDraft, history: VERBS.history, open: VERBS.openDraft, compare: VERBS.compare, submit: VERBS.submitTemplate };
+type DraftVerbs = typeof verbs;
+type NoticeView = ReturnType<typeof noticeView>;
+
+/** The template's status in words: "not started", "drafting". */
+export const statusWords = (record: TemplateRecord) => record.status.replace(/([A-Z])/g, ' $1').toLowerCase();
+
+function versionLine(record: TemplateRecord, latest: VersionInfo | undefined, timeZone: string): string {
+  if (!latest) return 'No version saved yet: this is the blank template.';
+  return `Showing version ${latest.version}, saved by ${escapeMarkdown(latest.author.name)} on ${formatLocal(latest.savedAt, timeZone)}. Saving makes a new version; nothing is overwritten. Status: ${statusWords(record)}.`;
+}
+
+interface StrategyDraftView extends NoticeView {
+  heading: string;
+  versionLine: string;
+  limit: number;
+  group: GroupId;
+  baseVersion: number;
+  sections: { number: number; id: string; title: string; question: string; consider: string; value: string; error: string }[];
+  verbs: DraftVerbs;
+}
+const strategyTemplate = cardTemplate<StrategyDraftView>(draftStrategyJson);
+
+interface PathwayDraftView extends NoticeView {
+  heading: string;
+  versionLine: string;
+  howTo: string;
+  limit: number;
+  value: string;
+  errors: { text: string }[];
+  preview: { text: string; weight: string }[];
+  group: GroupId;
+  baseVersion: number;
+  verbs: DraftVerbs;
+}
+const pathwayTemplate = cardTemplate<PathwayDraftView>(draftPathwayJson);
+
+export interface DraftCardOptions {
+  timeZone: string;
+  notice?: Notice;
+  /** What was typed, when a save was refused: shown instead of the saved text. */
+  values?: Record<string, unknown>;
+  /** Strategy: one problem per section. */
+  errors?: Record<string, string>;
+  /** Pathway: every problem, with its line. */
+  pathwayErrors?: string[];
+}
+
+/** The draft card of either template, prefilled with the latest version (or with what was typed). */
+export function draftCard(draft: DraftState, options: DraftCardOptions): Card {
+  return draft.record.template === 'strategy' ? strategyDraftCard(draft, options) : pathwayDraftCard(draft, options);
+}
+
+/**
+ * A refused save comes back with the text kept; text too long to show back whole is shown in part,
+ * and the card says plainly that the rest is not on it.
+ */
+export function refusedDraftCard(draft: DraftState, options: DraftCardOptions & { values: Record<string, unknown> }): Card {
+  try {
+    return draftCard(draft, { ...options, notice: { text: 'Not saved: please fix what is marked below. Your text is kept.', tone: 'attention' } });
+  } catch (error) {
+    if (!(error instanceof CardTooLargeError)) throw error;
+    const starts = Object.fromEntries(Object.entries(options.values).map(([k, v]) => [k, typeof v === 'string' ? v.slice(0, 800) : v]));
+    return draftCard(draft, {
+      ...options,
+      values: starts,
+      notice: { text: 'Not saved, and too long to show back whole: only the start of each part is shown below. Copy your full text from where you wrote it, shorten it, and save again.', tone: 'attention' },
+    });
+  }
+}
+
+/**
+ * The Strategy card: the five Ps with their questions and prompts, prefilled with the latest draft
+ * (or with what was typed, when a save was refused).
+ */
+function strategyDraftCard({ record, latest }: DraftState, options: DraftCardOptions): Card {
+  const saved = latest?.content.template === 'strategy' ? latest.content.sections : undefined;
+  return renderCard(strategyTemplate, {
+    heading: `${GROUP_INFO[record.group].name}: Strategy (5P)`,
+    versionLine: versionLine(record, latest?.info, options.timeZone),
+    ...noticeView(options.notice),
+    limit: DRAFT_LIMITS.strategySection,
+    group: record.group,
+    baseVersion: record.latestVersion,
+    sections: STRATEGY_SECTIONS.map((s, i) => {
+      const typed = options.values?.[s.id];
+      return {
+        number: i + 1,
+        id: s.id,
+        title: s.title,
+        question: s.question,
+        consider: s.consider,
+        value: (typeof typed === 'string' ? typed : (saved?.[s.id] ?? '')).slice(0, DRAFT_LIMITS.strategySection),
+        error: options.errors?.[s.id] ?? '',
+      };
+    }),
+    verbs,
+  });
+}
+
+const PATHWAY_HOW_TO = [
+  '## Housing officer finds a concern',
+  '1. Housing officer: notices indicators on a visit',
+  '2. Is anyone in immediate danger? yes: 3, no: 4',
+  '3. Housing officer: calls 999 -> end',
+  '4. Housing officer: refers to the Modern Slavery Lead (referral form)',
+  'Explainer: for council and housing association staff',
+].join('\n');
+
+/** The Pathway card: the flowcharts as text, how to write them, and what was saved. */
+function pathwayDraftCard({ record, latest }: DraftState, options: DraftCardOptions): Card {
+  const saved = latest?.content.template === 'pathway' ? latest.content.text : '';
+  const typed = options.values?.flowcharts;
+  const parsed = options.pathwayErrors?.length ? undefined : parsePathway(saved);
+  const preview = parsed?.ok
+    ? finishFlowcharts(parsed.flowcharts).flatMap((chart) => [
+        { text: escapeMarkdown(chart.title), weight: 'Bolder' },
+        ...chart.steps.map((step) => ({ text: escapeMarkdown(describeStep(step)), weight: 'Default' })),
+        ...(chart.explainer ? [{ text: `Explainer: ${escapeMarkdown(chart.explainer)}`, weight: 'Default' }] : []),
+      ])
+    : [];
+  return renderCard(pathwayTemplate, {
+    heading: `${GROUP_INFO[record.group].name}: Pathway`,
+    versionLine: versionLine(record, latest?.info, options.timeZone),
+    ...noticeView(options.notice),
+    howTo: escapeMarkdown(PATHWAY_HOW_TO),
+    limit: DRAFT_LIMITS.pathway,
+    value: (typeof typed === 'string' ? typed : saved).slice(0, DRAFT_LIMITS.pathway),
+    errors: (options.pathwayErrors ?? []).slice(0, 15).map((text) => ({ text: escapeMarkdown(text) })),
+    preview: fitPreview(preview),
+    group: record.group,
+    baseVersion: record.latestVersion,
+    verbs,
+  });
+}
+
+/** The "as saved" preview repeats the text, so it is cut to fit the card, and says so. */
+function fitPreview(lines: { text: string; weight: string }[], budget = 4500): { text: string; weight: string }[] {
+  const kept: { text: string; weight: string }[] = [];
+  let used = 0;
+  for (const line of lines) {
+    used += cardBytes(line.text) + 70; // the TextBlock around it
+    if (used > budget) return [...kept, { text: `... and ${lines.length - kept.length} more lines (see "Versions and submit" for the whole text).`, weight: 'Default' }];
+    kept.push(line);
+  }
+  return kept;
+}
+
+interface PickGroupView {
+  heading: string;
+  templateName: string;
+  template: TemplateId;
+  firstGroup: string;
+  groups: { title: string; value: GroupId }[];
+  verbs: DraftVerbs;
+}
+const pickGroupTemplate = cardTemplate<PickGroupView>(pickGroupJson);
+
+/** For someone in several groups: which group's template to open. */
+export function pickGroupCard(template: TemplateId, groups: GroupId[]): Card {
+  return renderCard(pickGroupTemplate, {
+    heading: `Draft the ${TEMPLATE_NAMES[template]}`,
+    templateName: TEMPLATE_NAMES[template],
+    template,
+    firstGroup: groups[0] ?? '',
+    groups: groups.map((g) => ({ title: GROUP_INFO[g].name, value: g })),
+    verbs,
+  });
+}
+
+const SHOWN_VERSIONS = 30;
+
+/** The newest versions, plus the submitted one even when it is older. */
+function shownVersions(versions: VersionInfo[], submitted: number | undefined): VersionInfo[] {
+  const newest = versions.slice(0, SHOWN_VERSIONS);
+  const older = versions.find((v) => v.version === submitted && !newest.includes(v));
+  return older ? [...newest, older] : newest;
+}
+
+interface HistoryView extends NoticeView {
+  heading: string;
+  statusLine: string;
+  versions: { label: string; value: string; author: string; savedAt: string; characters: string }[];
+  compareFrom: string;
+  compareTo: string;
+  canSubmit: boolean;
+  group: GroupId;
+  template: TemplateId;
+  templateName: string;
+  verbs: DraftVerbs;
+}
+const historyTemplate = cardTemplate<HistoryView>(historyJson);
+
+/** Every saved version, with compare and (for group leads) submit. */
+export function historyCard({ record, versions, canSubmit }: VersionHistory, options: { now: Date; deadline: Date; timeZone: string; notice?: Notice }): Card {
+  const { label } = statusLabel(record.status, options.now, options.deadline);
+  const submitted = record.submittedVersion ? ` Version ${record.submittedVersion} was submitted by ${escapeMarkdown(record.submittedBy?.name ?? '')}.` : '';
+  const returned = record.status === 'returned' && record.comment ? ` Returned with: "${escapeMarkdown(record.comment)}"` : '';
+  return renderCard(historyTemplate, {
+    heading: `${GROUP_INFO[record.group].name}: ${TEMPLATE_NAMES[record.template]} versions`,
+    statusLine: `Status: ${label}.${submitted}${returned}${versions.length > SHOWN_VERSIONS ? ` Showing the newest ${SHOWN_VERSIONS} of ${versions.length} versions, and the submitted one.` : ''}`,
+    ...noticeView(options.notice),
+    versions: shownVersions(versions, record.submittedVersion).map((v) => ({
+      label: `${v.version}${v.version === record.submittedVersion ? ' (submitted)' : ''}`,
+      value: String(v.version),
+      author: escapeMarkdown(v.author.name),
+      savedAt: formatLocal(v.savedAt, options.timeZone),
+      characters: v.characters.toLocaleString('en-GB'),
+    })),
+    compareFrom: String(versions[1]?.version ?? ''),
+    compareTo: String(versions[0]?.version ?? ''),
+    canSubmit: canSubmit && versions.length > 0,
+    group: record.group,
+    template: record.template,
+    templateName: TEMPLATE_NAMES[record.template],
+    verbs,
+  });
+}
+
+const DIFF_MARK: Record<DiffLine['change'], { prefix: string; color: string }> = {
+  same: { prefix: '', color: 'Default' },
+  added: { prefix: '+ ', color: 'Good' },
+  removed: { prefix: '- ', color: 'Attention' },
+};
+
+type DiffPartView = { title: string; lines: { text: string; color: string }[] };
+
+/**
+ * The changed lines, within a byte budget that keeps the card under Teams' limit; anything beyond
+ * is counted, not dropped silently.
+ */
+function fitDiff(parts: VersionComparison['parts'], budget = 16_000): DiffPartView[] {
+  let used = 0;
+  let left = 0;
+  const fitted = parts.map((p) => {
+    const lines: DiffPartView['lines'] = [];
+    for (const l of p.lines.filter((x) => x.change !== 'same' && x.text.trim() !== '')) {
+      const text = `${DIFF_MARK[l.change].prefix}${escapeMarkdown(l.text)}`;
+      used += Buffer.byteLength(text) + 60; // the TextBlock around it
+      if (used > budget) left += 1;
+      else lines.push({ text, color: DIFF_MARK[l.change].color });
+    }
+    return { title: p.title, lines };
+  });
+  if (left) fitted.push({ title: 'More changes', lines: [{ text: `${plural(left, 'more changed line')} do not fit here: open each version to read it in full.`, color: 'Default' }] });
+  return fitted;
+}
+
+interface CompareView {
+  heading: string;
+  summary: string;
+  parts: DiffPartView[];
+  group: GroupId;
+  template: TemplateId;
+  verbs: DraftVerbs;
+}
+const compareTemplate = cardTemplate<CompareView>(compareJson);
+
+/** What changed between two versions, section by section; unchanged sections say so. */
+export function compareCard({ record, from, to, parts }: VersionComparison, timeZone: string): Card {
+  const changed = parts.filter((p) => p.lines.some((l) => l.change !== 'same'));
+  return renderCard(compareTemplate, {
+    heading: `${GROUP_INFO[record.group].name} ${TEMPLATE_NAMES[record.template]}: version ${from.version} to ${to.version}`,
+    summary: `Version ${from.version} by ${escapeMarkdown(from.author.name)} (${formatLocal(from.savedAt, timeZone)}); version ${to.version} by ${escapeMarkdown(to.author.name)} (${formatLocal(to.savedAt, timeZone)}). ${changed.length ? `${changed.length} of ${plural(parts.length, 'part')} changed.` : 'No changes.'}`,
+    parts: fitDiff(changed),
+    group: record.group,
+    template: record.template,
+    verbs,
+  });
+}

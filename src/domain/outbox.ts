@@ -1,0 +1,108 @@
+import type { GroupId } from './groups.js';
+import type { TemplateId } from './templates.js';
+
+/** What an outbox entry delivers; the content is worked out when it is sent. */
+export type OutboxKind = 'leadCard' | 'channelNotice' | 'coordinatorNotice' | 'escalation' | 'reminder' | 'reminderChannel' | 'review';
+
+/**
+ * superseded: no longer worth sending when its turn came (a later reminder, a template submitted, a
+ * concern acknowledged meanwhile).
+ * pending: waiting for its next attempt (a claimed entry stays pending with its next attempt pushed
+ * out by a lease, so a crash mid-send is retried after the lease, never lost).
+ */
+export type OutboxState = 'pending' | 'sent' | 'undeliverable' | 'failed' | 'superseded';
+
+/** Which reminder an entry is; what it says is worked out when it is sent. */
+export interface ReminderPayload {
+  group: GroupId;
+  template: TemplateId;
+  step: string;
+}
+
+/** A submission for the coordinators to review, or the coordinator's decision for the group's leads. */
+export interface ReviewPayload {
+  group: GroupId;
+  template: TemplateId;
+  decision: 'submitted' | 'accepted' | 'returned';
+  version?: number;
+  by: string;
+  comment?: string;
+}
+
+/** An unacknowledged concern past an escalation step ("1 hour", "1 working day"). */
+export interface EscalationPayload {
+  step: string;
+  after: string;
+}
+
+/** Why a message could not be delivered. */
+export type UndeliveredReason = 'not-installed' | 'not-linked' | '403' | '404' | 'network' | `${number}`;
+
+/** A message that could not be delivered, for the coordinators: which kind, to whom, and why. */
+export interface UndeliveredPayload {
+  failedKind: OutboxKind;
+  recipient: string;
+  reason: UndeliveredReason;
+}
+
+/** The payload each kind of entry carries (concern messages are rendered from the concern itself). */
+export interface OutboxPayloads {
+  leadCard: undefined;
+  channelNotice: undefined;
+  escalation: EscalationPayload;
+  reminder: ReminderPayload;
+  reminderChannel: ReminderPayload;
+  review: ReviewPayload;
+  coordinatorNotice: UndeliveredPayload;
+}
+
+export interface OutboxEntry {
+  rowKey: string;
+  kind: OutboxKind;
+  /** An Entra object id (a person's personal chat) or a group id (the group's channel). */
+  recipient: string;
+  state: OutboxState;
+  attempts: number;
+  nextAttemptAt: string;
+  /** The revision of the record (concern or template) that caused the entry. */
+  revision: number;
+  lastStatus?: number;
+  activityId?: string;
+  /** The entry's content fixed when it was written, as JSON (see OutboxPayloads). */
+  payload?: string;
+}
+
+export interface NewOutboxEntry<K extends OutboxKind> {
+  kind: K;
+  recipient: string;
+  now: Date;
+  /** The revision that caused it (0 for messages not tied to a revision). */
+  revision?: number;
+  /**
+   * Tells apart entries of the same kind, recipient and revision (a reminder step, an escalation
+   * step, the failed message a notice is about); part of the row key, so writing it twice is one entry.
+   */
+  key?: string;
+  payload?: OutboxPayloads[K];
+}
+
+/** A new pending entry; the row key makes the same message for the same change one entry. */
+export function newOutboxEntry<K extends OutboxKind>(entry: NewOutboxEntry<K>): OutboxEntry {
+  const revision = entry.revision ?? 0;
+  const key = entry.key ? `|${entry.key.replace(/[^A-Za-z0-9-]/g, '')}` : '';
+  return {
+    rowKey: `outbox|${String(revision).padStart(6, '0')}|${entry.kind}|${entry.recipient}${key}`,
+    kind: entry.kind,
+    recipient: entry.recipient,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: entry.now.toISOString(),
+    revision,
+    ...(entry.payload !== undefined ? { payload: JSON.stringify(entry.payload) } : {}),
+  };
+}
+
+/** The payload of an entry, typed by its kind. */
+export function payloadOf<K extends OutboxKind>(entry: OutboxEntry & { kind: K }): OutboxPayloads[K] {
+  return (entry.payload ? JSON.parse(entry.payload) : undefined) as OutboxPayloads[K];
+}

@@ -1,0 +1,55 @@
+import type { Clock } from '../domain/clock.js';
+import type { ActivityLedger } from '../storage/activityLedger.js';
+import type { AuditLog } from '../storage/auditLog.js';
+import type { ConversationStore, SavedConversation } from '../storage/conversationStore.js';
+
+/** Where an activity came from: a person's personal chat, or a team channel. */
+export type ArrivedFrom = { personal: string; installed: boolean } | { channelId: string };
+
+export interface ConversationServiceDeps {
+  conversations: ConversationStore;
+  ledger: ActivityLedger;
+  audit: AuditLog;
+  clock: Clock;
+  /** A person became reachable (installed the app): deliver what was waiting for them. */
+  wake: (recipient: string) => Promise<void>;
+}
+
+/**
+ * What happens as each activity arrives, before any feature sees it: the conversation is
+ * remembered for proactive messages, repeat deliveries are recognised, and refusals are audited.
+ */
+export class ConversationService {
+  constructor(private readonly deps: ConversationServiceDeps) {}
+
+  /**
+   * Stores (or refreshes) the conversation, because Teams can move it to a new service URL; a
+   * person who has just installed the app gets the messages that were waiting for them.
+   */
+  async remember(from: ArrivedFrom, conversation: SavedConversation): Promise<void> {
+    const now = this.deps.clock.now();
+    if ('channelId' in from) {
+      await this.deps.conversations.saveChannel(from.channelId, conversation, now);
+      return;
+    }
+    await this.deps.conversations.savePersonal(from.personal, conversation, now);
+    if (from.installed) await this.deps.wake(from.personal);
+  }
+
+  /** True the first time an activity is seen; false when Teams delivers it again. */
+  async firstSeen(conversationId: string, activityId: string): Promise<boolean> {
+    return this.deps.ledger.firstSeen(conversationId, activityId);
+  }
+
+  /** An activity refused before any feature saw it (another tenant, no user id): audited. */
+  async refused(actorId: string | undefined, reason: string, concernId?: string): Promise<void> {
+    await this.deps.audit.append({
+      at: this.deps.clock.now().toISOString(),
+      actorId: actorId ?? 'unknown',
+      action: 'request.refused',
+      outcome: 'refused',
+      reason,
+      ...(concernId ? { concernId: concernId.slice(0, 64) } : {}),
+    });
+  }
+}

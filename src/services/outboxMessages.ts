@@ -1,0 +1,88 @@
+import { channelNoticeCard, leadCard } from '../cards/concernCards.js';
+import { escalationMessage, reminderMessage, reviewMessage, undeliveredMessage } from '../cards/notificationCards.js';
+import type { Deadline } from '../domain/deadline.js';
+import { GROUP_INFO, isGroupId, type GroupId } from '../domain/groups.js';
+import { payloadOf, type OutboxKind } from '../domain/outbox.js';
+import { awaitingSubmission } from '../domain/submission.js';
+import { TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
+import { DeliveryError } from '../messaging/outboxDispatcher.js';
+import type { ComposedMessage, ComposeMessage } from '../messaging/teamsDelivery.js';
+import type { Clock } from '../domain/clock.js';
+import type { ConcernStore } from '../storage/concernStore.js';
+import type { StoredOutboxEntry } from '../storage/outboxStore.js';
+import type { ProtocolStore } from '../storage/protocolStore.js';
+import type { Directory } from './directory.js';
+
+export interface OutboxMessageDeps {
+  concerns: ConcernStore;
+  protocolStore: ProtocolStore;
+  directory: Directory;
+  deadline: Deadline;
+  clock: Clock;
+  /** The Teams user ids whose Lead cards refresh automatically. */
+  leadRefreshIds: () => Promise<string[]>;
+}
+
+type Entry<K extends OutboxKind> = StoredOutboxEntry & { kind: K };
+
+/**
+ * What each outbox entry says and where it goes, decided when it is sent: concern messages are
+ * rendered from the concern as stored now, so a late delivery shows the current state; a reminder
+ * or escalation that is no longer needed is not sent at all.
+ */
+export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
+  const timeZone = deps.deadline.timeZone;
+  const person = (entry: StoredOutboxEntry) => ({ person: entry.recipient });
+  const channel = (entry: StoredOutboxEntry) => ({ group: entry.recipient as GroupId });
+
+  async function concernOf(entry: StoredOutboxEntry) {
+    const stored = await deps.concerns.get(entry.ownerId);
+    if (!stored) throw new DeliveryError('concern missing', 404);
+    return stored.record;
+  }
+
+  /**
+   * A reminder is sent only if it is still the latest one recorded and the template is still not
+   * submitted; what it says (days left, status) is worked out now, not when it was recorded.
+   */
+  async function reminder(entry: Entry<'reminder' | 'reminderChannel'>): Promise<ComposedMessage | undefined> {
+    const payload = payloadOf(entry);
+    const [{ record }, recorded] = await Promise.all([deps.protocolStore.status(payload.group, payload.template), deps.protocolStore.remindersSent(payload.group, payload.template)]);
+    if (!awaitingSubmission(record.status) || recorded.at(-1)?.step !== payload.step) return undefined;
+    const card = reminderMessage(payload, { daysLeft: deps.deadline.daysLeft(deps.clock.now()), status: record.status, deadline: deps.deadline.words });
+    return { to: entry.kind === 'reminder' ? person(entry) : channel(entry), card };
+  }
+
+  /** What an undelivered entry was about, in words: a concern reference or a group's template. */
+  async function subjectOf(entry: StoredOutboxEntry): Promise<string> {
+    const [group, template] = entry.ownerId.split('|');
+    if (template && group && isGroupId(group)) return `the ${GROUP_INFO[group].name} ${TEMPLATE_NAMES[template as TemplateId] ?? template}`;
+    return `concern ${(await concernOf(entry)).reference}`;
+  }
+
+  return async (entry) => {
+    switch (entry.kind) {
+      case 'leadCard': {
+        const concern = await concernOf(entry);
+        const [events, refreshUserIds] = await Promise.all([deps.concerns.events(concern.id), deps.leadRefreshIds()]);
+        return { to: person(entry), card: leadCard(concern, { timeZone, events, refreshUserIds }) };
+      }
+      case 'channelNotice':
+        return { to: channel(entry), card: channelNoticeCard(await concernOf(entry), entry.recipient as GroupId) };
+      case 'escalation': {
+        const concern = await concernOf(entry);
+        if (concern.status !== 'new') return undefined; // acknowledged meanwhile
+        return { to: person(entry), card: escalationMessage(concern, payloadOf(entry as Entry<'escalation'>), timeZone) };
+      }
+      case 'reminder':
+      case 'reminderChannel':
+        return reminder(entry as Entry<'reminder' | 'reminderChannel'>);
+      case 'review':
+        return { to: person(entry), card: reviewMessage(payloadOf(entry as Entry<'review'>)) };
+      case 'coordinatorNotice': {
+        const about = payloadOf(entry as Entry<'coordinatorNotice'>);
+        return { to: person(entry), card: undeliveredMessage(about, await subjectOf(entry), deps.directory.nameOf(about.recipient)) };
+      }
+    }
+  };
+}
