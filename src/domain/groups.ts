@@ -1,4 +1,4 @@
-/** The seven thematic Task and Finish groups of the protocol (seed document 003). */
+/** The seven thematic Task and Finish groups of the protocol (docs/product.md). */
 export const GROUP_IDS = ['housing', 'health', 'nrm', 'migration', 'enforcement', 'transition', 'support'] as const;
 export type GroupId = (typeof GROUP_IDS)[number];
 

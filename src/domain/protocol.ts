@@ -27,7 +27,7 @@ export const protocolSchema = z
     deputies: z.array(person).default([]),
     coordinators: z.array(person).min(1, 'at least one coordinator is needed'),
     groups: z.array(group),
-    /** When deadline reminders go out (PRODUCT.md's defaults). */
+    /** When deadline reminders go out (defaults as in docs/routing.md). */
     reminders: z
       .object({
         daysBefore: z.array(z.number().int().min(1).max(60)).default([14, 7, 3, 1]),

@@ -1,6 +1,6 @@
 import { addDays, daysBetween, localDate, localTime, zonedInstant, type WorkingCalendar } from './calendar.js';
 
-/** When reminders go out; the defaults are PRODUCT.md's. */
+/** When reminders go out; the defaults are those in docs/routing.md. */
 export interface ReminderSettings {
   /** Calendar days before the deadline day, e.g. [14, 7, 3, 1]. */
   daysBefore: number[];

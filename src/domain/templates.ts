@@ -6,7 +6,7 @@ export const TEMPLATE_IDS = ['strategy', 'pathway'] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
 export const TEMPLATE_NAMES: Record<TemplateId, string> = { strategy: 'Strategy', pathway: 'Pathway' };
 
-/** The 5P Strategy template, word for word from the council's briefing (seed document 003). */
+/** The 5P Strategy template, word for word from the council's briefing to the groups (see docs/product.md). */
 export const STRATEGY_SECTIONS = [
   { id: 'pursue', title: 'Pursue', question: 'How will you disrupt individuals and groups responsible for modern slavery?', consider: 'effective reporting, information sharing, legal powers, existing capabilities, and new strategies' },
   { id: 'prevent', title: 'Prevent', question: 'How will you prevent people from being subjected to exploitation or perpetrating modern slavery offences?', consider: 'data gathering, awareness raising, retrafficking/reoffending, enablers & facilitators of exploitation' },

@@ -42,8 +42,8 @@ async function waitUntilListening(port: number, child: ChildProcess, timeoutMs: 
 /**
  * Starts Azurite's Table service (the official Azure Tables emulator, from npm) as a child process
  * on loopback: on disk under `dataDir`, so a restart loses nothing, or in memory when `dataDir` is
- * undefined (tests). It runs in its own process because, in the same process as restify, its
- * query filters stop working (restify's dependency spdy swaps Node's HTTP parser).
+ * undefined (tests). It runs in its own process so that the emulator and the bot never share an
+ * event loop or an HTTP parser (an HTTP library that swapped Node's parser once broke its filters).
  */
 export async function startEmbeddedTables(dataDir: string | undefined): Promise<EmbeddedTables> {
   const port = await freePort();
