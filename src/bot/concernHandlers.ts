@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { TaskModuleTaskInfo, TurnContext } from 'botbuilder';
-import { intakeCard, leadCard, myConcernsCard, openConcernsCard, receiptCard } from '../cards/concernCards.js';
+import { leadCard, myConcernsCard, openConcernsCard, receiptCard } from '../cards/concernCards.js';
+import { intakeCard } from '../cards/intakeCard.js';
 import { messageCard, refusalCard } from '../cards/messageCard.js';
 import type { Card } from '../cards/renderCard.js';
 import { VERBS, type Verb } from '../cards/verbs.js';

@@ -1,5 +1,6 @@
 import type { Application, TurnState } from '@microsoft/teams-ai';
-import { compareCard, draftCard, historyCard, pickGroupCard, refusedDraftCard } from '../cards/draftCards.js';
+import { draftCard, pickGroupCard, refusedDraftCard } from '../cards/draftCards.js';
+import { compareCard, historyCard } from '../cards/versionCards.js';
 import type { Notice } from '../cards/format.js';
 import { refusalCard } from '../cards/messageCard.js';
 import type { Card } from '../cards/renderCard.js';

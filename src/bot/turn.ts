@@ -23,7 +23,7 @@ export function setActor(context: TurnContext, actor: Actor): void {
  * object id, so a handler never runs without one: reaching here without it is a bug, not a user error.
  */
 export function actorOf(context: TurnContext): Actor {
-  const actor = context.turnState.get(ACTOR) as Actor | undefined;
+  const actor = context.turnState.get<Actor | undefined>(ACTOR);
   if (!actor) throw new Error('a handler ran for an activity the guard did not resolve a person for');
   return actor;
 }

@@ -1,14 +1,4 @@
-import {
-  ACTIONS_TAKEN,
-  AGE_BANDS,
-  CONSENT,
-  EXPLOITATION_TYPES,
-  INDICATORS,
-  LEAD_ACTIONS,
-  LIMITS,
-  OUTCOMES,
-  type IntakeField,
-} from '../domain/concern.js';
+import { ACTIONS_TAKEN, AGE_BANDS, CONSENT, EXPLOITATION_TYPES, INDICATORS, LEAD_ACTIONS, OUTCOMES } from '../domain/concern.js';
 import type { ConcernEvent, ConcernRecord } from '../domain/concernRecord.js';
 import { GROUP_IDS, GROUP_INFO, type GroupId } from '../domain/groups.js';
 import { allowedCommands, STATUS_LABELS } from '../domain/status.js';
@@ -16,7 +6,6 @@ import { choicesOf, formatLocal, labels } from './format.js';
 import { escapeMarkdown } from './markdown.js';
 import { cardTemplate, renderCard, type Card } from './renderCard.js';
 import channelNoticeJson from './templates/channelNotice.json';
-import intakeJson from './templates/intake.json';
 import leadCardJson from './templates/leadCard.json';
 import myConcernsJson from './templates/myConcerns.json';
 import openConcernsJson from './templates/openConcerns.json';
@@ -24,87 +13,6 @@ import receiptJson from './templates/receipt.json';
 import { VERBS, type Verb } from './verbs.js';
 
 type Choice = { title: string; value: string };
-
-const INTAKE_FIELDS: IntakeField[] = ['immediateDanger', 'ageBand', 'possiblyChild', 'exploitation', 'indicators', 'area', 'place', 'consent', 'actionsTaken', 'observed'];
-
-const areaChoices = () => GROUP_IDS.map((id) => ({ title: `${GROUP_INFO[id].name}: ${GROUP_INFO[id].covers}`, value: id }));
-
-/** Text kept on a rejected card is capped so the card stays under Teams' size limit. */
-export const KEPT_TEXT_MAX = 4000;
-const KEPT_CHOICE_MAX = 200;
-// Control characters other than line breaks never belong in an answer; they would only bloat the card.
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-
-/**
- * Keeps only the card's own inputs, as strings, so a rejected card comes back as it was filled in.
- * Text far over its limit is cut to KEPT_TEXT_MAX, and the validation message says so.
- */
-function keptValues(data: Record<string, unknown>): Record<IntakeField, string> {
-  const values = {} as Record<IntakeField, string>;
-  for (const field of INTAKE_FIELDS) {
-    const value = data[field];
-    const text = typeof value === 'string' ? value : typeof value === 'boolean' ? String(value) : '';
-    const max = field === 'observed' ? KEPT_TEXT_MAX : field === 'place' ? LIMITS.place * 2 : KEPT_CHOICE_MAX;
-    values[field] = text.replace(CONTROL, '').slice(0, max);
-  }
-  return values;
-}
-
-interface IntakeView {
-  submissionId: string;
-  inDialog: boolean;
-  values: Record<IntakeField, string>;
-  errors: Record<IntakeField, string>;
-  hasErrors: boolean;
-  errorSummary: string;
-  choices: Record<'ageBands' | 'exploitation' | 'indicators' | 'areas' | 'consent' | 'actionsTaken', Choice[]>;
-  limits: typeof LIMITS;
-  verbs: { submit: Verb };
-}
-const intakeTemplate = cardTemplate<IntakeView>(intakeJson);
-
-export interface IntakeOptions {
-  /** What the person had entered, when the card comes back to them. */
-  values?: Record<string, unknown>;
-  /** One problem per input, shown next to it. */
-  errors?: Partial<Record<IntakeField, string>>;
-  /** In the message-extension dialog, rather than in chat. */
-  inDialog?: boolean;
-}
-
-const n = (x: number) => x.toLocaleString('en-GB');
-
-/**
- * The intake card. On a rejected submission it comes back with the inputs kept and each problem
- * next to its input; observed text far over the limit is kept only in part, and the card says so.
- */
-export function intakeCard(submissionId: string, options: IntakeOptions = {}): Card {
-  const data = options.values ?? {};
-  const errors = { ...options.errors };
-  const observed = typeof data.observed === 'string' ? data.observed : '';
-  if (errors.observed && observed.length > KEPT_TEXT_MAX) {
-    errors.observed = `What you observed is ${n(observed.length)} characters; the limit is ${n(LIMITS.observed)}. Only the first ${n(KEPT_TEXT_MAX)} are kept below: shorten it and send again.`;
-  }
-  const problems = Object.values(errors).filter(Boolean).length;
-  return renderCard(intakeTemplate, {
-    submissionId,
-    inDialog: options.inDialog ?? false,
-    values: keptValues(data),
-    errors: Object.fromEntries(INTAKE_FIELDS.map((f) => [f, errors[f] ?? ''])) as Record<IntakeField, string>,
-    hasErrors: problems > 0,
-    errorSummary: problems === 1 ? 'Please check the answer marked below: nothing has been sent yet.' : `Please check the ${problems} answers marked below: nothing has been sent yet.`,
-    choices: {
-      ageBands: choicesOf(AGE_BANDS),
-      exploitation: choicesOf(EXPLOITATION_TYPES),
-      indicators: choicesOf(INDICATORS),
-      areas: areaChoices(),
-      consent: choicesOf(CONSENT),
-      actionsTaken: choicesOf(ACTIONS_TAKEN),
-    },
-    limits: LIMITS,
-    verbs: { submit: VERBS.submitIntake },
-  });
-}
 
 interface ReceiptView {
   heading: string;

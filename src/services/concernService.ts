@@ -4,7 +4,6 @@ import type { Clock } from '../domain/clock.js';
 import { parseIntake, type IntakeField } from '../domain/concern.js';
 import { applyCommand, commandInput, describeChanges } from '../domain/leadCommands.js';
 import type { ConcernEvent, ConcernEventType, ConcernRecord, PersonRef } from '../domain/concernRecord.js';
-import { GROUP_INFO } from '../domain/groups.js';
 import { newOutboxEntry } from '../domain/outbox.js';
 import { routeConcern } from '../domain/routing.js';
 import { nextStatus, STATUS_LABELS, type ConcernCommand } from '../domain/status.js';
