@@ -95,7 +95,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const concernService = new ConcernService({ concerns, counters: new CounterStore(tables.counters), leadRefreshIds: refreshIds, audit, directory, timeZone: protocol.timeZone, clock, outboxWritten });
   const access = new TemplateAccess(directory, protocolStore, groupChannels);
-  const reminders = new ReminderService({ protocolStore, concerns, audit, directory, protocol, clock, outboxWritten });
+  const reminders = new ReminderService({ protocolStore, concerns, audit, directory, deadline, protocol, clock, outboxWritten });
   const scheduler = new Scheduler(reminders, clock, logger, options.schedulerIntervalMs ?? 5 * 60_000);
   const bot = createBot({
     adapter,

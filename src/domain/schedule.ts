@@ -1,4 +1,5 @@
-import { addDays, daysBetween, localDate, localTime, zonedInstant, type WorkingCalendar } from './calendar.js';
+import { addDays, localDate, localTime, zonedInstant, type WorkingCalendar } from './calendar.js';
+import type { Deadline } from './deadline.js';
 
 /** When reminders go out; the defaults are those in docs/routing.md. */
 export interface ReminderSettings {
@@ -30,8 +31,12 @@ export interface ReminderStep {
  * steps land on the same day only the later one (closer to the deadline) is kept. Late steps start
  * on the first working day after the deadline and repeat every `lateEveryWorkingDays`.
  */
-export function reminderSteps(deadlineDate: string, settings: ReminderSettings, calendar: WorkingCalendar, timeZone: string, until: Date): ReminderStep[] {
-  const step = (id: string, day: string): ReminderStep => ({ id, day, sendAt: zonedInstant(day, settings.sendAt, timeZone), daysLeft: daysBetween(day, deadlineDate) });
+export function reminderSteps(deadline: Deadline, settings: ReminderSettings, calendar: WorkingCalendar, until: Date): ReminderStep[] {
+  const { date: deadlineDate, timeZone } = deadline;
+  const step = (id: string, day: string): ReminderStep => {
+    const sendAt = zonedInstant(day, settings.sendAt, timeZone);
+    return { id, day, sendAt, daysLeft: deadline.daysLeft(sendAt) };
+  };
   const before = [...settings.daysBefore].sort((a, b) => b - a).map((n) => step(`before-${n}`, calendar.onOrBefore(addDays(deadlineDate, -n))));
   if (settings.onTheDay) before.push(step('on-day', calendar.onOrBefore(deadlineDate)));
   const steps = before.filter((s, i) => !before.slice(i + 1).some((later) => later.day === s.day));
@@ -49,8 +54,8 @@ export function reminderSteps(deadlineDate: string, settings: ReminderSettings, 
  * The step a pass at `now` should send: the latest one already due. A pass that was missed (the app
  * was down at 09:00) therefore catches up once, with the latest step, not with every step it missed.
  */
-export function dueReminderStep(deadlineDate: string, settings: ReminderSettings, calendar: WorkingCalendar, timeZone: string, now: Date): ReminderStep | undefined {
-  return reminderSteps(deadlineDate, settings, calendar, timeZone, now).at(-1);
+export function dueReminderStep(deadline: Deadline, settings: ReminderSettings, calendar: WorkingCalendar, now: Date): ReminderStep | undefined {
+  return reminderSteps(deadline, settings, calendar, now).at(-1);
 }
 
 /** When an unacknowledged concern is escalated; each entry is one step. */

@@ -1,5 +1,6 @@
 import { WorkingCalendar } from '../domain/calendar.js';
 import type { Clock } from '../domain/clock.js';
+import type { Deadline } from '../domain/deadline.js';
 import { englandAndWalesBankHolidays } from '../domain/bankHolidays.js';
 import { GROUP_INFO, type GroupId } from '../domain/groups.js';
 import { newOutboxEntry, type ReminderPayload } from '../domain/outbox.js';
@@ -33,8 +34,9 @@ export interface ReminderServiceDeps {
   concerns: ConcernStore;
   audit: AuditLog;
   directory: Directory;
-  /** The deadline, the schedule and the bank holidays. */
-  protocol: Pick<Protocol, 'deadline' | 'timeZone' | 'reminders' | 'escalation' | 'bankHolidays'>;
+  deadline: Deadline;
+  /** The schedule and the bank holidays. */
+  protocol: Pick<Protocol, 'timeZone' | 'reminders' | 'escalation' | 'bankHolidays'>;
   clock: Clock;
   outboxWritten: () => void;
 }
@@ -49,7 +51,7 @@ export class ReminderService {
 
   constructor(private readonly deps: ReminderServiceDeps) {
     // Bank holidays around both today and the deadline year, so late reminders and escalations are right too.
-    const years = [deps.clock.now().getUTCFullYear(), Number(deps.protocol.deadline.slice(0, 4))];
+    const years = [deps.clock.now().getUTCFullYear(), Number(deps.deadline.date.slice(0, 4))];
     const from = Math.min(...years) - 1;
     const to = Math.max(...years) + 2;
     this.calendar = new WorkingCalendar(englandAndWalesBankHolidays(Array.from({ length: to - from + 1 }, (_, i) => from + i), deps.protocol.bankHolidays));
@@ -65,7 +67,7 @@ export class ReminderService {
   /** For each group's template not yet submitted (a returned one counts), the latest due step, once. */
   async runDueReminders(now: Date, options: { dryRun?: boolean } = {}): Promise<PassItem[]> {
     const { protocol } = this.deps;
-    const step = dueReminderStep(protocol.deadline, protocol.reminders, this.calendar, protocol.timeZone, now);
+    const step = dueReminderStep(this.deps.deadline, protocol.reminders, this.calendar, now);
     if (!step) return [];
     const items: PassItem[] = [];
     for (const record of await this.deps.protocolStore.allStatuses()) {
