@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /** A limit of `count` sends in any window of `windowMs`. */
 export interface RateLimit {
   count: number;
@@ -11,8 +13,6 @@ export const TEAMS_CONVERSATION_LIMITS: RateLimit[] = [
 ];
 export const TEAMS_TENANT_LIMITS: RateLimit[] = [{ count: 50, windowMs: 1_000 }];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Sliding-window limiter: `acquire(key)` resolves when one more send to `key` (and to the tenant as a
  * whole) stays within every limit. State belongs to the instance, one per running app.
@@ -23,7 +23,7 @@ export class RateLimiter {
   constructor(
     private readonly perKey: RateLimit[] = TEAMS_CONVERSATION_LIMITS,
     private readonly global: RateLimit[] = TEAMS_TENANT_LIMITS,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(), // read at each call, so a test's fake clock applies
   ) {}
 
   async acquire(key: string): Promise<void> {
