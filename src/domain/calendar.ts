@@ -1,24 +1,34 @@
+import { DateTime } from 'luxon';
+
 /**
- * Local dates and times in a named time zone, without a date library: the offset of a zone at an
- * instant comes from Intl, so British Summer Time and GMT are handled by the platform's tz data.
- * A local date is 'YYYY-MM-DD'.
+ * Local dates and times in a named time zone, with Luxon (which reads the platform's tz data, so
+ * British Summer Time and GMT follow the IANA rules). A local date is 'YYYY-MM-DD'.
  */
+
+/** A valid DateTime, or a RangeError naming what could not be read (as Intl and Date would throw). */
+function valid(dt: DateTime<true> | DateTime<false>, what: string): DateTime<true> {
+  if (!dt.isValid) throw new RangeError(`${what}: ${dt.invalidExplanation ?? dt.invalidReason}`);
+  return dt;
+}
+
+/** A local date at midnight UTC: for calendar arithmetic only, free of any clock change. */
+function calendarDay(date: string): DateTime<true> {
+  return valid(DateTime.fromISO(date, { zone: 'utc' }), `Not a date: ${date}`);
+}
+
+/** An instant seen in a time zone. */
+function inZone(instant: Date, timeZone: string): DateTime<true> {
+  return valid(DateTime.fromJSDate(instant, { zone: timeZone }), `Cannot show ${String(instant)} in ${timeZone}`);
+}
 
 /** The local calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export function localDate(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
-  const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  return inZone(instant, timeZone).toISODate();
 }
 
-/** Minutes the zone is ahead of UTC at an instant (60 in BST, 0 in GMT). */
-function offsetMinutes(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-  }).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+/** The local wall-clock time of an instant in a time zone, 24-hour 'HH:mm' ("09:00"). */
+export function localTime(instant: Date, timeZone: string): string {
+  return inZone(instant, timeZone).toFormat('HH:mm');
 }
 
 /**
@@ -27,24 +37,36 @@ function offsetMinutes(instant: Date, timeZone: string): number {
  * 02:00) take the second, in GMT. Reminders at 09:00 are never in either window.
  */
 export function zonedInstant(date: string, time: string, timeZone: string): Date {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const [hh, mm, ss = 0] = time.split(':').map(Number) as [number, number, number?];
-  const wallAsUtc = Date.UTC(y, m - 1, d, hh, mm, ss);
-  // Two passes: the offset at the guessed instant can differ from the offset at the answer.
-  let guess = wallAsUtc - offsetMinutes(new Date(wallAsUtc), timeZone) * 60_000;
-  guess = wallAsUtc - offsetMinutes(new Date(guess), timeZone) * 60_000;
-  return new Date(guess);
+  // Luxon moves a skipped time forward by the gap, as documented above. For a time that happens
+  // twice it starts from the zone's offset at the moment the code runs, so it gives BST in summer and
+  // GMT in winter: getPossibleOffsets lists both readings and the later instant is the GMT one.
+  const wall = valid(DateTime.fromISO(`${date}T${time}`, { zone: timeZone }), `Not a local time: ${date} ${time} in ${timeZone}`);
+  const latest = Math.max(...wall.getPossibleOffsets().map((dt) => dt.toMillis()));
+  return new Date(latest);
 }
 
 /** The date `days` calendar days after `date` (negative: before). */
 export function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+  return calendarDay(date).plus({ days }).toISODate();
 }
 
 /** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  return Math.round(calendarDay(to).diff(calendarDay(from), 'days').days);
+}
+
+/** An instant as staff in the council read it, in the protocol's time zone: "2 Jul 2027, 09:00". */
+export function formatLocalDateTime(iso: string, timeZone: string): string {
+  // Stored times end in Z. One without an offset is read as UTC (`new Date` would use the server's zone).
+  return valid(DateTime.fromISO(iso, { zone: 'utc' }).setZone(timeZone), `Cannot show ${iso} in ${timeZone}`).toLocaleString(
+    { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' },
+    { locale: 'en-GB' },
+  );
+}
+
+/** A local date as people say it: "Friday 2 July 2027". */
+export function formatLongDate(date: string, timeZone: string): string {
+  return valid(DateTime.fromISO(date, { zone: timeZone, locale: 'en-GB' }), `Not a date: ${date} in ${timeZone}`).toFormat('cccc d LLLL yyyy');
 }
 
 /** Which days are working days: not Saturday or Sunday, and not a bank holiday. */
@@ -56,8 +78,7 @@ export class WorkingCalendar {
   }
 
   isWorkingDay(date: string): boolean {
-    const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
-    return weekday !== 0 && weekday !== 6 && !this.holidays.has(date);
+    return calendarDay(date).weekday <= 5 && !this.holidays.has(date); // Luxon: Monday 1 ... Sunday 7
   }
 
   /** The date itself when it is a working day, else the nearest working day before it. */
