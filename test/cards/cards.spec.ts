@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type * as AdaptiveCardsModule from 'adaptivecards';
-import { channelNoticeCard, intakeCard, leadCard, myConcernsCard, openConcernsCard, receiptCard } from '../../src/cards/concernCards.js';
+import { channelNoticeCard, leadCard, myConcernsCard, openConcernsCard, receiptCard } from '../../src/cards/concernCards.js';
+import { intakeCard } from '../../src/cards/intakeCard.js';
 import { messageCard } from '../../src/cards/messageCard.js';
 import { MAX_CARD_BYTES } from '../../src/cards/renderCard.js';
 import { ALL_VERBS } from '../../src/cards/verbs.js';
@@ -10,7 +11,9 @@ import { parseIntake } from '../../src/domain/concern.js';
 import type { ConcernEvent, ConcernRecord } from '../../src/domain/concernRecord.js';
 import { routeConcern } from '../../src/domain/routing.js';
 import { validIntake } from '../support/harness.js';
-import { compareCard, draftCard, historyCard, pickGroupCard } from '../../src/cards/draftCards.js';
+import { assertAbsent, factsOf, visibleText } from '../support/cards.js';
+import { draftCard, pickGroupCard } from '../../src/cards/draftCards.js';
+import { compareCard, historyCard } from '../../src/cards/versionCards.js';
 import { dashboardCard, groupStatusCard, submissionCard } from '../../src/cards/statusCards.js';
 import { escalationMessage, reminderMessage, reviewMessage, undeliveredMessage } from '../../src/cards/notificationCards.js';
 import { Deadline } from '../../src/domain/deadline.js';
@@ -25,11 +28,14 @@ const version: VersionInfo = { version: 1, author: person, savedAt: '2027-06-01T
 const record = (template: TemplateId): TemplateRecord => ({ group: 'housing', template, status: 'drafting', revision: 3, latestVersion: 1 });
 // The worst case a card must hold: every section at its limit, in two-byte characters.
 const fullStrategy = Object.fromEntries(STRATEGY_SECTIONS.map((s) => [s.id, 'é'.repeat(DRAFT_LIMITS.strategySection)])) as StrategyContent;
-const longPathway = ['## Flow', ...Array.from({ length: 300 }, (_, i) => `${i + 1}. Travailleur ${i}: étape ${i} du parcours é`)].join('\n').slice(0, DRAFT_LIMITS.pathway);
+const longPathway = ['## Flow', ...Array.from({ length: 300 }, (_, i) => `${i + 1}. Travailleur ${i}: étape ${i} du parcours é`)]
+  .join('\n')
+  .slice(0, DRAFT_LIMITS.pathway);
 // A pathway just inside the card-size limit in a 3-byte script: the draft card (text plus preview) must still fit.
 const japanesePathway = (() => {
   const lines = ['## 流れ'];
-  for (let i = 1; cardBytes([...lines, `${i}. 担当者${i}: 確認する手順の説明です`].join('\n')) <= DRAFT_LIMITS.pathwayBytes; i++) lines.push(`${i}. 担当者${i}: 確認する手順の説明です`);
+  for (let i = 1; cardBytes([...lines, `${i}. 担当者${i}: 確認する手順の説明です`].join('\n')) <= DRAFT_LIMITS.pathwayBytes; i++)
+    lines.push(`${i}. 担当者${i}: 確認する手順の説明です`);
   return lines.join('\n');
 })();
 const now = new Date('2027-06-25T09:00:00Z');
@@ -46,10 +52,21 @@ function fixtureConcern(overrides: Record<string, unknown> = {}): ConcernRecord 
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   const routing = routeConcern(parsed.intake);
   return {
-    id: randomUUID(), reference: 'MS-2027-000123', reporter: { aadObjectId: 'a', name: 'Sam _Staff_' }, createdAt: '2027-03-01T09:30:00.000Z',
-    updatedAt: '2027-03-01T09:30:00.000Z', intake: parsed.intake, status: 'inProgress', group: parsed.intake.area, notifiedGroups: routing.groups,
-    guidance: routing.guidance, urgent: routing.urgent, treatedAsChild: routing.appliedRules.includes('child'), revision: 3,
-    handledBy: { aadObjectId: 'l', name: 'Lee Lead' }, actions: [],
+    id: randomUUID(),
+    reference: 'MS-2027-000123',
+    reporter: { aadObjectId: 'a', name: 'Sam _Staff_' },
+    createdAt: '2027-03-01T09:30:00.000Z',
+    updatedAt: '2027-03-01T09:30:00.000Z',
+    intake: parsed.intake,
+    status: 'inProgress',
+    group: parsed.intake.area,
+    notifiedGroups: routing.groups,
+    guidance: routing.guidance,
+    urgent: routing.urgent,
+    treatedAsChild: routing.appliedRules.includes('child'),
+    revision: 3,
+    handledBy: { aadObjectId: 'l', name: 'Lee Lead' },
+    actions: [],
   };
 }
 const events: ConcernEvent[] = [
@@ -60,35 +77,116 @@ const events: ConcernEvent[] = [
 /** Every card the bot can send, expanded with fixture data. */
 const CARDS: Record<string, () => Record<string, unknown>> = {
   'intake (new)': () => intakeCard(randomUUID()),
-  'intake (with errors, kept inputs)': () => intakeCard(randomUUID(), { values: validIntake({ observed: 'x'.repeat(5000) }), errors: { observed: 'Too long', area: 'Choose the area' } }),
+  'intake (with errors, kept inputs)': () =>
+    intakeCard(randomUUID(), { values: validIntake({ observed: 'x'.repeat(5000) }), errors: { observed: 'Too long', area: 'Choose the area' } }),
   'intake (in a dialog)': () => intakeCard(randomUUID(), { inDialog: true }),
   receipt: () => receiptCard(fixtureConcern({ immediateDanger: 'yes' }), { timeZone: TZ }),
   'receipt (already submitted)': () => receiptCard(fixtureConcern(), { timeZone: TZ, alreadySubmitted: true }),
-  'lead card (child, urgent)': () => leadCard(fixtureConcern({ ageBand: '16-17', immediateDanger: 'yes', consent: '' }), { timeZone: 'Europe/London', events, refreshUserIds: ['29:a'], notice: 'Not changed: someone acted first.' }),
-  'lead card (closed)': () => leadCard({ ...fixtureConcern(), status: 'closed', outcome: 'nrmReferred' }, { timeZone: 'Europe/London', events, refreshUserIds: Array.from({ length: 80 }, (_, i) => `29:${i}`) }),
+  'lead card (child, urgent)': () =>
+    leadCard(fixtureConcern({ ageBand: '16-17', immediateDanger: 'yes', consent: '' }), {
+      timeZone: 'Europe/London',
+      events,
+      refreshUserIds: ['29:a'],
+      notice: 'Not changed: someone acted first.',
+    }),
+  'lead card (closed)': () =>
+    leadCard(
+      { ...fixtureConcern(), status: 'closed', outcome: 'nrmReferred' },
+      { timeZone: 'Europe/London', events, refreshUserIds: Array.from({ length: 80 }, (_, i) => `29:${i}`) },
+    ),
   'channel notice': () => channelNoticeCard(fixtureConcern(), 'housing'),
   'channel notice (transition)': () => channelNoticeCard(fixtureConcern({ ageBand: 'unknown', possiblyChild: 'true', consent: '' }), 'transition'),
   'my concerns': () => myConcernsCard([fixtureConcern(), fixtureConcern()], 'Europe/London'),
-  'open concerns': () => openConcernsCard(Array.from({ length: 60 }, () => fixtureConcern()), 'Europe/London'),
+  'open concerns': () =>
+    openConcernsCard(
+      Array.from({ length: 60 }, () => fixtureConcern()),
+      'Europe/London',
+    ),
   'open concerns (none)': () => openConcernsCard([], 'Europe/London'),
   'my concerns (none)': () => myConcernsCard([], 'Europe/London'),
   welcome: () => welcomeCard('Alex', { modernSlaveryLead: true, coordinator: true, leadOf: ['housing'], memberOf: ['housing', 'health'] }),
   message: () => messageCard('Title', 'Text', 'attention'),
-  'strategy draft (every section full)': () => draftCard({ record: record('strategy'), latest: { info: version, content: { template: 'strategy', sections: fullStrategy } } }, { timeZone: TZ }),
-  'strategy draft (refused save)': () => draftCard({ record: record('strategy') }, { timeZone: TZ, values: { pursue: 'x'.repeat(9000) }, errors: { pursue: 'Too long' }, notice: { text: 'Not saved', tone: 'attention' } }),
-  'pathway draft (full, with preview)': () => draftCard({ record: record('pathway'), latest: { info: version, content: { template: 'pathway', text: longPathway } } }, { timeZone: TZ }),
-  'pathway draft (at the byte limit, Japanese)': () => draftCard({ record: record('pathway'), latest: { info: version, content: { template: 'pathway', text: japanesePathway } } }, { timeZone: TZ }),
-  'pathway draft (errors)': () => draftCard({ record: record('pathway') }, { timeZone: TZ, values: { flowcharts: 'x' }, pathwayErrors: Array.from({ length: 30 }, (_, i) => `problem ${i}`) }),
+  'strategy draft (every section full)': () =>
+    draftCard({ record: record('strategy'), latest: { info: version, content: { template: 'strategy', sections: fullStrategy } } }, { timeZone: TZ }),
+  'strategy draft (refused save)': () =>
+    draftCard(
+      { record: record('strategy') },
+      { timeZone: TZ, values: { pursue: 'x'.repeat(9000) }, errors: { pursue: 'Too long' }, notice: { text: 'Not saved', tone: 'attention' } },
+    ),
+  'pathway draft (full, with preview)': () =>
+    draftCard({ record: record('pathway'), latest: { info: version, content: { template: 'pathway', text: longPathway } } }, { timeZone: TZ }),
+  'pathway draft (at the byte limit, Japanese)': () =>
+    draftCard({ record: record('pathway'), latest: { info: version, content: { template: 'pathway', text: japanesePathway } } }, { timeZone: TZ }),
+  'pathway draft (errors)': () =>
+    draftCard(
+      { record: record('pathway') },
+      { timeZone: TZ, values: { flowcharts: 'x' }, pathwayErrors: Array.from({ length: 30 }, (_, i) => `problem ${i}`) },
+    ),
   'pick group': () => pickGroupCard('pathway', ['housing', 'health']),
-  history: () => historyCard({ record: { ...record('strategy'), status: 'returned', comment: 'More *detail*', submittedVersion: 2, submittedBy: person }, versions: Array.from({ length: 40 }, (_, i) => ({ ...version, version: 40 - i })), canSubmit: true }, historyContext),
+  history: () =>
+    historyCard(
+      {
+        record: { ...record('strategy'), status: 'returned', comment: 'More *detail*', submittedVersion: 2, submittedBy: person },
+        versions: Array.from({ length: 40 }, (_, i) => ({ ...version, version: 40 - i })),
+        canSubmit: true,
+      },
+      historyContext,
+    ),
   'history (empty)': () => historyCard({ record: record('pathway'), versions: [], canSubmit: false }, historyContext),
   'compare (every section rewritten)': () =>
-    compareCard({ record: record('strategy'), from: version, to: { ...version, version: 2 }, parts: STRATEGY_SECTIONS.map((s) => ({ title: s.title, lines: diffLines(Array.from({ length: 20 }, (_, i) => `old line ${i} ${'o'.repeat(90)}`).join('\n'), Array.from({ length: 20 }, (_, i) => `new line ${i} ${'n'.repeat(90)}`).join('\n')) })) }, TZ),
-  compare: () => compareCard({ record: record('strategy'), from: version, to: { ...version, version: 2 }, parts: [{ title: 'Pursue', lines: diffLines('a\nb', 'a\nc\n[link](http://x)') }] }, TZ),
-  dashboard: () => dashboardCard(GROUP_IDS.flatMap((g) => TEMPLATE_IDS.map((t) => ({ ...record(t), group: g, status: 'submitted' as const, submittedBy: person, submittedVersion: 3, lastChangeAt: '2027-06-01T10:00:00Z', lastChangeBy: person }))), { ...statusContext, notice: { text: 'Done', tone: 'good' }, selected: 'housing|strategy' }),
+    compareCard(
+      {
+        record: record('strategy'),
+        from: version,
+        to: { ...version, version: 2 },
+        parts: STRATEGY_SECTIONS.map((s) => ({
+          title: s.title,
+          lines: diffLines(
+            Array.from({ length: 20 }, (_, i) => `old line ${i} ${'o'.repeat(90)}`).join('\n'),
+            Array.from({ length: 20 }, (_, i) => `new line ${i} ${'n'.repeat(90)}`).join('\n'),
+          ),
+        })),
+      },
+      TZ,
+    ),
+  compare: () =>
+    compareCard(
+      {
+        record: record('strategy'),
+        from: version,
+        to: { ...version, version: 2 },
+        parts: [{ title: 'Pursue', lines: diffLines('a\nb', 'a\nc\n[link](http://x)') }],
+      },
+      TZ,
+    ),
+  dashboard: () =>
+    dashboardCard(
+      GROUP_IDS.flatMap((g) =>
+        TEMPLATE_IDS.map((t) => ({
+          ...record(t),
+          group: g,
+          status: 'submitted' as const,
+          submittedBy: person,
+          submittedVersion: 3,
+          lastChangeAt: '2027-06-01T10:00:00Z',
+          lastChangeBy: person,
+        })),
+      ),
+      { ...statusContext, notice: { text: 'Done', tone: 'good' }, selected: 'housing|strategy' },
+    ),
   'group status': () => groupStatusCard('housing', [record('strategy'), { ...record('pathway'), status: 'returned', comment: 'Add NRPF' }], statusContext),
-  'submission (full strategy)': () => submissionCard({ record: { ...record('strategy'), status: 'submitted', submittedVersion: 1, submittedBy: person }, info: version, content: { template: 'strategy', sections: fullStrategy }, canReview: true }, { timeZone: TZ }),
-  reminder: () => reminderMessage({ group: 'migration', template: 'pathway', step: 'late-2' }, { daysLeft: -5, status: 'returned', deadline: 'Friday 2 July 2027' }),
+  'submission (full strategy)': () =>
+    submissionCard(
+      {
+        record: { ...record('strategy'), status: 'submitted', submittedVersion: 1, submittedBy: person },
+        info: version,
+        content: { template: 'strategy', sections: fullStrategy },
+        canReview: true,
+      },
+      { timeZone: TZ },
+    ),
+  reminder: () =>
+    reminderMessage({ group: 'migration', template: 'pathway', step: 'late-2' }, { daysLeft: -5, status: 'returned', deadline: 'Friday 2 July 2027' }),
   'review (returned)': () => reviewMessage({ group: 'housing', template: 'strategy', decision: 'returned', version: 2, by: 'Cora', comment: '[x](http://y)' }),
   'review (submitted)': () => reviewMessage({ group: 'housing', template: 'strategy', decision: 'submitted', version: 2, by: 'Hana' }),
   escalation: () => escalationMessage(fixtureConcern({ immediateDanger: 'yes' }), { step: 'urgent-60m', after: '1 hour' }, TZ),
@@ -126,10 +224,12 @@ describe('card templates', () => {
   }
 
   it('when user text with Markdown reaches the Lead card, then it is escaped and no link can form', () => {
-    const text = JSON.stringify(CARDS['lead card (child, urgent)']!());
-    assert.match(text, /\\\\\[boss\\\\\]/);
-    assert.match(text, /\\\\\*all\\\\\*/);
-    assert.match(text, /Sam \\\\_Staff\\\\_/);
+    // What the card's Markdown renderer is given: the escapes are part of the text it shows literally.
+    const card = CARDS['lead card (child, urgent)']!();
+    const text = visibleText(card);
+    assert.match(text, /\\\[boss\\\]/);
+    assert.match(text, /\\\*all\\\*/);
+    assert.match(factsOf(card).Raised ?? '', /by Sam \\_Staff\\_$/);
   });
 
   it('when more than 60 Leads could refresh a card, then only 60 are listed (the Teams limit)', () => {
@@ -138,7 +238,6 @@ describe('card templates', () => {
   });
 
   it('when a channel notice is made, then it carries no observed text and no place', () => {
-    const text = JSON.stringify(CARDS['channel notice']!());
-    assert.doesNotMatch(text, /passports|Foleshill/);
+    assertAbsent(CARDS['channel notice']!(), /passports|Foleshill/);
   });
 });

@@ -1,7 +1,19 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { FakeConnector } from '../support/fakeConnector.js';
-import { cardOf, cardText, channelConversation, invokeCard, personalConversation, TeamsClient, validIntake, waitFor, type Card , runningApp, type RunningApp } from '../support/harness.js';
+import { actionsOf, actionTitles, assertAbsent, factsOf, findAction, tableRows, visibleText } from '../support/cards.js';
+import {
+  cardOf,
+  channelConversation,
+  invokeCard,
+  personalConversation,
+  TeamsClient,
+  validIntake,
+  waitFor,
+  type Card,
+  runningApp,
+  type RunningApp,
+} from '../support/harness.js';
 
 describe("the Modern Slavery Lead's card, end to end over HTTP", () => {
   let connector: FakeConnector;
@@ -21,50 +33,77 @@ describe("the Modern Slavery Lead's card, end to end over HTTP", () => {
   async function raise(overrides: Record<string, unknown> = {}): Promise<{ id: string; card: Card }> {
     const id = randomUUID();
     await teams.execute('staff', 'intake.submit', { submissionId: id, ...validIntake(overrides) });
-    const sent = await waitFor(() => connector.sentTo(personalConversation('lead')).find((c) => cardText(c.body).includes(id)), 'the lead card');
+    const sent = await waitFor(
+      () =>
+        connector
+          .sentTo(personalConversation('lead'))
+          .find((c) => actionsOf(c.body).some((a) => (a.data as { concernId?: string } | undefined)?.concernId === id)),
+      'the lead card',
+    );
     return { id, card: cardOf(sent.body) };
   }
 
-  /** The data an action on the card carries (from the card itself, as Teams would send it). */
+  /** The buttons a Lead presses for each verb: a title, or a ShowCard's title and then the button on it. */
+  const BUTTONS: Record<string, [string, ...string[]]> = {
+    'concern.acknowledge': ['Acknowledge'],
+    'concern.recordAction': ['Record an action', 'Record'],
+    'concern.reroute': ['Reroute', 'Reroute'],
+    'concern.close': ['Close', 'Close concern'],
+  };
+
+  /** The data the button for `verb` carries (from the card itself, as Teams would send it); fails if the card does not offer it. */
   function actionData(card: Card, verb: string): Record<string, unknown> {
-    const found = JSON.stringify(card).match(new RegExp(`"data":\\{"verb":"${verb.replace('.', '\\.')}"[^}]*\\}`));
-    assert.ok(found, `the card offers ${verb}`);
-    return (JSON.parse(found[0].slice(7)) as Record<string, unknown>);
+    const action = findAction(card, ...BUTTONS[verb]!);
+    const data = action.data as Record<string, unknown>;
+    assert.equal(data.verb, verb, `the "${BUTTONS[verb]!.join(' > ')}" button sends ${verb}`);
+    return data;
   }
 
   it('when a concern arrives, then the Lead card refreshes for the Leads and offers acknowledge, record, reroute and close', async () => {
     const { card } = await raise();
     assert.deepEqual(card.refresh.userIds, ['29:lead', '29:lead2']);
     assert.equal(card.refresh.action.verb, 'concern.refresh');
-    const titles = (card.actions as Card[]).map((a) => a.title);
-    assert.deepEqual(titles, ['Acknowledge', 'Record an action', 'Reroute', 'Close']);
+    assert.deepEqual(actionTitles(card), ['Acknowledge', 'Record an action', 'Reroute', 'Close']);
   });
 
   it('when the Lead acknowledges, records an NRM referral, reroutes and closes, then each step shows on the card with who and when', async () => {
     const { id, card } = await raise();
     let current = invokeCard(await teams.execute('lead', 'concern.acknowledge', actionData(card, 'concern.acknowledge')));
-    assert.match(cardText(current), /"Acknowledged"/);
-    assert.match(cardText(current), /Acknowledged \(Lee Lead\)/);
-    assert.ok(!(current.actions as Card[]).some((a) => a.title === 'Acknowledge'), 'acknowledge is offered only once');
+    assert.equal(factsOf(current).Status, 'Acknowledged');
+    assert.match(visibleText(current), /Acknowledged \(Lee Lead\)/);
+    assert.ok(!actionTitles(current).includes('Acknowledge'), 'acknowledge is offered only once');
 
-    const missingReference = await teams.execute('lead', 'concern.recordAction', { ...actionData(current, 'concern.recordAction'), action: 'nrmReferral', nrmReference: '' });
-    assert.match(cardText(invokeCard(missingReference)), /Give the NRM referral reference/);
+    const missingReference = await teams.execute('lead', 'concern.recordAction', {
+      ...actionData(current, 'concern.recordAction'),
+      action: 'nrmReferral',
+      nrmReference: '',
+    });
+    assert.match(visibleText(invokeCard(missingReference)), /Give the NRM referral reference/);
 
-    current = invokeCard(await teams.execute('lead', 'concern.recordAction', { ...actionData(current, 'concern.recordAction'), action: 'nrmReferral', nrmReference: 'NRM-2027-118' }));
-    assert.match(cardText(current), /NRM referral made \(reference NRM-2027-118\)/);
-    assert.match(cardText(current), /In progress/);
+    current = invokeCard(
+      await teams.execute('lead', 'concern.recordAction', {
+        ...actionData(current, 'concern.recordAction'),
+        action: 'nrmReferral',
+        nrmReference: 'NRM-2027-118',
+      }),
+    );
+    assert.match(visibleText(current), /NRM referral made \(reference NRM-2027-118\)/);
+    assert.equal(factsOf(current).Status, 'In progress');
 
     current = invokeCard(await teams.execute('lead', 'concern.reroute', { ...actionData(current, 'concern.reroute'), group: 'enforcement' }));
-    assert.match(cardText(current), /Rerouted from Housing to Enforcement/);
+    assert.match(visibleText(current), /Rerouted from Housing to Enforcement/);
     const notice = await waitFor(() => connector.sentTo(channelConversation('enforcement-channel'))[0], 'the enforcement notice');
-    assert.match(cardText(notice.body), /Handled by.*Lee Lead/);
+    assert.match(factsOf(notice.body)['Handled by'] ?? '', /Lee Lead/);
 
     current = invokeCard(await teams.execute('lead', 'concern.close', { ...actionData(current, 'concern.close'), outcome: 'nrmReferred' }));
-    assert.match(cardText(current), /Closed: Referred into the NRM/);
-    assert.equal((current.actions as Card[] | undefined)?.length ?? 0, 0, 'a closed concern offers no more actions');
+    assert.match(visibleText(current), /Closed: Referred into the NRM/);
+    assert.deepEqual(actionsOf(current), [], 'a closed concern offers no more actions');
 
     const history = await app.stores.concerns.events(id);
-    assert.deepEqual(history.map((e) => e.type), ['raised', 'acknowledged', 'actionRecorded', 'rerouted', 'closed']);
+    assert.deepEqual(
+      history.map((e) => e.type),
+      ['raised', 'acknowledged', 'actionRecorded', 'rerouted', 'closed'],
+    );
     assert.ok(history.slice(1).every((e) => e.by.aadObjectId === 'aad-lead' && e.at));
     const audit = await app.stores.audit.forConcern(id);
     assert.equal(audit.filter((e) => e.action === 'concern.changed').length, 4);
@@ -74,7 +113,7 @@ describe("the Modern Slavery Lead's card, end to end over HTTP", () => {
     const { id, card } = await raise();
     await teams.execute('lead', 'concern.acknowledge', actionData(card, 'concern.acknowledge'));
     const stale = await teams.execute('lead2', 'concern.close', { ...actionData(card, 'concern.close'), outcome: 'noFurtherAction' });
-    const text = cardText(invokeCard(stale));
+    const text = visibleText(invokeCard(stale));
     assert.match(text, /Not changed: someone acted first/);
     assert.match(text, /Acknowledged by Lee Lead/);
     const stored = await app.stores.concerns.get(id);
@@ -86,7 +125,7 @@ describe("the Modern Slavery Lead's card, end to end over HTTP", () => {
     const { id, card } = await raise();
     const data = actionData(card, 'concern.acknowledge');
     const answers = await Promise.all([teams.execute('lead', 'concern.acknowledge', data), teams.execute('lead2', 'concern.acknowledge', data)]);
-    const conflicts = answers.filter((a) => /someone acted first/.test(cardText(a.body)));
+    const conflicts = answers.filter((a) => /someone acted first/.test(visibleText(a.body)));
     assert.equal(conflicts.length, 1);
     assert.equal((await app.stores.concerns.events(id)).filter((e) => e.type === 'acknowledged').length, 1);
   });
@@ -94,7 +133,7 @@ describe("the Modern Slavery Lead's card, end to end over HTTP", () => {
   it('when someone who is not a Lead sends a Lead action, then it is refused, nothing changes, and it is audited', async () => {
     const { id, card } = await raise();
     const answer = await teams.execute('staff', 'concern.close', { ...actionData(card, 'concern.close'), outcome: 'noFurtherAction' });
-    assert.match(cardText(invokeCard(answer)), /Only the Modern Slavery Lead and deputies/);
+    assert.match(visibleText(invokeCard(answer)), /Only the Modern Slavery Lead and deputies/);
     assert.equal((await app.stores.concerns.get(id))?.record.status, 'new');
     const audit = await app.stores.audit.forConcern(id);
     assert.ok(audit.some((e) => e.actorId === 'aad-staff' && e.outcome === 'refused'));
@@ -103,34 +142,40 @@ describe("the Modern Slavery Lead's card, end to end over HTTP", () => {
   it('when someone who is not a Lead refreshes the card, then they see that it is restricted and not its content', async () => {
     const { card } = await raise();
     const answer = await teams.execute('staff', 'concern.refresh', { concernId: actionData(card, 'concern.acknowledge').concernId });
-    const text = cardText(invokeCard(answer));
-    assert.match(text, /visible to the Modern Slavery Lead only/);
-    assert.doesNotMatch(text, /passport/);
+    const restricted = invokeCard(answer);
+    assert.match(visibleText(restricted), /visible to the Modern Slavery Lead only/);
+    assertAbsent(restricted, /passport/);
   });
 
   it('when a Lead refreshes the card, then the view is audited and the card shows the current state', async () => {
     const { id, card } = await raise();
     await teams.execute('lead2', 'concern.acknowledge', actionData(card, 'concern.acknowledge'));
     const answer = await teams.execute('lead', 'concern.refresh', { concernId: id });
-    assert.match(cardText(invokeCard(answer)), /Dana Second/);
+    assert.match(visibleText(invokeCard(answer)), /Dana Second/);
     assert.ok((await app.stores.audit.forConcern(id)).some((e) => e.action === 'concern.viewed' && e.actorId === 'aad-lead'));
   });
 
   it('when the concern id on a card is tampered with, then the action is refused cleanly and audited', async () => {
     const answer = await teams.execute('lead', 'concern.acknowledge', { concernId: "x' or PartitionKey ne '", revision: 1 });
     assert.equal(answer.status, 200);
-    assert.match(cardText(invokeCard(answer)), /could not be found/);
+    assert.match(visibleText(invokeCard(answer)), /could not be found/);
     const unknown = await teams.execute('lead', 'concern.acknowledge', { concernId: randomUUID(), revision: 1 });
-    assert.match(cardText(invokeCard(unknown)), /could not be found/);
+    assert.match(visibleText(invokeCard(unknown)), /could not be found/);
   });
 
   it('when Teams retries the same Lead click, then it is applied once and the retry shows the current card', async () => {
     const { id, card } = await raise();
-    const activity = teams.activity('lead', { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'concern.recordAction', data: { ...actionData(card, 'concern.recordAction'), action: 'policeInformed' } } } });
+    const activity = teams.activity('lead', {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: {
+        action: { type: 'Action.Execute', verb: 'concern.recordAction', data: { ...actionData(card, 'concern.recordAction'), action: 'policeInformed' } },
+      },
+    });
     const first = await teams.post(activity);
     const retry = await teams.post(activity);
-    assert.match(cardText(first.body), /Police informed/);
-    assert.doesNotMatch(cardText(retry.body), /someone acted first/);
+    assert.match(visibleText(first.body), /Police informed/);
+    assertAbsent(retry.body, /someone acted first/);
     assert.equal((await app.stores.concerns.events(id)).filter((e) => e.type === 'actionRecorded').length, 1);
   });
 
@@ -141,16 +186,18 @@ describe("the Modern Slavery Lead's card, end to end over HTTP", () => {
     connector.clear();
     await teams.message('lead', 'open concerns');
     const card = cardOf(connector.sentTo(personalConversation('lead'))[0]!.body);
-    const rows = ((card.body as Card[]).find((e) => e.type === 'Table')!.rows as Card[]).slice(1).map((r) => JSON.stringify(r));
+    const rows = tableRows(card)
+      .slice(1)
+      .map((cells) => cells.join(' | '));
     const urgentReference = (await app.stores.concerns.get(urgent.id))!.record.reference;
     const closedReference = (await app.stores.concerns.get(closed.id))!.record.reference;
     assert.match(rows[0]!, new RegExp(urgentReference), 'urgent first');
     assert.ok(!rows.some((r) => r.includes(closedReference)), 'closed concerns are not listed');
     const opened = await teams.execute('lead', 'concern.refresh', { concernId: urgent.id });
-    assert.match(cardText(invokeCard(opened)), new RegExp(`Concern ${urgentReference}`));
+    assert.match(visibleText(invokeCard(opened)), new RegExp(`Concern ${urgentReference}`));
     connector.clear();
     await teams.message('staff', 'open concerns');
-    assert.match(cardText(connector.sentTo(personalConversation('staff'))[0]!.body), /Only the Modern Slavery Lead and deputies/);
+    assert.match(visibleText(connector.sentTo(personalConversation('staff'))[0]!.body), /Only the Modern Slavery Lead and deputies/);
   });
 
   it('when a card action has a verb the bot does not know, then it answers with a clear error, not a failure', async () => {

@@ -12,7 +12,8 @@ import { ConcernStore } from '../../src/storage/concernStore.js';
 import { CounterStore } from '../../src/storage/counterStore.js';
 import { PEOPLE, TENANT, testProtocol } from '../support/people.js';
 import { FakeConnector, type RecordedCall } from '../support/fakeConnector.js';
-import { cardText, channelConversation, personalConversation, startApp, TeamsClient, validIntake, waitFor } from '../support/harness.js';
+import { assertAbsent, visibleText } from '../support/cards.js';
+import { channelConversation, personalConversation, startApp, TeamsClient, validIntake, waitFor } from '../support/harness.js';
 
 const toLead = (call: RecordedCall) => call.conversationId === personalConversation('lead') && call.method === 'POST';
 const toHousing = (call: RecordedCall) => call.conversationId === channelConversation('housing-channel') && call.method === 'POST';
@@ -70,8 +71,8 @@ describe('the outbox: proactive sends that survive failures and restarts', () =>
     connector.failNext(toLead, 403);
     const id = await raise();
     const told = await waitFor(() => connector.sentTo(personalConversation('coordinator'))[0], 'the coordinator notice');
-    assert.match(cardText(told.body), /could not be delivered to Lee Lead/);
-    assert.doesNotMatch(cardText(told.body), /passport|Foleshill/, 'the notice carries no details of the concern');
+    assert.match(visibleText(told.body), /could not be delivered to Lee Lead/);
+    assertAbsent(told.body, /passport|Foleshill/, 'the notice carries no details of the concern');
     await app.outbox.idle();
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(connector.calls.filter(toLead).length, 1, 'never retried');
@@ -84,10 +85,13 @@ describe('the outbox: proactive sends that survive failures and restarts', () =>
     const id = randomUUID();
     await teams.execute('staff', 'intake.submit', { submissionId: id, ...validIntake({ area: 'health' }) });
     const told = await waitFor(() => connector.sentTo(personalConversation('coordinator'))[0], 'the coordinator notice');
-    assert.match(cardText(told.body), /the Health channel: no channel is linked/);
+    assert.match(visibleText(told.body), /the Health channel: no channel is linked/);
     await teams.mention('coordinator', 'link health', 'health-channel');
-    const notice = await waitFor(() => connector.sentTo(channelConversation('health-channel')).find((c) => /MS-/.test(cardText(c.body))), 'the notice after linking');
-    assert.doesNotMatch(cardText(notice.body), /passport/);
+    const notice = await waitFor(
+      () => connector.sentTo(channelConversation('health-channel')).find((c) => /MS-/.test(visibleText(c.body))),
+      'the notice after linking',
+    );
+    assertAbsent(notice.body, /passport/);
     await app.outbox.idle();
     assert.equal(connector.sentTo(personalConversation('coordinator')).length, 1, 'the coordinator is told once');
   });
@@ -101,14 +105,21 @@ describe('the outbox: proactive sends that survive failures and restarts', () =>
     teams.appUrl = app.url;
     const id = randomUUID();
     await teams.execute('staff', 'intake.submit', { submissionId: id, ...validIntake() });
-    const told = await waitFor(() => connector.sentTo(personalConversation('coordinator')).find((c) => /Nia New/.test(cardText(c.body))), 'the coordinator notice');
-    assert.match(cardText(told.body), /not installed the app yet/);
+    const told = await waitFor(
+      () => connector.sentTo(personalConversation('coordinator')).find((c) => /Nia New/.test(visibleText(c.body))),
+      'the coordinator notice',
+    );
+    assert.match(visibleText(told.body), /not installed the app yet/);
     const waiting = (await app.stores.outbox.list(id)).find((e) => e.recipient === 'aad-new-lead');
     assert.equal(waiting?.state, 'pending');
     // Nia installs the app: her waiting card is delivered at once.
-    await teams.post({ ...teams.activity('staff', { type: 'installationUpdate', action: 'add' }), from: { id: '29:nia', name: 'Nia New', aadObjectId: 'aad-new-lead' }, conversation: { id: 'a:personal-nia', conversationType: 'personal', tenantId: TENANT } });
-    const card = await waitFor(() => connector.sentTo('a:personal-nia').find((c) => /Concern MS-/.test(cardText(c.body))), 'the Lead card after install');
-    assert.match(cardText(card.body), /passport/);
+    await teams.post({
+      ...teams.activity('staff', { type: 'installationUpdate', action: 'add' }),
+      from: { id: '29:nia', name: 'Nia New', aadObjectId: 'aad-new-lead' },
+      conversation: { id: 'a:personal-nia', conversationType: 'personal', tenantId: TENANT },
+    });
+    const card = await waitFor(() => connector.sentTo('a:personal-nia').find((c) => /Concern MS-/.test(visibleText(c.body))), 'the Lead card after install');
+    assert.match(visibleText(card.body), /passport/);
   });
 
   it('when the app stopped after storing a concern but before sending, then the restarted app delivers everything, each once', async () => {

@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { FakeConnector } from '../support/fakeConnector.js';
-import { cardOf, cardText, channelConversation, invokeCard, personalConversation, TeamsClient, validIntake, waitFor, type Card , runningApp, type RunningApp } from '../support/harness.js';
+import { assertAbsent, factsOf, findAction, inputIds, inputValue, visibleText } from '../support/cards.js';
+import {
+  cardOf,
+  channelConversation,
+  invokeCard,
+  personalConversation,
+  TeamsClient,
+  validIntake,
+  waitFor,
+  runningApp,
+  type RunningApp,
+} from '../support/harness.js';
 
 describe('raising a concern, end to end over HTTP', () => {
   let connector: FakeConnector;
@@ -22,16 +33,27 @@ describe('raising a concern, end to end over HTTP', () => {
   async function openIntake(key: 'staff' | 'staff2' = 'staff'): Promise<string> {
     await teams.message(key, 'raise concern');
     const card = cardOf(connector.sentTo(personalConversation(key)).at(-1)!.body);
-    const submit = (card.actions as Card[]).find((a) => a.type === 'Action.Execute')!;
-    return submit.data.submissionId as string;
+    const submit = findAction(card, 'Send to the Modern Slavery Lead');
+    assert.equal(submit.type, 'Action.Execute');
+    return (submit.data as { submissionId: string }).submissionId;
   }
 
   it('when a member of staff types "raise concern", then they get the intake card with every question of the product', async () => {
     await teams.message('staff', 'raise concern');
     const card = cardOf(connector.sentTo(personalConversation('staff'))[0]!.body);
-    const ids = JSON.stringify(card).match(/"id":"(\w+)"/g)?.map((m) => m.slice(6, -1));
-    assert.deepEqual(ids, ['immediateDanger', 'ageBand', 'possiblyChild', 'exploitation', 'indicators', 'area', 'place', 'consent', 'actionsTaken', 'observed']);
-    assert.match(cardText(card), /call 999 now/);
+    assert.deepEqual(inputIds(card), [
+      'immediateDanger',
+      'ageBand',
+      'possiblyChild',
+      'exploitation',
+      'indicators',
+      'area',
+      'place',
+      'consent',
+      'actionsTaken',
+      'observed',
+    ]);
+    assert.match(visibleText(card), /call 999 now/);
     assert.equal(card.version, '1.5');
   });
 
@@ -41,24 +63,24 @@ describe('raising a concern, end to end over HTTP', () => {
     const answer = await teams.execute('staff', 'intake.submit', { submissionId, ...intake });
     assert.equal(answer.status, 200);
     const receipt = invokeCard(answer);
-    const reference = /Concern raised: (MS-\d{4}-\d{6})/.exec(cardText(receipt))?.[1];
+    const reference = /Concern raised: (MS-\d{4}-\d{6})/.exec(visibleText(receipt))?.[1];
     assert.ok(reference, 'the receipt shows a reference');
-    assert.match(cardText(receipt), /08000 121 700/);
+    assert.match(visibleText(receipt), /08000 121 700/);
 
     for (const lead of ['lead', 'lead2'] as const) {
       const sent = await waitFor(() => connector.sentTo(personalConversation(lead))[0], `the card to ${lead}`);
-      const card = cardText(cardOf(sent.body));
-      assert.match(card, new RegExp(`Concern ${reference}`));
-      assert.match(card, /six men collected|Six men collected/);
-      assert.match(card, /Foleshill/);
+      const card = cardOf(sent.body);
+      assert.match(visibleText(card), new RegExp(`Concern ${reference}`));
+      assert.match(visibleText(card), /six men collected|Six men collected/);
+      assert.equal(factsOf(card).Place, 'Foleshill');
     }
     const notice = await waitFor(() => connector.sentTo(channelConversation('housing-channel'))[0], 'the housing channel notice');
-    const text = cardText(cardOf(notice.body));
-    assert.match(text, new RegExp(reference));
-    assert.match(text, /Labour/);
-    assert.match(text, /26 or over/);
-    assert.doesNotMatch(text, /passport|Six men|van/i, 'the observed text never reaches a channel');
-    assert.doesNotMatch(text, /Foleshill/, 'the place never reaches a channel');
+    const card = cardOf(notice.body);
+    assert.match(visibleText(card), new RegExp(reference));
+    assert.equal(factsOf(card).Exploitation, 'Labour');
+    assert.equal(factsOf(card)['Age band'], '26 or over');
+    assertAbsent(notice.body, /passport|Six men|van/i, 'the observed text never reaches a channel');
+    assertAbsent(notice.body, /Foleshill/, 'the place never reaches a channel');
     // The deputy is not sent every concern; nobody else's chat gets anything.
     assert.equal(connector.sentTo(personalConversation('deputy')).length, 0);
     assert.equal(connector.sentTo(channelConversation('transition-channel')).length, 0);
@@ -66,24 +88,26 @@ describe('raising a concern, end to end over HTTP', () => {
 
   it('when the card is submitted with problems, then the same card comes back with the inputs kept and each problem named, and nothing is stored', async () => {
     const submissionId = await openIntake();
-    const answer = await teams.execute('staff', 'intake.submit', { submissionId, ...validIntake({ exploitation: '', consent: '', observed: '  ', place: '12 Acacia Road' }) });
+    const answer = await teams.execute('staff', 'intake.submit', {
+      submissionId,
+      ...validIntake({ exploitation: '', consent: '', observed: '  ', place: '12 Acacia Road' }),
+    });
     const card = invokeCard(answer);
-    const text = cardText(card);
+    const text = visibleText(card);
     assert.match(text, /Please check the 4 answers marked below/);
     assert.match(text, /Choose at least one type/);
     assert.match(text, /consent to an NRM referral was discussed/);
     assert.match(text, /Describe what you observed/);
     assert.match(text, /not a home address/);
-    const ageInput = (card.body as Card[]).find((e) => e.id === 'ageBand');
-    assert.equal(ageInput?.value, '26plus', 'the answers given are kept');
-    assert.equal((card.body as Card[]).find((e) => e.id === 'place')?.value, '12 Acacia Road');
+    assert.equal(inputValue(card, 'ageBand'), '26plus', 'the answers given are kept');
+    assert.equal(inputValue(card, 'place'), '12 Acacia Road');
     assert.equal(await app.stores.concerns.get(submissionId), undefined);
   });
 
   it('when the observed text is far too long, then the card says how long it is and what the limit is', async () => {
     const submissionId = await openIntake();
     const answer = await teams.execute('staff', 'intake.submit', { submissionId, ...validIntake({ observed: 'x'.repeat(9000) }) });
-    const text = cardText(invokeCard(answer));
+    const text = visibleText(invokeCard(answer));
     assert.match(text, /9,000 characters; the limit is 2,000/);
     assert.ok(Buffer.byteLength(JSON.stringify(answer.body)) < 28 * 1024);
   });
@@ -92,10 +116,10 @@ describe('raising a concern, end to end over HTTP', () => {
     const submissionId = await openIntake();
     await teams.execute('staff', 'intake.submit', { submissionId, ...validIntake({ ageBand: '16-17', consent: '', area: 'nrm', exploitation: 'criminal' }) });
     const notice = await waitFor(() => connector.sentTo(channelConversation('transition-channel'))[0], 'the transition notice');
-    assert.match(cardText(cardOf(notice.body)), /16-17/);
+    assert.equal(factsOf(notice.body)['Age band'], '16-17');
     await waitFor(() => connector.sentTo(channelConversation('nrm-channel'))[0], 'the nrm notice');
     const leadCard = await waitFor(() => connector.sentTo(personalConversation('lead'))[0], 'the lead card');
-    const text = cardText(cardOf(leadCard.body));
+    const text = visibleText(cardOf(leadCard.body));
     assert.match(text, /children's services \(MASH\) and the police now/);
     assert.match(text, /Duty to Notify does not apply/);
   });
@@ -109,7 +133,7 @@ describe('raising a concern, end to end over HTTP', () => {
     await waitFor(() => connector.sentTo(channelConversation('housing-channel')).length === 1, 'the notice');
     await new Promise((resolve) => setTimeout(resolve, 300));
     await app.outbox.idle();
-    const receipts = connector.sentTo(personalConversation('staff')).filter((c) => /Concern raised|Already submitted/.test(cardText(c.body)));
+    const receipts = connector.sentTo(personalConversation('staff')).filter((c) => /Concern raised|Already submitted/.test(visibleText(c.body)));
     assert.equal(receipts.length, 1);
     assert.equal(connector.sentTo(personalConversation('lead')).length, 1);
     assert.equal(connector.sentTo(channelConversation('housing-channel')).length, 1);
@@ -119,17 +143,17 @@ describe('raising a concern, end to end over HTTP', () => {
     const submissionId = await openIntake();
     const first = await teams.execute('staff', 'intake.submit', { submissionId, ...validIntake() });
     const second = await teams.execute('staff', 'intake.submit', { submissionId, ...validIntake() });
-    const reference = /MS-\d{4}-\d{6}/.exec(cardText(invokeCard(first)))![0];
-    assert.match(cardText(invokeCard(second)), new RegExp(`Already submitted: ${reference}`));
+    const reference = /MS-\d{4}-\d{6}/.exec(visibleText(invokeCard(first)))![0];
+    assert.match(visibleText(invokeCard(second)), new RegExp(`Already submitted: ${reference}`));
     await app.outbox.idle();
     assert.equal((await app.stores.outbox.list(submissionId)).filter((e) => e.kind === 'leadCard').length, 2, 'one lead card per Lead, not per click');
   });
 
-  it('when another person submits a card with someone else\'s concern id, then it is refused and audited', async () => {
+  it("when another person submits a card with someone else's concern id, then it is refused and audited", async () => {
     const submissionId = await openIntake('staff');
     await teams.execute('staff', 'intake.submit', { submissionId, ...validIntake() });
     const answer = await teams.execute('staff2', 'intake.submit', { submissionId, ...validIntake() });
-    assert.match(cardText(invokeCard(answer)), /not valid any more/);
+    assert.match(visibleText(invokeCard(answer)), /not valid any more/);
     const audit = await app.stores.audit.forConcern(submissionId);
     assert.ok(audit.some((e) => e.outcome === 'refused' && e.actorId === 'aad-staff2'));
   });
@@ -139,20 +163,25 @@ describe('raising a concern, end to end over HTTP', () => {
     connector.clear();
     await teams.submit('staff', { verb: 'intake.submit', submissionId, ...validIntake() });
     const reply = connector.sentTo(personalConversation('staff'))[0];
-    assert.match(cardText(reply?.body), /Concern raised: MS-/);
+    assert.match(visibleText(reply?.body), /Concern raised: MS-/);
   });
 
   it('when a member of staff asks for "my concerns", then they see their own concerns and nobody else\'s', async () => {
     const others = await openIntake('staff');
-    const othersReference = /MS-\d{4}-\d{6}/.exec(cardText(invokeCard(await teams.execute('staff', 'intake.submit', { submissionId: others, ...validIntake() }))))![0];
+    const othersReference = /MS-\d{4}-\d{6}/.exec(
+      visibleText(invokeCard(await teams.execute('staff', 'intake.submit', { submissionId: others, ...validIntake() }))),
+    )![0];
     const mine = await openIntake('staff2');
-    const myReference = /MS-\d{4}-\d{6}/.exec(cardText(invokeCard(await teams.execute('staff2', 'intake.submit', { submissionId: mine, ...validIntake() }))))![0];
+    const myReference = /MS-\d{4}-\d{6}/.exec(
+      visibleText(invokeCard(await teams.execute('staff2', 'intake.submit', { submissionId: mine, ...validIntake() }))),
+    )![0];
     connector.clear();
     await teams.message('staff2', 'my concerns');
-    const text = cardText(cardOf(connector.sentTo(personalConversation('staff2'))[0]!.body));
+    const card = cardOf(connector.sentTo(personalConversation('staff2'))[0]!.body);
+    const text = visibleText(card);
     assert.match(text, /You have raised 1 concern\./);
     assert.match(text, new RegExp(myReference));
     assert.match(text, /New: not yet acknowledged/);
-    assert.doesNotMatch(text, new RegExp(othersReference));
+    assertAbsent(card, new RegExp(othersReference));
   });
 });

@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import { GROUP_IDS } from '../../src/domain/groups.js';
 import { startEmbeddedTables, type EmbeddedTables } from '../../src/storage/embeddedAzurite.js';
 import { FakeConnector } from '../support/fakeConnector.js';
-import { cardText, channelConversation, personalConversation, startApp, TeamsClient, validIntake, waitFor , runningApp, type RunningApp } from '../support/harness.js';
+import { assertAbsent, visibleText } from '../support/cards.js';
+import { channelConversation, personalConversation, startApp, TeamsClient, validIntake, waitFor, runningApp, type RunningApp } from '../support/harness.js';
 import { TENANT, testProtocol } from '../support/people.js';
 
 const run = promisify(execFile);
@@ -22,7 +23,12 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
   let app: RunningApp;
   let teams: TeamsClient;
   // The app's one clock, moved by the tests: reminders are recorded and sent "at" that time.
-  const clock = { at: new Date('2027-06-14T10:00:00Z'), now() { return this.at; } };
+  const clock = {
+    at: new Date('2027-06-14T10:00:00Z'),
+    now() {
+      return this.at;
+    },
+  };
   /** Moves the clock and runs one pass then, as the scheduler would. */
   const passAt = (iso: string) => {
     clock.at = new Date(iso);
@@ -36,7 +42,12 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
     for (const group of GROUP_IDS) {
       const install = teams.activity('staff', { type: 'installationUpdate', action: 'add' });
       if (group in NAMED_LEADS) await teams.install(NAMED_LEADS[group as keyof typeof NAMED_LEADS]);
-      else await teams.post({ ...install, from: { id: `29:${group}`, name: `${group} lead`, aadObjectId: leadId(group) }, conversation: { id: leadConversation(group), conversationType: 'personal', tenantId: TENANT } });
+      else
+        await teams.post({
+          ...install,
+          from: { id: `29:${group}`, name: `${group} lead`, aadObjectId: leadId(group) },
+          conversation: { id: leadConversation(group), conversationType: 'personal', tenantId: TENANT },
+        });
       await teams.mention('coordinator', `link ${group}`, `${group}-channel`);
     }
     for (const key of ['coordinator', 'deputy', 'lead'] as const) await teams.install(key);
@@ -54,16 +65,21 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
   });
   beforeEach(() => connector.clear());
 
-  const reminders = () => connector.calls.filter((c) => c.method === 'POST' && /Reminder:|Late:/.test(cardText(c.body)));
+  const reminders = () => connector.calls.filter((c) => c.method === 'POST' && c.body.type === 'message' && /Reminder:|Late:/.test(visibleText(c.body)));
 
   it('when the 7-days-before step is due, then exactly the groups still missing a template are reminded, lead and channel', async () => {
     const items = await passAt('2027-06-25T08:05:00Z');
-    const subjects = items.filter((i) => i.sent).map((i) => i.subject).sort();
-    const expected = GROUP_IDS.flatMap((g) => ['strategy', 'pathway'].map((t) => `${g} ${t} before-7`)).filter((s) => !['housing strategy before-7', 'health strategy before-7', 'health pathway before-7'].includes(s)).sort();
+    const subjects = items
+      .filter((i) => i.sent)
+      .map((i) => i.subject)
+      .sort();
+    const expected = GROUP_IDS.flatMap((g) => ['strategy', 'pathway'].map((t) => `${g} ${t} before-7`))
+      .filter((s) => !['housing strategy before-7', 'health strategy before-7', 'health pathway before-7'].includes(s))
+      .sort();
     assert.deepEqual(subjects, expected);
     await app.outbox.idle();
     await waitFor(() => reminders().length === expected.length * 2, `${expected.length * 2} reminder messages`);
-    const housingLead = connector.sentTo(leadConversation('housing')).map((c) => cardText(c.body));
+    const housingLead = connector.sentTo(leadConversation('housing')).map((c) => visibleText(c.body));
     assert.equal(housingLead.length, 1, 'housing lead: only the Pathway is missing');
     assert.match(housingLead[0]!, /Housing group's Pathway has not been submitted yet \(not started\)/);
     assert.match(housingLead[0]!, /7 days left: the deadline is the end of Friday 2 July 2027/);
@@ -97,7 +113,10 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
     await teams.execute('coordinator', 'template.return', { item: 'health|pathway', revision, comment: 'Add the NRPF route' });
     const items = await passAt('2027-07-01T08:01:00Z');
     assert.ok(items.some((i) => i.sent && i.subject === 'health pathway before-1'));
-    await waitFor(() => connector.sentTo(leadConversation('health')).find((c) => /was returned by the coordinator/.test(cardText(c.body))), 'the health reminder');
+    await waitFor(
+      () => connector.sentTo(leadConversation('health')).find((c) => /was returned by the coordinator/.test(visibleText(c.body))),
+      'the health reminder',
+    );
   });
 
   it('when the app was down on the deadline and after, then the next pass catches up once, with the latest (late) step', async () => {
@@ -105,8 +124,11 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
     const steps = new Set(items.filter((i) => i.sent).map((i) => i.subject.split(' ')[2]));
     assert.deepEqual([...steps], ['late-1']);
     await app.outbox.idle();
-    const housing = await waitFor(() => connector.sentTo(leadConversation('housing')).find((c) => /Late: Pathway for Housing/.test(cardText(c.body))), 'the late reminder');
-    assert.match(cardText(housing.body), /was due by the end of Friday 2 July 2027 and is 4 days late/);
+    const housing = await waitFor(
+      () => connector.sentTo(leadConversation('housing')).find((c) => /Late: Pathway for Housing/.test(visibleText(c.body))),
+      'the late reminder',
+    );
+    assert.match(visibleText(housing.body), /was due by the end of Friday 2 July 2027 and is 4 days late/);
   });
 
   it('when an urgent concern is not acknowledged for an hour, then the deputy and the coordinator are told once, without its details', async () => {
@@ -121,17 +143,24 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
     assert.equal(early.length, 0);
     clock.at = new Date(raisedAt.getTime() + 61 * 60_000);
     const due = await app.reminders.runEscalations(clock.at);
-    assert.deepEqual(due.filter((i) => i.sent).map((i) => i.subject.split(' ')[1]), ['urgent-60m'], 'the urgent one only');
+    assert.deepEqual(
+      due.filter((i) => i.sent).map((i) => i.subject.split(' ')[1]),
+      ['urgent-60m'],
+      'the urgent one only',
+    );
     assert.deepEqual(due[0]!.recipients.sort(), ['Cora Coordinator', 'Dee Deputy']);
     clock.at = new Date(raisedAt.getTime() + 62 * 60_000);
     const again = await app.reminders.runEscalations(clock.at);
-    assert.ok(again.every((i) => !i.sent), 'the same step is not escalated twice');
+    assert.ok(
+      again.every((i) => !i.sent),
+      'the same step is not escalated twice',
+    );
     await app.outbox.idle();
-    const told = await waitFor(() => connector.sentTo('a:personal-deputy').find((c) => /not acknowledged/.test(cardText(c.body))), 'the deputy escalation');
-    assert.match(cardText(told.body), /has not been acknowledged by the Modern Slavery Lead after 1 hour/);
-    assert.doesNotMatch(cardText(told.body), /passport|Foleshill/);
-    assert.ok(connector.sentTo('a:personal-coordinator').some((c) => /not acknowledged/.test(cardText(c.body))));
-    assert.equal(connector.sentTo('a:personal-deputy').filter((c) => /not acknowledged/.test(cardText(c.body))).length, 1);
+    const told = await waitFor(() => connector.sentTo('a:personal-deputy').find((c) => /not acknowledged/.test(visibleText(c.body))), 'the deputy escalation');
+    assert.match(visibleText(told.body), /has not been acknowledged by the Modern Slavery Lead after 1 hour/);
+    assertAbsent(told.body, /passport|Foleshill/);
+    assert.ok(connector.sentTo('a:personal-coordinator').some((c) => /not acknowledged/.test(visibleText(c.body))));
+    assert.equal(connector.sentTo('a:personal-deputy').filter((c) => /not acknowledged/.test(visibleText(c.body))).length, 1);
   });
 
   it('when an operator runs "npm run reminders -- --at ... --dry-run", then it prints what would be sent and records nothing; without --dry-run it sends', async () => {
@@ -156,13 +185,20 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
     assert.match(real.stdout, new RegExp(`sent {8}\\s*reminder\\s+housing pathway ${step}`));
     assert.match(real.stdout, /Delivered now: [1-9]\d*;/);
     assert.equal(await recorded(), true);
-    const delivered = connector.sentTo(leadConversation('housing')).find((c) => /Late: Pathway for Housing/.test(cardText(c.body)) && /days late/.test(cardText(c.body)));
+    const delivered = connector
+      .sentTo(leadConversation('housing'))
+      .find((c) => /Late: Pathway for Housing/.test(visibleText(c.body)) && /days late/.test(visibleText(c.body)));
     assert.ok(delivered, 'the real run delivered the reminder to the housing lead');
-    await assert.rejects(run(process.execPath, [...cli, '--at', 'tomorrow'], { env, cwd }), (e: { code?: number; stderr?: string }) => e.code === 2 && /--at must be an ISO date/.test(e.stderr ?? ''));
+    await assert.rejects(
+      run(process.execPath, [...cli, '--at', 'tomorrow'], { env, cwd }),
+      (e: { code?: number; stderr?: string }) => e.code === 2 && /--at must be an ISO date/.test(e.stderr ?? ''),
+    );
     const future = new Date(Date.now() + 86_400_000).toISOString();
-    await assert.rejects(run(process.execPath, [...cli, '--at', future], { env, cwd }), (e: { code?: number; stderr?: string }) => e.code === 2 && /only a --dry-run may look ahead/.test(e.stderr ?? ''));
+    await assert.rejects(
+      run(process.execPath, [...cli, '--at', future], { env, cwd }),
+      (e: { code?: number; stderr?: string }) => e.code === 2 && /only a --dry-run may look ahead/.test(e.stderr ?? ''),
+    );
   });
-
 });
 
 describe('reminders that waited for an install', () => {
@@ -170,7 +206,12 @@ describe('reminders that waited for an install', () => {
     const tables = await startEmbeddedTables(undefined);
     const connector = new FakeConnector();
     await connector.start();
-    const clock = { at: new Date('2027-06-18T08:05:00Z'), now() { return this.at; } };
+    const clock = {
+      at: new Date('2027-06-18T08:05:00Z'),
+      now() {
+        return this.at;
+      },
+    };
     const app = await startApp(tables, { clock });
     const teams = new TeamsClient(app.url, connector);
     try {
@@ -182,11 +223,20 @@ describe('reminders that waited for an install', () => {
       }
       clock.at = new Date('2027-06-30T12:00:00Z');
       await teams.install('housingLead'); // wakes everything that waited for her
-      await waitFor(async () => (await app.stores.templateOutbox.list('housing|strategy')).filter((e) => e.kind === 'reminder').every((e) => e.state !== 'pending'), 'the waiting reminders to be settled');
-      const received = connector.sentTo(personalConversation('housingLead')).map((c) => cardText(c.body)).filter((t) => /Reminder:/.test(t));
+      await waitFor(
+        async () => (await app.stores.templateOutbox.list('housing|strategy')).filter((e) => e.kind === 'reminder').every((e) => e.state !== 'pending'),
+        'the waiting reminders to be settled',
+      );
+      const received = connector
+        .sentTo(personalConversation('housingLead'))
+        .map((c) => visibleText(c.body))
+        .filter((t) => /Reminder:/.test(t));
       assert.equal(received.length, 2, 'one per template, the latest step only');
       for (const text of received) assert.match(text, /2 days left/);
-      const states = (await app.stores.templateOutbox.list('housing|strategy')).filter((e) => e.kind === 'reminder').map((e) => `${(JSON.parse(e.payload ?? '{}') as { step: string }).step}:${e.state}`).sort();
+      const states = (await app.stores.templateOutbox.list('housing|strategy'))
+        .filter((e) => e.kind === 'reminder')
+        .map((e) => `${(JSON.parse(e.payload ?? '{}') as { step: string }).step}:${e.state}`)
+        .sort();
       assert.deepEqual(states, ['before-14:superseded', 'before-3:sent', 'before-7:superseded']);
     } finally {
       await app.close();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { FakeConnector } from '../support/fakeConnector.js';
-import { cardOf, cardText, channelConversation, personalConversation, TeamsClient, validIntake, type Card , runningApp, type RunningApp } from '../support/harness.js';
+import { actionsOf, actionTitles, assertAbsent, inputValue, visibleText } from '../support/cards.js';
+import { cardOf, channelConversation, personalConversation, TeamsClient, validIntake, runningApp, type RunningApp } from '../support/harness.js';
 
 describe('installing, linking channels, the message extension and refusals, over HTTP', () => {
   let connector: FakeConnector;
@@ -16,24 +17,28 @@ describe('installing, linking channels, the message extension and refusals, over
   it('when a member of staff installs the app, then they get a welcome card listing what staff can do', async () => {
     await teams.install('staff');
     const card = cardOf(connector.sentTo(personalConversation('staff'))[0]!.body);
-    const text = cardText(card);
+    const text = visibleText(card);
     assert.match(text, /Welcome, Sam Staff/);
     assert.match(text, /raise concern/);
     assert.match(text, /my concerns/);
-    assert.doesNotMatch(text, /link <group>/);
-    assert.deepEqual((card.actions as Card[]).map((a) => a.data.verb), ['intake.open', 'concerns.mine']);
+    assertAbsent(card, /link <group>/);
+    assert.deepEqual(actionTitles(card), ['Raise a concern', 'My concerns']);
+    assert.deepEqual(
+      actionsOf(card).map((a) => (a.data as { verb: string }).verb),
+      ['intake.open', 'concerns.mine'],
+    );
   });
 
   it('when a coordinator installs the app, then the welcome card also says how to link channels', async () => {
     await teams.install('coordinator');
-    const text = cardText(connector.sentTo(personalConversation('coordinator'))[0]!.body);
+    const text = visibleText(connector.sentTo(personalConversation('coordinator'))[0]!.body);
     assert.match(text, /link <group>/);
     assert.match(text, /Your roles: coordinator/);
   });
 
   it('when the welcome card button "Raise a concern" is clicked, then the intake card replaces it', async () => {
     const answer = await teams.execute('staff', 'intake.open', {});
-    assert.match(cardText(answer.body), /Raise a modern slavery concern/);
+    assert.match(visibleText(answer.body), /Raise a modern slavery concern/);
   });
 
   it('when Teams delivers the same message twice, then the bot answers once', async () => {
@@ -46,20 +51,20 @@ describe('installing, linking channels, the message extension and refusals, over
   it('when a coordinator sends "link <group>" in a channel with the bot @mentioned, then the channel is linked and the bot confirms there', async () => {
     await teams.mention('coordinator', 'link Support Services', 'support-channel');
     const confirmation = connector.sentTo(channelConversation('support-channel'))[0];
-    assert.match(cardText(confirmation?.body), /Linked to Support Services/);
+    assert.match(visibleText(confirmation?.body), /Linked to Support Services/);
     const link = await app.stores.groupChannels.get('support');
     assert.equal(link?.channelName, 'support-channel');
   });
 
   it('when someone who is not a coordinator tries to link a channel, then they are refused politely and nothing is linked', async () => {
     await teams.mention('staff', 'link health', 'health-channel');
-    assert.match(cardText(connector.sentTo(channelConversation('health-channel'))[0]?.body), /Only a protocol coordinator/);
+    assert.match(visibleText(connector.sentTo(channelConversation('health-channel'))[0]?.body), /Only a protocol coordinator/);
     assert.equal(await app.stores.groupChannels.get('health'), undefined);
   });
 
   it('when a coordinator names a group that does not exist, then the bot lists the groups', async () => {
     await teams.mention('coordinator', 'link parking', 'parking-channel');
-    const text = cardText(connector.sentTo(channelConversation('parking-channel'))[0]?.body);
+    const text = visibleText(connector.sentTo(channelConversation('parking-channel'))[0]?.body);
     assert.match(text, /is not a group/);
     assert.match(text, /housing \(Housing\)/);
   });
@@ -71,19 +76,27 @@ describe('installing, linking channels, the message extension and refusals, over
       messagePayload: { body: { contentType: 'html', content: '<p>Saw a <b>child</b> working at the car wash</p>' } },
     });
     assert.equal(answer.body.task.type, 'continue');
-    const card = answer.body.task.value.card.content as Card;
-    const observed = (card.body as Card[]).find((e) => e.id === 'observed');
-    assert.equal(observed?.value, 'Saw a child working at the car wash');
-    assert.equal((card.actions as Card[])[0]?.type, 'Action.Submit', 'dialogs use Action.Submit');
+    assert.equal(inputValue(answer.body, 'observed'), 'Saw a child working at the car wash');
+    assert.deepEqual(
+      actionsOf(answer.body).map((a) => a.type),
+      ['Action.Submit'],
+      'dialogs use Action.Submit',
+    );
   });
 
   it('when the dialog is submitted, then the concern is raised and the dialog shows the receipt; invalid input stays in the dialog', async () => {
     const opened = await teams.invoke('staff', 'composeExtension/fetchTask', { commandId: 'raiseConcern', commandContext: 'message' });
-    const submissionId = ((opened.body.task.value.card.content as Card).actions as Card[])[0]!.data.submissionId as string;
-    const invalid = await teams.invoke('staff', 'composeExtension/submitAction', { commandId: 'raiseConcern', data: { verb: 'intake.submit', submissionId, ...validIntake({ area: '' }) } });
-    assert.match(cardText(invalid.body.task.value.card.content), /Choose the area/);
-    const valid = await teams.invoke('staff', 'composeExtension/submitAction', { commandId: 'raiseConcern', data: { verb: 'intake.submit', submissionId, ...validIntake() } });
-    assert.match(cardText(valid.body.task.value.card.content), /Concern raised: MS-/);
+    const submissionId = (actionsOf(opened.body)[0]!.data as { submissionId: string }).submissionId;
+    const invalid = await teams.invoke('staff', 'composeExtension/submitAction', {
+      commandId: 'raiseConcern',
+      data: { verb: 'intake.submit', submissionId, ...validIntake({ area: '' }) },
+    });
+    assert.match(visibleText(invalid.body), /Choose the area/);
+    const valid = await teams.invoke('staff', 'composeExtension/submitAction', {
+      commandId: 'raiseConcern',
+      data: { verb: 'intake.submit', submissionId, ...validIntake() },
+    });
+    assert.match(visibleText(valid.body), /Concern raised: MS-/);
     assert.ok(await app.stores.concerns.get(submissionId));
   });
 
@@ -92,7 +105,12 @@ describe('installing, linking channels, the message extension and refusals, over
     const message = await teams.message('staff', 'raise concern', { tenant: 'other-tenant' });
     assert.equal(message.status, 200);
     assert.equal(connector.calls.length, before, 'no reply is sent into another tenant');
-    const invoke = await teams.execute('staff', 'intake.submit', { submissionId: '1b7c2f1e-6d2a-4a53-9c4a-000000000001', ...validIntake() }, { tenant: 'other-tenant' });
+    const invoke = await teams.execute(
+      'staff',
+      'intake.submit',
+      { submissionId: '1b7c2f1e-6d2a-4a53-9c4a-000000000001', ...validIntake() },
+      { tenant: 'other-tenant' },
+    );
     assert.equal(invoke.status, 403);
     assert.equal(await app.stores.concerns.get('1b7c2f1e-6d2a-4a53-9c4a-000000000001'), undefined);
     const audit = await app.stores.audit.forDay(new Date().toISOString().slice(0, 10));
@@ -101,7 +119,7 @@ describe('installing, linking channels, the message extension and refusals, over
 
   it('when a message is not a command, then the bot says what it can do', async () => {
     await teams.message('staff', 'what is this?');
-    assert.match(cardText(connector.sentTo(personalConversation('staff'))[0]?.body), /I did not understand that/);
+    assert.match(visibleText(connector.sentTo(personalConversation('staff'))[0]?.body), /I did not understand that/);
   });
 
   it('when the HTTP body is malformed, too large or not an activity, then the server answers 400 or 413 and keeps running', async () => {
@@ -130,22 +148,30 @@ describe('concerns stay out of channels', () => {
     const posted = connector.sentTo(channelConversation('housing-channel'));
     assert.equal(posted.length, 2);
     for (const call of posted) {
-      assert.match(cardText(call.body), /Please use a personal chat/);
-      assert.doesNotMatch(cardText(call.body), /observed|Your concerns/);
+      assert.match(visibleText(call.body), /Please use a personal chat/);
+      assertAbsent(call.body, /observed|Your concerns/);
     }
   });
 
   it('when an intake card is submitted from a channel, then nothing is stored and nothing of it is posted back', async () => {
     const submissionId = '2b7c2f1e-6d2a-4a53-9c4a-000000000002';
-    await teams.submit('staff', { verb: 'intake.submit', submissionId, ...validIntake({ observed: 'SECRET-OBSERVED text', exploitation: '' }) }, { channel: 'housing-channel' });
-    const text = cardText(connector.sentTo(channelConversation('housing-channel')).at(-1)?.body);
-    assert.match(text, /Please use a personal chat/);
-    assert.doesNotMatch(text, /SECRET-OBSERVED|Foleshill/);
+    await teams.submit(
+      'staff',
+      { verb: 'intake.submit', submissionId, ...validIntake({ observed: 'SECRET-OBSERVED text', exploitation: '' }) },
+      { channel: 'housing-channel' },
+    );
+    const reply = connector.sentTo(channelConversation('housing-channel')).at(-1)?.body;
+    assert.match(visibleText(reply), /Please use a personal chat/);
+    assertAbsent(reply, /SECRET-OBSERVED|Foleshill/);
     assert.equal(await app.stores.concerns.get(submissionId), undefined);
   });
 
   it('when an activity has no Entra object id, then it is refused and audited', async () => {
-    const activity = teams.activity('staff', { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'concern.close', data: { verb: 'concern.close' } } } });
+    const activity = teams.activity('staff', {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb: 'concern.close', data: { verb: 'concern.close' } } },
+    });
     (activity.from as Record<string, unknown>).aadObjectId = undefined;
     const answer = await teams.post(activity);
     assert.equal(answer.body.statusCode, 401);

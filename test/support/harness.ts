@@ -136,7 +136,13 @@ export class TeamsClient {
 
   /** An Action.Execute click: the card's data plus the inputs, as Teams sends them. */
   execute(key: PersonKey, verb: string, data: Record<string, unknown>, where: Where = {}): Promise<PostResult> {
-    return this.post(this.activity(key, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual' } }, where));
+    return this.post(
+      this.activity(
+        key,
+        { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data: { verb, ...data } }, trigger: 'manual' } },
+        where,
+      ),
+    );
   }
 
   /** An Action.Submit click (the fallback): a message whose value holds the data and inputs. */
@@ -160,11 +166,6 @@ export function cardOf(activity: Record<string, unknown>): Card {
 export function invokeCard(result: PostResult): Card {
   if (result.body?.type !== 'application/vnd.microsoft.card.adaptive') throw new Error(`not a card answer: ${JSON.stringify(result.body).slice(0, 300)}`);
   return result.body.value as Card;
-}
-
-/** All the text a person would read on a card (every string value), for "does it say ..." checks. */
-export function cardText(card: unknown): string {
-  return JSON.stringify(card);
 }
 
 /** Waits until `check` returns a value (not undefined/false), polling; fails after `timeoutMs`. */

@@ -4,9 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ConfigError, DEMO_PROTOCOL_PATH, loadConfig, loadProtocol } from '../../src/config.js';
-import { GROUP_IDS } from '../../src/domain/groups.js';
-import { rolesOf } from '../../src/domain/protocol.js';
+import { ConfigError, DEMO_PROTOCOL_PATH, loadConfig, loadProtocol } from '../src/config.js';
+import { GROUP_IDS } from '../src/domain/groups.js';
+import { rolesOf } from '../src/domain/protocol.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'protocol-'));
@@ -24,7 +24,10 @@ describe('configuration', () => {
     assert.equal(config.credentials, undefined);
     assert.ok('embeddedDataDir' in config.storage && config.storage.embeddedDataDir.endsWith('.data'));
     assert.equal(config.protocol.timeZone, 'Europe/London');
-    assert.deepEqual(config.protocol.groups.map((g) => g.id), [...GROUP_IDS]);
+    assert.deepEqual(
+      config.protocol.groups.map((g) => g.id),
+      [...GROUP_IDS],
+    );
   });
 
   it("when the demo protocol is loaded, then the Agents Playground's default user holds every role", () => {
@@ -34,12 +37,18 @@ describe('configuration', () => {
   });
 
   it('when the shipped example protocol is loaded, then it is valid and has the seven groups', () => {
-    const protocol = loadProtocol(path.join(__dirname, '..', '..', 'config', 'protocol.example.json'));
-    assert.deepEqual(protocol.groups.map((g) => g.id), [...GROUP_IDS]);
+    const protocol = loadProtocol(path.join(__dirname, '..', 'config', 'protocol.example.json'));
+    assert.deepEqual(
+      protocol.groups.map((g) => g.id),
+      [...GROUP_IDS],
+    );
   });
 
   it('when a value is wrong, then the error names the key', () => {
-    assert.throws(() => loadConfig({ PORT: 'eighty' }), (e: Error) => e instanceof ConfigError && /PORT/.test(e.message));
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty' }),
+      (e: Error) => e instanceof ConfigError && /PORT/.test(e.message),
+    );
     assert.throws(() => loadConfig({ MicrosoftAppType: 'MultiTenant' }), /MicrosoftAppType/);
   });
 
@@ -69,7 +78,7 @@ describe('configuration', () => {
   it('when the process starts with a bad setting, then it prints the key and exits non-zero', async () => {
     const tsx = require.resolve('tsx/cli');
     await assert.rejects(
-      run(process.execPath, [tsx, 'src/index.ts'], { env: { ...process.env, PORT: 'not-a-port', NODE_ENV: 'development' }, cwd: path.join(__dirname, '..', '..') }),
+      run(process.execPath, [tsx, 'src/index.ts'], { env: { ...process.env, PORT: 'not-a-port', NODE_ENV: 'development' }, cwd: path.join(__dirname, '..') }),
       (error: { code?: number; stderr?: string }) => error.code === 1 && /Configuration error[\s\S]*PORT/.test(error.stderr ?? ''),
     );
   });

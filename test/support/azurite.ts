@@ -1,0 +1,35 @@
+import { startEmbeddedTables, type EmbeddedTables } from '../../src/storage/embeddedAzurite.js';
+import { openTables, type TableClients } from '../../src/storage/tables.js';
+
+/** What a describe block of storage tests works with; filled in by usingAzurite's before hook. */
+export interface AzuriteWorld {
+  connectionString: string;
+  tables: TableClients;
+}
+
+let shared: Promise<EmbeddedTables> | undefined;
+
+// Registered when this module is first loaded, which mocha does while it reads the spec files:
+// a hook at the top level of a loaded file belongs to the root suite, so this runs once, after
+// every test of the run, and stops the one emulator the storage specs shared.
+after(async () => {
+  const emulator = shared;
+  shared = undefined;
+  if (emulator) await (await emulator).close();
+});
+
+/**
+ * One in-memory Azurite Table service for every storage spec of the run, started by the first
+ * describe block that asks for it (starting one takes about a second). Tests keep out of each
+ * other's way by using fresh random keys, as the app does. Call at the top of a describe block,
+ * then read the world in a test or a before hook.
+ */
+export function usingAzurite(): AzuriteWorld {
+  const world = {} as AzuriteWorld;
+  before(async () => {
+    shared ??= startEmbeddedTables(undefined);
+    world.connectionString = (await shared).connectionString;
+    world.tables = await openTables(world.connectionString);
+  });
+  return world;
+}
