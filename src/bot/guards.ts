@@ -39,7 +39,7 @@ export function registerGuards(app: Application<TurnState>, deps: GuardDeps): vo
     }
     await rememberConversation(context, deps);
     if (activity.id && activity.conversation?.id && !(await deps.conversations.firstSeen(activity.conversation.id, activity.id))) {
-      deps.logger.info('activity.repeat', { type: activity.type, name: activity.name });
+      deps.logger.info('activity.repeat', { type: activity.type, activityName: activity.name });
       if (!isInvoke(context)) return false;
       context.turnState.set(REPEAT, true);
     }
