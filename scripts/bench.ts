@@ -45,17 +45,30 @@ async function main(): Promise<void> {
     }
     await app.outbox.idle();
     latencies.sort((a, b) => a - b);
-    console.log(`intake submit over HTTP (${submits} sequential, Azurite, outbox delivering alongside): p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1)!)}`);
+    console.log(
+      `intake submit over HTTP (${submits} sequential, Azurite, outbox delivering alongside): p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1)!)}`,
+    );
 
     const at = new Date('2027-06-25T08:05:00Z');
     const [first, firstMs] = await timed(() => app.reminders.runDueReminders(at));
     const [, againMs] = await timed(() => app.reminders.runDueReminders(at));
-    console.log(`reminder pass, 7 groups x 2 templates: first ${ms(firstMs)} (${first.filter((i) => i.sent).length} recorded with their messages), repeated ${ms(againMs)} (nothing due)`);
+    console.log(
+      `reminder pass, 7 groups x 2 templates: first ${ms(firstMs)} (${first.filter((i) => i.sent).length} recorded with their messages), repeated ${ms(againMs)} (nothing due)`,
+    );
 
     // 700 unacknowledged concerns, stored through the real service (without sending their cards).
     const t = await openTables(tables.connectionString);
     const protocol = testProtocol();
-    const service = new ConcernService({ concerns: new ConcernStore(t.concerns), counters: new CounterStore(t.counters), leadRefreshIds: () => Promise.resolve([]), audit: new AuditLog(t.audit), directory: new Directory(protocol), timeZone: protocol.timeZone, clock: systemClock, outboxWritten: () => undefined });
+    const service = new ConcernService({
+      concerns: new ConcernStore(t.concerns),
+      counters: new CounterStore(t.counters),
+      leadRefreshIds: () => Promise.resolve([]),
+      audit: new AuditLog(t.audit),
+      directory: new Directory(protocol),
+      timeZone: protocol.timeZone,
+      clock: systemClock,
+      outboxWritten: () => undefined,
+    });
     const reporter = { aadObjectId: PEOPLE.staff.aadObjectId, name: PEOPLE.staff.name };
     // Five at a time: every raise takes the next reference number from one ETag-guarded counter.
     const [, raiseMs] = await timed(async () => {
@@ -67,7 +80,9 @@ async function main(): Promise<void> {
     const later = new Date(Date.now() + 2 * 60 * 60_000);
     const [escalated, escalateMs] = await timed(() => app.reminders.runEscalations(later));
     const [, escalateAgainMs] = await timed(() => app.reminders.runEscalations(later));
-    console.log(`escalation pass over ${escalated.length} unacknowledged concerns: first ${ms(escalateMs)} (${escalated.filter((i) => i.sent).length} escalated), repeated ${ms(escalateAgainMs)}`);
+    console.log(
+      `escalation pass over ${escalated.length} unacknowledged concerns: first ${ms(escalateMs)} (${escalated.filter((i) => i.sent).length} escalated), repeated ${ms(escalateAgainMs)}`,
+    );
     const memory = process.memoryUsage();
     console.log(`bot process memory after the runs: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`);
   } finally {

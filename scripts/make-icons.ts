@@ -10,19 +10,19 @@
  *
  * Run: npx tsx scripts/make-icons.ts
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { Resvg } from "@resvg/resvg-js";
-import { PNG } from "pngjs";
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import { PNG } from 'pngjs';
 
-const APP_PACKAGE = join(__dirname, "..", "appPackage");
-const ICON_SOURCES = join(APP_PACKAGE, "icons");
+const APP_PACKAGE = join(__dirname, '..', 'appPackage');
+const ICON_SOURCES = join(APP_PACKAGE, 'icons');
 const OPAQUE = 255;
 
 /** Renders one SVG from appPackage/icons/ as an RGBA PNG `width` pixels wide (square icons, so also high). */
 function rasterise(svgFile: string, width: number): Buffer {
-  const svg = readFileSync(join(ICON_SOURCES, svgFile), "utf8");
-  return new Resvg(svg, { fitTo: { mode: "width", value: width } }).render().asPng();
+  const svg = readFileSync(join(ICON_SOURCES, svgFile), 'utf8');
+  return new Resvg(svg, { fitTo: { mode: 'width', value: width } }).render().asPng();
 }
 
 /**
@@ -42,8 +42,8 @@ function withoutAlpha(rgbaPng: Buffer): Buffer {
 
 /** Writes both icons next to the manifest. */
 function main(): void {
-  writeFileSync(join(APP_PACKAGE, "color.png"), withoutAlpha(rasterise("color.svg", 192)));
-  writeFileSync(join(APP_PACKAGE, "outline.png"), rasterise("outline.svg", 32));
+  writeFileSync(join(APP_PACKAGE, 'color.png'), withoutAlpha(rasterise('color.svg', 192)));
+  writeFileSync(join(APP_PACKAGE, 'outline.png'), rasterise('outline.svg', 32));
   console.log(`Wrote color.png (192x192) and outline.png (32x32) to ${APP_PACKAGE}`);
 }
 

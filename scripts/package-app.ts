@@ -11,14 +11,14 @@
  *
  * Usage: npx tsx scripts/package-app.ts [--out <zip path>]
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { AppManifestUtils, type TeamsManifestLatest } from "@microsoft/app-manifest";
-import { zipSync, type ZipOptions, type Zippable } from "fflate";
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AppManifestUtils, type TeamsManifestLatest } from '@microsoft/app-manifest';
+import { zipSync, type ZipOptions, type Zippable } from 'fflate';
 
-const APP_PACKAGE_DIR = join(__dirname, "..", "appPackage");
-const DEFAULT_OUTPUT = join(__dirname, "..", "build", "appPackage.zip");
+const APP_PACKAGE_DIR = join(__dirname, '..', 'appPackage');
+const DEFAULT_OUTPUT = join(__dirname, '..', 'build', 'appPackage.zip');
 /** Same shape the Teams schema's `guid` definition enforces. */
 const GUID_PATTERN = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 
@@ -28,11 +28,9 @@ const GUID_PATTERN = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
  */
 function guidFromEnv(name: string): string | undefined {
   const value = process.env[name];
-  if (value === undefined || value === "") return undefined;
+  if (value === undefined || value === '') return undefined;
   if (!GUID_PATTERN.test(value)) {
-    throw new Error(
-      `${name} must be a GUID like 00000000-0000-0000-0000-000000000000, got "${value}".`,
-    );
+    throw new Error(`${name} must be a GUID like 00000000-0000-0000-0000-000000000000, got "${value}".`);
   }
   return value;
 }
@@ -49,15 +47,13 @@ function substituteIds(manifest: TeamsManifestLatest, appId?: string, botId?: st
 async function assertValid(manifest: TeamsManifestLatest): Promise<void> {
   const errors = await AppManifestUtils.validateAgainstSchema(manifest);
   if (errors.length > 0) {
-    throw new Error(
-      `manifest.json does not match its schema:\n${errors.map((error) => `  - ${error}`).join("\n")}`,
-    );
+    throw new Error(`manifest.json does not match its schema:\n${errors.map((error) => `  - ${error}`).join('\n')}`);
   }
 }
 
 /** Parses `--out <path>`; unknown options are an error so typos are not silently ignored. */
 function outputPath(): string {
-  const { values } = parseArgs({ options: { out: { type: "string" } } });
+  const { values } = parseArgs({ options: { out: { type: 'string' } } });
   return values.out === undefined ? DEFAULT_OUTPUT : resolve(values.out);
 }
 
@@ -69,11 +65,11 @@ function storedAsIs(data: Uint8Array): [Uint8Array, ZipOptions] {
 /** Builds and writes the zip: manifest.json plus the two icons it references, all at the root. */
 async function main(): Promise<void> {
   const output = outputPath();
-  const manifest = JSON.parse(readFileSync(join(APP_PACKAGE_DIR, "manifest.json"), "utf8")) as TeamsManifestLatest;
-  substituteIds(manifest, guidFromEnv("TEAMS_APP_ID"), guidFromEnv("MicrosoftAppId"));
+  const manifest = JSON.parse(readFileSync(join(APP_PACKAGE_DIR, 'manifest.json'), 'utf8')) as TeamsManifestLatest;
+  substituteIds(manifest, guidFromEnv('TEAMS_APP_ID'), guidFromEnv('MicrosoftAppId'));
   await assertValid(manifest);
   const entries: Zippable = {
-    "manifest.json": Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, "utf8"),
+    'manifest.json': Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'),
     [manifest.icons.color]: storedAsIs(readFileSync(join(APP_PACKAGE_DIR, manifest.icons.color))),
     [manifest.icons.outline]: storedAsIs(readFileSync(join(APP_PACKAGE_DIR, manifest.icons.outline))),
   };

@@ -78,7 +78,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const credentials = config.credentials;
   const adapter = new TeamsAdapter(
     credentials
-      ? { MicrosoftAppId: credentials.appId, MicrosoftAppPassword: credentials.password ?? '', MicrosoftAppType: credentials.appType, MicrosoftAppTenantId: credentials.tenantId }
+      ? {
+          MicrosoftAppId: credentials.appId,
+          MicrosoftAppPassword: credentials.password ?? '',
+          MicrosoftAppType: credentials.appType,
+          MicrosoftAppTenantId: credentials.tenantId,
+        }
       : {},
   );
 
@@ -93,7 +98,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const outboxWritten = () => outbox.kick();
   const wake = (recipient: string) => outbox.wake(recipient);
 
-  const concernService = new ConcernService({ concerns, counters: new CounterStore(tables.counters), leadRefreshIds: refreshIds, audit, directory, timeZone: protocol.timeZone, clock, outboxWritten });
+  const concernService = new ConcernService({
+    concerns,
+    counters: new CounterStore(tables.counters),
+    leadRefreshIds: refreshIds,
+    audit,
+    directory,
+    timeZone: protocol.timeZone,
+    clock,
+    outboxWritten,
+  });
   const access = new TemplateAccess(directory, protocolStore, groupChannels);
   const reminders = new ReminderService({ protocolStore, concerns, audit, directory, deadline, protocol, clock, outboxWritten });
   const scheduler = new Scheduler(reminders, clock, logger, options.schedulerIntervalMs ?? 5 * 60_000);

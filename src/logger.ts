@@ -16,8 +16,24 @@ export interface Logger {
  * (MS-2027-000123) and id are not secret and stay readable; an NRM referral reference is.
  */
 const SECRET_FIELDS = [
-  'observed', 'place', 'text', 'comment', 'note', 'notes', 'detail', 'name', 'reporter', 'intake', 'record',
-  'body', 'value', 'data', 'content', 'sections', 'flowcharts', 'nrmReference',
+  'observed',
+  'place',
+  'text',
+  'comment',
+  'note',
+  'notes',
+  'detail',
+  'name',
+  'reporter',
+  'intake',
+  'record',
+  'body',
+  'value',
+  'data',
+  'content',
+  'sections',
+  'flowcharts',
+  'nrmReference',
 ];
 const REDACT_PATHS = [...SECRET_FIELDS, ...SECRET_FIELDS.map((field) => `*.${field}`)];
 
@@ -30,10 +46,15 @@ export interface LoggerOptions {
 
 /** JSON lines: {"level":"info","at":"<ISO time>","event":"outbox.sent",...fields}. */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const destination = options.destination ?? pino.multistream(
-    [{ level: 'info', stream: process.stdout }, { level: 'warn', stream: process.stderr }],
-    { dedupe: true }, // each line to one stream: the one with the highest level it reaches
-  );
+  const destination =
+    options.destination ??
+    pino.multistream(
+      [
+        { level: 'info', stream: process.stdout },
+        { level: 'warn', stream: process.stderr },
+      ],
+      { dedupe: true }, // each line to one stream: the one with the highest level it reaches
+    );
   const log = pino(
     {
       enabled: !options.silent,

@@ -62,7 +62,11 @@ describe('the shape of the code', () => {
 
   it('when the domain is imported, then it brings no storage, network or Teams code with it', () => {
     const domain = files.filter((f) => folderOf(f) === 'domain');
-    const wrong = domain.flatMap((file) => importsOf(file).filter((i) => /^(@azure|botbuilder|@microsoft|express|node:http|node:net)/.test(i)).map((i) => `${path.relative(SRC, file)}: ${i}`));
+    const wrong = domain.flatMap((file) =>
+      importsOf(file)
+        .filter((i) => /^(@azure|botbuilder|@microsoft|express|node:http|node:net)/.test(i))
+        .map((i) => `${path.relative(SRC, file)}: ${i}`),
+    );
     assert.deepEqual(wrong, []);
   });
 

@@ -107,7 +107,9 @@ describe('the Agents Playground in a browser', function () {
     const form = await openIntakeForm(page);
 
     await answerForAnAdult(page, form);
-    await form.getByRole('textbox', { name: /What you observed/ }).fill('Six men collected from the hostel by van at 5am; one said his wages go to the driver.');
+    await form
+      .getByRole('textbox', { name: /What you observed/ })
+      .fill('Six men collected from the hostel by van at 5am; one said his wages go to the driver.');
     await form.getByRole('button', { name: 'Send to the Modern Slavery Lead' }).click();
 
     // Action.Execute: the form is replaced in place by the receipt.
@@ -221,7 +223,10 @@ async function sendAndAwaitNewCard(page: Page, command: string, cards: Locator, 
 
 /** Types "raise concern" like a person and returns the newest intake form in the chat. */
 async function openIntakeForm(page: Page): Promise<Locator> {
-  const forms = page.locator('.ac-adaptiveCard').filter({ hasText: 'Raise a modern slavery concern' }).filter({ has: page.getByRole('button', { name: 'Send to the Modern Slavery Lead' }) });
+  const forms = page
+    .locator('.ac-adaptiveCard')
+    .filter({ hasText: 'Raise a modern slavery concern' })
+    .filter({ has: page.getByRole('button', { name: 'Send to the Modern Slavery Lead' }) });
   await sendAndAwaitNewCard(page, 'raise concern', forms, 'a new intake form arrives');
   const form = forms.last();
   await form.scrollIntoViewIfNeeded();
@@ -241,7 +246,11 @@ async function openStrategyCard(page: Page, group: string): Promise<Locator> {
   await groupRadio(picker, group).check();
   await picker.getByRole('button', { name: 'Open', exact: true }).click();
   // Action.Execute replaces the picker in place, so the picker locator resolves to nothing afterwards.
-  const card = page.locator('.ac-adaptiveCard').filter({ hasText: `${group}: Strategy (5P)` }).filter({ has: page.getByRole('button', { name: 'Save as a new version' }) }).last();
+  const card = page
+    .locator('.ac-adaptiveCard')
+    .filter({ hasText: `${group}: Strategy (5P)` })
+    .filter({ has: page.getByRole('button', { name: 'Save as a new version' }) })
+    .last();
   await card.getByRole('textbox', { name: 'Pursue' }).waitFor();
   await card.scrollIntoViewIfNeeded();
   return card;

@@ -48,7 +48,11 @@ describe('the log', () => {
     assert.equal(raised!.reference, 'MS-2027-000123', 'a concern reference is not secret');
     assert.equal(raised!.observed, '[redacted]');
     assert.deepEqual(raised!.intake, '[redacted]');
-    assert.deepEqual(raised!.concern, { id: 'c-0001', observed: '[redacted]', place: '[redacted]', by: 'someone', text: '[redacted]' }, 'one level down: the secret fields go, the id stays');
+    assert.deepEqual(
+      raised!.concern,
+      { id: 'c-0001', observed: '[redacted]', place: '[redacted]', by: 'someone', text: '[redacted]' },
+      'one level down: the secret fields go, the id stays',
+    );
   });
 
   it('when a concern is logged with its fields, then the concern itself is left unchanged', () => {
@@ -64,11 +68,18 @@ describe('the log', () => {
     logger.warn('outbox.send_failed', { status: 429 });
     logger.error('scheduler.pass_failed', { error: 'Error: table unavailable' });
 
-    assert.ok(lines.every((l) => l.endsWith('\n') && !l.slice(0, -1).includes('\n')), 'one line per event');
+    assert.ok(
+      lines.every((l) => l.endsWith('\n') && !l.slice(0, -1).includes('\n')),
+      'one line per event',
+    );
     const [info, warn, error] = entries();
     assert.deepEqual(
       entries().map((e) => [e.level, e.event]),
-      [['info', 'outbox.sent'], ['warn', 'outbox.send_failed'], ['error', 'scheduler.pass_failed']],
+      [
+        ['info', 'outbox.sent'],
+        ['warn', 'outbox.send_failed'],
+        ['error', 'scheduler.pass_failed'],
+      ],
     );
     assert.equal(info!.kind, 'reminder');
     assert.equal(warn!.status, 429);

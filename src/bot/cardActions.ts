@@ -38,6 +38,10 @@ async function cardOrTooLarge(make: () => Promise<Card>): Promise<Card> {
     return await make();
   } catch (error) {
     if (!(error instanceof CardTooLargeError)) throw error;
-    return messageCard('Too long to show here', 'The answer is too long to show on a Teams card. Type "status" to see where things stand, or "help".', 'attention');
+    return messageCard(
+      'Too long to show here',
+      'The answer is too long to show on a Teams card. Type "status" to see where things stand, or "help".',
+      'attention',
+    );
   }
 }

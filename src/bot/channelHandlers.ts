@@ -29,12 +29,18 @@ function linkResultCard(result: LinkResult): Card {
       return messageCard('Which group?', `"${escapeMarkdown(result.wanted.slice(0, 60))}" is not a group. Send "link" with one of: ${groupList}.`, 'attention');
     case 'linked': {
       const name = GROUP_INFO[result.group].name;
-      return messageCard(`Linked to ${name}`, `This channel is now the ${name} group's channel. It will get a short notice (no personal details) when a concern in its area is raised.`, 'good');
+      return messageCard(
+        `Linked to ${name}`,
+        `This channel is now the ${name} group's channel. It will get a short notice (no personal details) when a concern in its area is raised.`,
+        'good',
+      );
     }
   }
 }
 
 /** `link <group>`: a coordinator makes the current team channel a thematic group's channel. */
 export function registerChannelHandlers(app: Application<TurnState>, channels: ChannelService): void {
-  onCommand(app, LINK_COMMAND, async (actor, context) => linkResultCard(await channels.link(actor, channelOf(context), (context.activity.text ?? '').replace(LINK_COMMAND, '$1'))));
+  onCommand(app, LINK_COMMAND, async (actor, context) =>
+    linkResultCard(await channels.link(actor, channelOf(context), (context.activity.text ?? '').replace(LINK_COMMAND, '$1'))),
+  );
 }

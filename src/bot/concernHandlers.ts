@@ -66,9 +66,12 @@ export function registerConcernHandlers(app: Application<TurnState>, deps: Conce
 
   onCommand(app, RAISE_COMMAND, (_actor, context) => personal(context, () => Promise.resolve(intakeCard(randomUUID()))));
   onCardAction(app, VERBS.openIntake, (_actor, _data, context) => personal(context, () => Promise.resolve(intakeCard(randomUUID()))));
-  onCardAction(app, VERBS.submitIntake, (actor, data, context) => personal(context, async () => raiseResultCard(await concerns.raise(actor, data.submissionId, data), data, false)));
+  onCardAction(app, VERBS.submitIntake, (actor, data, context) =>
+    personal(context, async () => raiseResultCard(await concerns.raise(actor, data.submissionId, data), data, false)),
+  );
 
-  const showMine = (actor: Parameters<ConcernService['mine']>[0], context: TurnContext) => personal(context, async () => myConcernsCard(await concerns.mine(actor), timeZone));
+  const showMine = (actor: Parameters<ConcernService['mine']>[0], context: TurnContext) =>
+    personal(context, async () => myConcernsCard(await concerns.mine(actor), timeZone));
   onCommand(app, MY_CONCERNS_COMMAND, showMine);
   onCardAction(app, VERBS.myConcerns, (actor, _data, context) => showMine(actor, context));
 
@@ -87,7 +90,9 @@ export function registerConcernHandlers(app: Application<TurnState>, deps: Conce
   });
 
   for (const [verb, command] of LEAD_COMMANDS) {
-    onCardAction(app, verb, async (actor, data, context) => leadResultCard(await concerns.act(actor, data.concernId, data.revision, command, data, { repeat: isRepeatDelivery(context) })));
+    onCardAction(app, verb, async (actor, data, context) =>
+      leadResultCard(await concerns.act(actor, data.concernId, data.revision, command, data, { repeat: isRepeatDelivery(context) })),
+    );
   }
 
   app.messageExtensions.fetchTask(MESSAGE_EXTENSION_COMMAND, (context) => {

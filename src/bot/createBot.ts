@@ -55,7 +55,16 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   // One turn-error handler: log ids only, and tell the person plainly that their last step may not be saved.
   app.error(async (context, error) => {
     // The error's message can quote what someone typed, so only its kind and where it was thrown are logged.
-    deps.logger.error('turn.failed', { type: context.activity.type, activityName: context.activity.name, error: error.name, thrownAt: error.stack?.split('\n').slice(1, 3).map((line) => line.trim()).join(' | ') });
+    deps.logger.error('turn.failed', {
+      type: context.activity.type,
+      activityName: context.activity.name,
+      error: error.name,
+      thrownAt: error.stack
+        ?.split('\n')
+        .slice(1, 3)
+        .map((line) => line.trim())
+        .join(' | '),
+    });
     const text = 'Something went wrong and your last step may not have been saved. Please try again. If someone is in immediate danger, call 999.';
     // Only a person's message or click gets an apology; a proactive send has nobody waiting.
     if (!isInvoke(context) && context.activity.type !== 'message') return;

@@ -27,7 +27,8 @@ export const DRAFT_COMMAND = /^\s*draft\s+(strategy|pathway)\s*$/i;
 export function registerDraftingHandlers(app: Application<TurnState>, deps: DraftingHandlerDeps): void {
   const { drafting, submissions, clock } = deps;
   const timeZone = clock.deadline.timeZone;
-  const versions = (history: VersionHistory, notice?: Notice) => historyCard(history, { now: clock.now(), deadline: clock.deadline.instant, timeZone, ...(notice ? { notice } : {}) });
+  const versions = (history: VersionHistory, notice?: Notice) =>
+    historyCard(history, { now: clock.now(), deadline: clock.deadline.instant, timeZone, ...(notice ? { notice } : {}) });
 
   onCommand(app, DRAFT_COMMAND, async (actor, context) => {
     const template = DRAFT_COMMAND.exec(context.activity.text ?? '')![1]!.toLowerCase() as TemplateId;
@@ -44,7 +45,8 @@ export function registerDraftingHandlers(app: Application<TurnState>, deps: Draf
   onTemplateAction(app, VERBS.saveDraft, async (actor, { group, template }, data) => {
     const result = await drafting.saveDraft(actor, group, template, data, data.baseVersion);
     if (result.kind === 'refused') return refusalCard(result.reason);
-    if (result.kind === 'invalid') return refusedDraftCard(result.draft, { timeZone, values: data, errors: result.errors, pathwayErrors: result.pathwayErrors });
+    if (result.kind === 'invalid')
+      return refusedDraftCard(result.draft, { timeZone, values: data, errors: result.errors, pathwayErrors: result.pathwayErrors });
     const notice: Notice = { text: result.note ?? `Saved as version ${result.draft.record.latestVersion}.`, tone: result.note ? 'attention' : 'good' };
     return draftCard(result.draft, { timeZone, notice });
   });
@@ -67,7 +69,10 @@ export function registerDraftingHandlers(app: Application<TurnState>, deps: Draf
     const { outcome } = result;
     const notice: Notice =
       outcome.kind === 'ok'
-        ? { text: `Version ${outcome.record.submittedVersion} submitted as the ${GROUP_INFO[group].name} ${TEMPLATE_NAMES[template]}. The coordinator has been told.`, tone: 'good' }
+        ? {
+            text: `Version ${outcome.record.submittedVersion} submitted as the ${GROUP_INFO[group].name} ${TEMPLATE_NAMES[template]}. The coordinator has been told.`,
+            tone: 'good',
+          }
         : { text: outcome.reason, tone: 'attention' };
     return versions(result.history, notice);
   });

@@ -51,9 +51,17 @@ async function refuseTenant(context: TurnContext, deps: GuardDeps): Promise<void
   const value = context.activity.value as { action?: { data?: { concernId?: unknown } }; concernId?: unknown } | undefined;
   const concernId = value?.action?.data?.concernId ?? value?.concernId;
   deps.logger.warn('request.refused_tenant', { type: context.activity.type });
-  await deps.conversations.refused(actorFromActivity(context)?.aadObjectId, 'activity from another tenant', typeof concernId === 'string' ? concernId : undefined);
+  await deps.conversations.refused(
+    actorFromActivity(context)?.aadObjectId,
+    'activity from another tenant',
+    typeof concernId === 'string' ? concernId : undefined,
+  );
   if (isInvoke(context)) {
-    await answerInvoke(context, { statusCode: 403, type: 'application/vnd.microsoft.error', value: { code: 'Forbidden', message: 'This app is not available to your organisation.' } }, 403);
+    await answerInvoke(
+      context,
+      { statusCode: 403, type: 'application/vnd.microsoft.error', value: { code: 'Forbidden', message: 'This app is not available to your organisation.' } },
+      403,
+    );
   }
 }
 
@@ -83,5 +91,9 @@ async function rememberConversation(context: TurnContext, deps: GuardDeps): Prom
   } else {
     return;
   }
-  await deps.conversations.remember(from, { reference, serviceUrl: activity.serviceUrl, ...(!('channelId' in from) && reference.user?.id ? { teamsUserId: reference.user.id } : {}) });
+  await deps.conversations.remember(from, {
+    reference,
+    serviceUrl: activity.serviceUrl,
+    ...(!('channelId' in from) && reference.user?.id ? { teamsUserId: reference.user.id } : {}),
+  });
 }

@@ -22,7 +22,10 @@ export function registerReviewHandlers(app: Application<TurnState>, deps: Review
   onItemAction(app, VERBS.viewSubmission, async (actor, { group, template }) => {
     const result = await submissions.submission(actor, group, template);
     if (result.kind === 'refused') return refusalCard(result.reason);
-    if (result.kind === 'missing') return result.dashboard ? dashboardCard(result.dashboard, { ...status(), notice: { text: result.reason, tone: 'attention' }, selected: `${group}|${template}` }) : pleaseCheck(result.reason);
+    if (result.kind === 'missing')
+      return result.dashboard
+        ? dashboardCard(result.dashboard, { ...status(), notice: { text: result.reason, tone: 'attention' }, selected: `${group}|${template}` })
+        : pleaseCheck(result.reason);
     return submissionCard(result.submission, { timeZone });
   });
 
@@ -31,14 +34,23 @@ export function registerReviewHandlers(app: Application<TurnState>, deps: Review
     [VERBS.returnTemplate, 'return'],
   ] as const) {
     onItemAction(app, verb, async (actor, { group, template, shownRevision }, data) => {
-      const result = await submissions.review(actor, group, template, decision, { comment: data.comment, revision: data.revision ?? shownRevision, from: data.from });
+      const result = await submissions.review(actor, group, template, decision, {
+        comment: data.comment,
+        revision: data.revision ?? shownRevision,
+        from: data.from,
+      });
       if (result.kind === 'refused') return refusalCard(result.reason);
       const { outcome } = result;
       const notice: Notice =
         outcome.kind === 'ok'
-          ? { text: `${decision === 'accept' ? 'Accepted' : 'Returned'}: ${GROUP_INFO[group].name} ${TEMPLATE_NAMES[template]}, version ${outcome.record.submittedVersion}. The group's lead has been told.`, tone: 'good' }
+          ? {
+              text: `${decision === 'accept' ? 'Accepted' : 'Returned'}: ${GROUP_INFO[group].name} ${TEMPLATE_NAMES[template]}, version ${outcome.record.submittedVersion}. The group's lead has been told.`,
+              tone: 'good',
+            }
           : { text: outcome.reason, tone: 'attention' };
-      return 'submission' in result ? submissionCard(result.submission, { timeZone, notice }) : dashboardCard(result.dashboard, { ...status(), notice, selected: `${group}|${template}` });
+      return 'submission' in result
+        ? submissionCard(result.submission, { timeZone, notice })
+        : dashboardCard(result.dashboard, { ...status(), notice, selected: `${group}|${template}` });
     });
   }
 }

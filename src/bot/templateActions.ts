@@ -34,7 +34,11 @@ const item = z
 export const pleaseCheck = (text: string) => messageCard('Please check', text, 'attention');
 
 /** A card action about one group's template: the person and the (validated) group and template. */
-export function onTemplateAction(app: Application<TurnState>, verb: Verb, handler: (actor: Actor, target: TemplateTarget, data: CardData, context: TurnContext) => Promise<Card>): void {
+export function onTemplateAction(
+  app: Application<TurnState>,
+  verb: Verb,
+  handler: (actor: Actor, target: TemplateTarget, data: CardData, context: TurnContext) => Promise<Card>,
+): void {
   onCardAction(app, verb, (actor, data, context) => {
     const parsed = target.safeParse(data);
     if (!parsed.success) return Promise.resolve(pleaseCheck('This card is not valid any more: type "draft strategy", "draft pathway" or "status" again.'));
@@ -43,7 +47,11 @@ export function onTemplateAction(app: Application<TurnState>, verb: Verb, handle
 }
 
 /** A dashboard action on the chosen "group|template|revision"; the revision is the one the coordinator saw. */
-export function onItemAction(app: Application<TurnState>, verb: Verb, handler: (actor: Actor, target: TemplateTarget & { shownRevision: string | undefined }, data: CardData) => Promise<Card>): void {
+export function onItemAction(
+  app: Application<TurnState>,
+  verb: Verb,
+  handler: (actor: Actor, target: TemplateTarget & { shownRevision: string | undefined }, data: CardData) => Promise<Card>,
+): void {
   onCardAction(app, verb, (actor, data) => {
     const parsed = item.safeParse(data.item);
     if (!parsed.success) return Promise.resolve(pleaseCheck('Choose a group and template first.'));

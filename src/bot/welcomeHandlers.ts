@@ -24,12 +24,22 @@ export function registerWelcomeHandlers(app: Application<TurnState>, directory: 
 
   // Card actions with a verb nobody handles, and any other invoke: a clear answer, never a 501.
   app.activity(ActivityTypesInvoke, async (context) => {
-    await answerInvoke(context, { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'This action is not known. Type "help" to see what the bot can do.' } }, 200);
+    await answerInvoke(
+      context,
+      {
+        statusCode: 400,
+        type: 'application/vnd.microsoft.error',
+        value: { code: 'BadRequest', message: 'This action is not known. Type "help" to see what the bot can do.' },
+      },
+      200,
+    );
   });
 
   app.activity('message', async (context) => {
     const unknownVerb = typeof (context.activity.value as { verb?: unknown } | undefined)?.verb === 'string';
-    const text = unknownVerb ? 'That button is not known any more. Type "help" to see what the bot can do.' : 'I did not understand that. Type "raise concern" to raise a concern, or "help" to see what I can do.';
+    const text = unknownVerb
+      ? 'That button is not known any more. Type "help" to see what the bot can do.'
+      : 'I did not understand that. Type "raise concern" to raise a concern, or "help" to see what I can do.';
     await sendCard(context, messageCard('Sorry', text));
   });
 }

@@ -155,7 +155,10 @@ export function channelNoticeCard(concern: ConcernRecord, forGroup: GroupId): Ca
     reference: concern.reference,
     area: GROUP_INFO[concern.intake.area].name,
     group: GROUP_INFO[concern.group].name,
-    ageBand: concern.treatedAsChild && concern.intake.ageBand !== 'under16' && concern.intake.ageBand !== '16-17' ? 'Not known: may be a child' : AGE_BANDS[concern.intake.ageBand],
+    ageBand:
+      concern.treatedAsChild && concern.intake.ageBand !== 'under16' && concern.intake.ageBand !== '16-17'
+        ? 'Not known: may be a child'
+        : AGE_BANDS[concern.intake.ageBand],
     exploitation: labels(concern.intake.exploitation, EXPLOITATION_TYPES),
     urgency: concern.urgent ? 'Urgent: possible immediate danger' : 'Not urgent',
     handledBy: concern.handledBy ? `Modern Slavery Lead (${escapeMarkdown(concern.handledBy.name)})` : 'Modern Slavery Lead',
@@ -172,8 +175,16 @@ const myConcernsTemplate = cardTemplate<MyConcernsView>(myConcernsJson);
 /** "My concerns": the reporter's own concerns and their status. */
 export function myConcernsCard(concerns: ConcernRecord[], timeZone: string): Card {
   return renderCard(myConcernsTemplate, {
-    summary: concerns.length ? `You have raised ${concerns.length} concern${concerns.length === 1 ? '' : 's'}. Only you can see this list.` : 'You have not raised any concerns.',
-    concerns: concerns.slice(0, 50).map((c) => ({ reference: c.reference, raisedAt: formatLocal(c.createdAt, timeZone), status: c.outcome ? `Closed: ${OUTCOMES[c.outcome]}` : STATUS_LABELS[c.status] })),
+    summary: concerns.length
+      ? `You have raised ${concerns.length} concern${concerns.length === 1 ? '' : 's'}. Only you can see this list.`
+      : 'You have not raised any concerns.',
+    concerns: concerns
+      .slice(0, 50)
+      .map((c) => ({
+        reference: c.reference,
+        raisedAt: formatLocal(c.createdAt, timeZone),
+        status: c.outcome ? `Closed: ${OUTCOMES[c.outcome]}` : STATUS_LABELS[c.status],
+      })),
   });
 }
 

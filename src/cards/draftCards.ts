@@ -76,7 +76,10 @@ export function refusedDraftCard(draft: DraftState, options: DraftCardOptions & 
     return draftCard(draft, {
       ...options,
       values: starts,
-      notice: { text: 'Not saved, and too long to show back whole: only the start of each part is shown below. Copy your full text from where you wrote it, shorten it, and save again.', tone: 'attention' },
+      notice: {
+        text: 'Not saved, and too long to show back whole: only the start of each part is shown below. Copy your full text from where you wrote it, shorten it, and save again.',
+        tone: 'attention',
+      },
     });
   }
 }
@@ -152,7 +155,8 @@ function fitPreview(lines: { text: string; weight: string }[], budget = 4500): {
   let used = 0;
   for (const line of lines) {
     used += cardBytes(line.text) + 70; // the TextBlock around it
-    if (used > budget) return [...kept, { text: `... and ${lines.length - kept.length} more lines (see "Versions and submit" for the whole text).`, weight: 'Default' }];
+    if (used > budget)
+      return [...kept, { text: `... and ${lines.length - kept.length} more lines (see "Versions and submit" for the whole text).`, weight: 'Default' }];
     kept.push(line);
   }
   return kept;

@@ -7,7 +7,18 @@ import { VERBS, type Verb } from './verbs.js';
 
 type Choice = { title: string; value: string };
 
-const INTAKE_FIELDS: IntakeField[] = ['immediateDanger', 'ageBand', 'possiblyChild', 'exploitation', 'indicators', 'area', 'place', 'consent', 'actionsTaken', 'observed'];
+const INTAKE_FIELDS: IntakeField[] = [
+  'immediateDanger',
+  'ageBand',
+  'possiblyChild',
+  'exploitation',
+  'indicators',
+  'area',
+  'place',
+  'consent',
+  'actionsTaken',
+  'observed',
+];
 
 const areaChoices = () => GROUP_IDS.map((id) => ({ title: `${GROUP_INFO[id].name}: ${GROUP_INFO[id].covers}`, value: id }));
 
@@ -74,7 +85,10 @@ export function intakeCard(submissionId: string, options: IntakeOptions = {}): C
     values: keptValues(data),
     errors: Object.fromEntries(INTAKE_FIELDS.map((f) => [f, errors[f] ?? ''])) as Record<IntakeField, string>,
     hasErrors: problems > 0,
-    errorSummary: problems === 1 ? 'Please check the answer marked below: nothing has been sent yet.' : `Please check the ${problems} answers marked below: nothing has been sent yet.`,
+    errorSummary:
+      problems === 1
+        ? 'Please check the answer marked below: nothing has been sent yet.'
+        : `Please check the ${problems} answers marked below: nothing has been sent yet.`,
     choices: {
       ageBands: choicesOf(AGE_BANDS),
       exploitation: choicesOf(EXPLOITATION_TYPES),

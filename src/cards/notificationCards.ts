@@ -24,10 +24,20 @@ const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
 export function reminderMessage(payload: ReminderPayload, facts: ReminderFacts): Card {
   const p = { ...payload, ...facts };
   const what = `The ${GROUP_INFO[p.group].name} group's ${TEMPLATE_NAMES[p.template]}`;
-  const state = p.status === 'returned' ? 'was returned by the coordinator and has not been resubmitted' : `has not been submitted yet (${SUBMISSION_LABELS[p.status].toLowerCase()})`;
+  const state =
+    p.status === 'returned'
+      ? 'was returned by the coordinator and has not been resubmitted'
+      : `has not been submitted yet (${SUBMISSION_LABELS[p.status].toLowerCase()})`;
   const when =
-    p.daysLeft > 0 ? `${days(p.daysLeft)} left: the deadline is the end of ${p.deadline}.` : p.daysLeft === 0 ? `It is due today: the deadline is the end of today, ${p.deadline}.` : `It was due by the end of ${p.deadline} and is ${days(-p.daysLeft)} late.`;
-  const title = p.daysLeft < 0 ? `Late: ${TEMPLATE_NAMES[p.template]} for ${GROUP_INFO[p.group].name}` : `Reminder: ${TEMPLATE_NAMES[p.template]} for ${GROUP_INFO[p.group].name}`;
+    p.daysLeft > 0
+      ? `${days(p.daysLeft)} left: the deadline is the end of ${p.deadline}.`
+      : p.daysLeft === 0
+        ? `It is due today: the deadline is the end of today, ${p.deadline}.`
+        : `It was due by the end of ${p.deadline} and is ${days(-p.daysLeft)} late.`;
+  const title =
+    p.daysLeft < 0
+      ? `Late: ${TEMPLATE_NAMES[p.template]} for ${GROUP_INFO[p.group].name}`
+      : `Reminder: ${TEMPLATE_NAMES[p.template]} for ${GROUP_INFO[p.group].name}`;
   return noticeCard(
     title,
     [`${what} ${state}.`, when, 'A group lead submits a saved version from "Versions and submit".'],
@@ -44,16 +54,27 @@ export function reviewMessage(p: ReviewPayload): Card {
   const what = `${GROUP_INFO[p.group].name} ${TEMPLATE_NAMES[p.template]}`;
   const button = { group: p.group, template: p.template };
   if (p.decision === 'submitted') {
-    return noticeCard(`Submitted: ${what}`, [`${escapeMarkdown(p.by)} submitted version ${p.version ?? '?'} of the ${what}. Please accept it or return it with a comment.`], [
-      { title: 'View submission', verb: VERBS.viewSubmission, data: { item: `${p.group}|${p.template}` } },
-    ]);
+    return noticeCard(
+      `Submitted: ${what}`,
+      [`${escapeMarkdown(p.by)} submitted version ${p.version ?? '?'} of the ${what}. Please accept it or return it with a comment.`],
+      [{ title: 'View submission', verb: VERBS.viewSubmission, data: { item: `${p.group}|${p.template}` } }],
+    );
   }
   if (p.decision === 'accepted') {
-    return noticeCard(`Accepted: ${what}`, [`${escapeMarkdown(p.by)} accepted version ${p.version ?? '?'} of your group's ${TEMPLATE_NAMES[p.template]}. Thank you.`], [], 'good');
+    return noticeCard(
+      `Accepted: ${what}`,
+      [`${escapeMarkdown(p.by)} accepted version ${p.version ?? '?'} of your group's ${TEMPLATE_NAMES[p.template]}. Thank you.`],
+      [],
+      'good',
+    );
   }
   return noticeCard(
     `Returned: ${what}`,
-    [`${escapeMarkdown(p.by)} returned version ${p.version ?? '?'} of your group's ${TEMPLATE_NAMES[p.template]} with this comment:`, escapeMarkdown(p.comment ?? ''), 'Change the draft, save it, and submit the new version.'],
+    [
+      `${escapeMarkdown(p.by)} returned version ${p.version ?? '?'} of your group's ${TEMPLATE_NAMES[p.template]} with this comment:`,
+      escapeMarkdown(p.comment ?? ''),
+      'Change the draft, save it, and submit the new version.',
+    ],
     [
       { title: 'Open the draft', verb: VERBS.openDraft, data: button },
       { title: 'Versions and submit', verb: VERBS.history, data: button },

@@ -23,10 +23,14 @@ function daysLeftLine({ now, deadline }: StatusContext): { deadlineLine: string;
   const left = deadline.daysLeft(now);
   const day = formatLocal(new Date(deadline.instant.getTime() - 1).toISOString(), deadline.timeZone).replace(/,.*$/, '');
   if (deadline.hasPassed(now)) return { deadlineLine: `Deadline ${day} has passed (${plural(-left, 'day')} ago).`, deadlineColor: 'Attention' };
-  return { deadlineLine: left === 0 ? `Deadline: end of today (${day}).` : `Deadline: end of ${day}, ${plural(left, 'day')} left.`, deadlineColor: left <= 3 ? 'Attention' : 'Default' };
+  return {
+    deadlineLine: left === 0 ? `Deadline: end of today (${day}).` : `Deadline: end of ${day}, ${plural(left, 'day')} left.`,
+    deadlineColor: left <= 3 ? 'Attention' : 'Default',
+  };
 }
 
-const statusColor = (status: TemplateRecord['status'], late: boolean) => (late ? 'Attention' : status === 'accepted' ? 'Good' : status === 'returned' ? 'Warning' : 'Default');
+const statusColor = (status: TemplateRecord['status'], late: boolean) =>
+  late ? 'Attention' : status === 'accepted' ? 'Good' : status === 'returned' ? 'Warning' : 'Default';
 
 interface DashboardView extends NoticeView {
   heading: string;
@@ -65,7 +69,9 @@ export function dashboardCard(records: TemplateRecord[], context: StatusContext 
   });
   const count = (pred: (r: TemplateRecord) => boolean) => records.filter(pred).length;
   // The choice carries the revision the coordinator is looking at, so Accept and Return act on what was shown.
-  const items = GROUP_IDS.flatMap((g) => TEMPLATE_IDS.map((t) => ({ title: `${GROUP_INFO[g].name}: ${TEMPLATE_NAMES[t]} (${cell(find(g, t)).text})`, value: `${g}|${t}|${find(g, t).revision}` })));
+  const items = GROUP_IDS.flatMap((g) =>
+    TEMPLATE_IDS.map((t) => ({ title: `${GROUP_INFO[g].name}: ${TEMPLATE_NAMES[t]} (${cell(find(g, t)).text})`, value: `${g}|${t}|${find(g, t).revision}` })),
+  );
   return renderCard(dashboardTemplate, {
     heading: 'Modern Slavery Protocol: groups at a glance',
     ...daysLeftLine(context),
@@ -104,7 +110,12 @@ export function groupStatusCard(group: GroupId, records: TemplateRecord[], conte
         latest: r.latestVersion ? `Version ${r.latestVersion}` : 'None yet',
         lastChange: r.lastChangeAt ? `${formatLocal(r.lastChangeAt, timeZone)} by ${escapeMarkdown(r.lastChangeBy?.name ?? '')}` : 'None yet',
         submitted: r.submittedVersion ? `Version ${r.submittedVersion} by ${escapeMarkdown(r.submittedBy?.name ?? '')}` : 'Not yet',
-        review: r.status === 'returned' ? `Returned: ${escapeMarkdown(r.comment ?? '')}` : r.status === 'accepted' ? `Accepted by ${escapeMarkdown(r.reviewedBy?.name ?? '')}` : 'Not reviewed yet',
+        review:
+          r.status === 'returned'
+            ? `Returned: ${escapeMarkdown(r.comment ?? '')}`
+            : r.status === 'accepted'
+              ? `Accepted by ${escapeMarkdown(r.reviewedBy?.name ?? '')}`
+              : 'Not reviewed yet',
       };
     }),
     verbs: { open: VERBS.openDraft },

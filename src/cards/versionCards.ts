@@ -85,7 +85,11 @@ function fitDiff(parts: VersionComparison['parts'], budget = 16_000): DiffPartVi
     }
     return { title: p.title, lines };
   });
-  if (left) fitted.push({ title: 'More changes', lines: [{ text: `${plural(left, 'more changed line')} do not fit here: open each version to read it in full.`, color: 'Default' }] });
+  if (left)
+    fitted.push({
+      title: 'More changes',
+      lines: [{ text: `${plural(left, 'more changed line')} do not fit here: open each version to read it in full.`, color: 'Default' }],
+    });
   return fitted;
 }
 

@@ -31,7 +31,8 @@ export function welcomeCard(name: string, roles: Roles): Card {
     commands.push({ say: '(concern cards)', does: 'Every concern arrives here in full: acknowledge, record actions, reroute and close it from the card' });
     commands.push({ say: 'open concerns', does: 'Every concern not yet closed, urgent first' });
   }
-  if (roles.coordinator) commands.push({ say: 'link <group>', does: 'In a team channel (with the bot @mentioned): make it a group\'s channel, e.g. "link housing"' });
+  if (roles.coordinator)
+    commands.push({ say: 'link <group>', does: 'In a team channel (with the bot @mentioned): make it a group\'s channel, e.g. "link housing"' });
   const names = [
     roles.modernSlaveryLead && 'Modern Slavery Lead',
     roles.coordinator && 'coordinator',

@@ -7,6 +7,11 @@ import Holidays from 'date-holidays';
  */
 export function englandAndWalesBankHolidays(years: number[], extra: string[] = []): string[] {
   const calendar = new Holidays('GB', 'ENG');
-  const fromPackage = years.flatMap((year) => calendar.getHolidays(year).filter((h) => h.type === 'public' || h.type === 'bank').map((h) => h.date.slice(0, 10)));
+  const fromPackage = years.flatMap((year) =>
+    calendar
+      .getHolidays(year)
+      .filter((h) => h.type === 'public' || h.type === 'bank')
+      .map((h) => h.date.slice(0, 10)),
+  );
   return [...new Set([...fromPackage, ...extra])].sort();
 }

@@ -91,7 +91,7 @@ export class WorkingCalendar {
   /** The `n`th working day after `date` (n >= 1). */
   addWorkingDays(date: string, n: number): string {
     let day = date;
-    for (let left = n; left > 0; ) {
+    for (let left = n; left > 0;) {
       day = addDays(day, 1);
       if (this.isWorkingDay(day)) left -= 1;
     }

@@ -78,7 +78,9 @@ export const intakeSchema = z
     ageBand: z.enum(keys(AGE_BANDS), { error: 'Choose an age band (or "Not known").' }),
     possiblyChild: toggle,
     exploitation: multiChoice(EXPLOITATION_TYPES, 'Choose at least one type (or "Other or not sure").'),
-    indicators: multiChoice(INDICATORS, '').optional().transform((v) => v ?? []),
+    indicators: multiChoice(INDICATORS, '')
+      .optional()
+      .transform((v) => v ?? []),
     area: z.enum(GROUP_IDS, { error: 'Choose the area where it was encountered.' }),
     place: z
       .string()
@@ -87,8 +89,13 @@ export const intakeSchema = z
       .refine((s) => !FULL_POSTCODE.test(s) && !HOUSE_NUMBER.test(s), 'Give a ward or neighbourhood, not a home address or full postcode.')
       .optional()
       .transform((v) => v ?? ''),
-    consent: z.enum(keys(CONSENT)).optional().or(z.literal('').transform(() => undefined)),
-    actionsTaken: multiChoice(ACTIONS_TAKEN, '').optional().transform((v) => v ?? []),
+    consent: z
+      .enum(keys(CONSENT))
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+    actionsTaken: multiChoice(ACTIONS_TAKEN, '')
+      .optional()
+      .transform((v) => v ?? []),
     observed: z
       .string({ error: 'Describe what you observed.' })
       .trim()
@@ -131,7 +138,7 @@ export const LEAD_ACTIONS = {
   dutyToNotify: 'Duty to Notify made',
   mashInformed: "Children's services (MASH) informed",
   policeInformed: 'Police informed',
-  jointInterview: 'Joint investigation interview held (police and children\'s social care)',
+  jointInterview: "Joint investigation interview held (police and children's social care)",
   supportOffered: 'Support offered',
 } as const;
 export type LeadAction = keyof typeof LEAD_ACTIONS;

@@ -47,7 +47,12 @@ export function applyCommand(record: ConcernRecord, command: ConcernCommand, inp
     }
     case 'close': {
       const outcome = outcomeSchema.parse(input.outcome);
-      return { record: { ...record, handledBy, outcome, closedAt: now.toISOString() }, type: 'closed' as const, detail: `Closed: ${OUTCOMES[outcome]}`, newGroups: [] };
+      return {
+        record: { ...record, handledBy, outcome, closedAt: now.toISOString() },
+        type: 'closed' as const,
+        detail: `Closed: ${OUTCOMES[outcome]}`,
+        newGroups: [],
+      };
     }
   }
 }
@@ -59,4 +64,3 @@ export function describeChanges(events: ConcernEvent[], cardRevision: number): s
   const lines = since.map((e) => `${e.detail} by ${e.by.name}`);
   return `Not changed: someone acted first. Since your card was shown: ${lines.join('; ')}. The card below shows the concern as it is now.`;
 }
-

@@ -43,34 +43,45 @@ export function parsePathway(text: string): PathwayParse {
     inExplainer = false;
   };
 
-  text.replace(/\r\n?/g, '\n').split('\n').forEach((raw, index) => {
-    const line = raw.trim();
-    const where = `line ${index + 1}`;
-    if (line === '') return;
-    if (line.startsWith('#')) return start(line.replace(/^#+\s*/, '') || `Flowchart ${flowcharts.length + 1}`);
-    if (!current) start(flowcharts.length ? `Flowchart ${flowcharts.length + 1}` : 'Pathway');
-    const chart = current!;
-    const explainer = /^explainer\s*:\s*(.*)$/i.exec(line);
-    if (explainer) {
-      chart.explainer = explainer[1]!.trim();
-      inExplainer = true;
-      return;
-    }
-    const decision = DECISION.exec(line);
-    const action = decision ? undefined : ACTION.exec(line);
-    if (decision) {
-      chart.steps.push({ n: Number(decision[1]), kind: 'decision', question: decision[2]!.trim(), yes: target(decision[3]!), no: target(decision[4]!) });
-    } else if (action) {
-      chart.steps.push({ n: Number(action[1]), kind: 'action', who: action[2]!.trim(), what: action[3]!.trim(), next: action[4] ? target(action[4]) : Number(action[1]) + 1 });
-    } else if (NUMBERED.test(line)) {
-      const n = NUMBERED.exec(line)![1];
-      errors.push(`"${chart.title}", ${where}: step ${n} should say who does what ("${n}. Housing officer: calls 999") or ask a yes/no question ("${n}. Is anyone in danger? yes: 3, no: 4").`);
-    } else if (inExplainer) {
-      chart.explainer += `\n${line}`;
-    } else {
-      errors.push(`"${chart.title}", ${where}: start each step with its number, like "1. Housing officer: notices indicators".`);
-    }
-  });
+  text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .forEach((raw, index) => {
+      const line = raw.trim();
+      const where = `line ${index + 1}`;
+      if (line === '') return;
+      if (line.startsWith('#')) return start(line.replace(/^#+\s*/, '') || `Flowchart ${flowcharts.length + 1}`);
+      if (!current) start(flowcharts.length ? `Flowchart ${flowcharts.length + 1}` : 'Pathway');
+      const chart = current!;
+      const explainer = /^explainer\s*:\s*(.*)$/i.exec(line);
+      if (explainer) {
+        chart.explainer = explainer[1]!.trim();
+        inExplainer = true;
+        return;
+      }
+      const decision = DECISION.exec(line);
+      const action = decision ? undefined : ACTION.exec(line);
+      if (decision) {
+        chart.steps.push({ n: Number(decision[1]), kind: 'decision', question: decision[2]!.trim(), yes: target(decision[3]!), no: target(decision[4]!) });
+      } else if (action) {
+        chart.steps.push({
+          n: Number(action[1]),
+          kind: 'action',
+          who: action[2]!.trim(),
+          what: action[3]!.trim(),
+          next: action[4] ? target(action[4]) : Number(action[1]) + 1,
+        });
+      } else if (NUMBERED.test(line)) {
+        const n = NUMBERED.exec(line)![1];
+        errors.push(
+          `"${chart.title}", ${where}: step ${n} should say who does what ("${n}. Housing officer: calls 999") or ask a yes/no question ("${n}. Is anyone in danger? yes: 3, no: 4").`,
+        );
+      } else if (inExplainer) {
+        chart.explainer += `\n${line}`;
+      } else {
+        errors.push(`"${chart.title}", ${where}: start each step with its number, like "1. Housing officer: notices indicators".`);
+      }
+    });
 
   if (!flowcharts.length) errors.push('The pathway is empty: write at least one flowchart, starting with step 1.');
   for (const chart of flowcharts) checkFlowchart(chart, errors);
@@ -90,7 +101,13 @@ function checkFlowchart(chart: Flowchart, errors: string[]): void {
   if (!numbers.has(1)) errors.push(`"${chart.title}" has no start: number its first step 1.`);
   const last = Math.max(...numbers);
   for (const step of chart.steps) {
-    const targets = step.kind === 'decision' ? [['yes', step.yes], ['no', step.no]] as const : [['next', step.next]] as const;
+    const targets =
+      step.kind === 'decision'
+        ? ([
+            ['yes', step.yes],
+            ['no', step.no],
+          ] as const)
+        : ([['next', step.next]] as const);
     for (const [label, to] of targets) {
       if (to === 'end' || numbers.has(to)) continue;
       // An action step that simply falls through past the last step ends the flowchart.
@@ -106,7 +123,9 @@ export function finishFlowcharts(flowcharts: Flowchart[]): Flowchart[] {
     const numbers = new Set(chart.steps.map((s) => s.n));
     return {
       ...chart,
-      steps: [...chart.steps].sort((a, b) => a.n - b.n).map((s) => (s.kind === 'action' && s.next !== 'end' && !numbers.has(s.next) ? { ...s, next: 'end' as const } : s)),
+      steps: [...chart.steps]
+        .sort((a, b) => a.n - b.n)
+        .map((s) => (s.kind === 'action' && s.next !== 'end' && !numbers.has(s.next) ? { ...s, next: 'end' as const } : s)),
     };
   });
 }

@@ -3,7 +3,11 @@ import { GROUP_IDS, type GroupId } from './groups.js';
 
 const person = z.object({
   // Entra object ids are GUIDs; anything with other characters is a copy-paste slip, and ids are used in storage keys.
-  aadObjectId: z.string().trim().min(1, 'aadObjectId is required').regex(/^[A-Za-z0-9-]+$/, 'aadObjectId may only hold letters, digits and hyphens (an Entra object id)'),
+  aadObjectId: z
+    .string()
+    .trim()
+    .min(1, 'aadObjectId is required')
+    .regex(/^[A-Za-z0-9-]+$/, 'aadObjectId may only hold letters, digits and hyphens (an Entra object id)'),
   name: z.string().trim().min(1, 'name is required'),
 });
 
@@ -33,7 +37,10 @@ export const protocolSchema = z
         daysBefore: z.array(z.number().int().min(1).max(60)).default([14, 7, 3, 1]),
         onTheDay: z.boolean().default(true),
         lateEveryWorkingDays: z.number().int().min(1).max(20).default(2),
-        sendAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time such as 09:00').default('09:00'),
+        sendAt: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time such as 09:00')
+          .default('09:00'),
       })
       .prefault({}),
     /** When an unacknowledged concern is escalated to the deputies and coordinators. */

@@ -74,9 +74,20 @@ export interface EscalationStep {
 }
 
 /** The escalation step due at `now` for a concern raised at `raisedAt`, or undefined. */
-export function dueEscalationStep(raisedAt: Date, urgent: boolean, settings: EscalationSettings, calendar: WorkingCalendar, timeZone: string, now: Date): EscalationStep | undefined {
+export function dueEscalationStep(
+  raisedAt: Date,
+  urgent: boolean,
+  settings: EscalationSettings,
+  calendar: WorkingCalendar,
+  timeZone: string,
+  now: Date,
+): EscalationStep | undefined {
   const steps: EscalationStep[] = urgent
-    ? settings.urgentAfterMinutes.map((m) => ({ id: `urgent-${m}m`, dueAt: new Date(raisedAt.getTime() + m * 60_000), after: m % 60 === 0 ? plural(m / 60, 'hour') : plural(m, 'minute') }))
+    ? settings.urgentAfterMinutes.map((m) => ({
+        id: `urgent-${m}m`,
+        dueAt: new Date(raisedAt.getTime() + m * 60_000),
+        after: m % 60 === 0 ? plural(m / 60, 'hour') : plural(m, 'minute'),
+      }))
     : settings.otherAfterWorkingDays.map((n) => {
         // Raised on a weekend or bank holiday: the working clock starts at 09:00 on the next working day.
         const raisedDay = localDate(raisedAt, timeZone);
@@ -85,7 +96,10 @@ export function dueEscalationStep(raisedAt: Date, urgent: boolean, settings: Esc
         const time = working ? localTime(raisedAt, timeZone) : '09:00';
         return { id: `working-${n}d`, dueAt: zonedInstant(calendar.addWorkingDays(startDay, n), time, timeZone), after: plural(n, 'working day') };
       });
-  return steps.filter((s) => s.dueAt.getTime() <= now.getTime()).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime()).at(-1);
+  return steps
+    .filter((s) => s.dueAt.getTime() <= now.getTime())
+    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
+    .at(-1);
 }
 
 function plural(n: number, unit: string): string {

@@ -8,11 +8,36 @@ export const TEMPLATE_NAMES: Record<TemplateId, string> = { strategy: 'Strategy'
 
 /** The 5P Strategy template, word for word from the council's briefing to the groups (see docs/product.md). */
 export const STRATEGY_SECTIONS = [
-  { id: 'pursue', title: 'Pursue', question: 'How will you disrupt individuals and groups responsible for modern slavery?', consider: 'effective reporting, information sharing, legal powers, existing capabilities, and new strategies' },
-  { id: 'prevent', title: 'Prevent', question: 'How will you prevent people from being subjected to exploitation or perpetrating modern slavery offences?', consider: 'data gathering, awareness raising, retrafficking/reoffending, enablers & facilitators of exploitation' },
-  { id: 'protect', title: 'Protect', question: 'How will you protect victims of modern slavery?', consider: 'at risk communities, safeguarding, victim support pathway' },
-  { id: 'prepare', title: 'Prepare', question: 'How will you prepare professionals and the public to better identify and support victims of modern slavery?', consider: 'identification, training, staff support' },
-  { id: 'partnership', title: 'Partnership', question: 'How will you work with other agencies to prevent and respond to modern slavery?', consider: 'information sharing, sharing of best practice, multi-agency case management' },
+  {
+    id: 'pursue',
+    title: 'Pursue',
+    question: 'How will you disrupt individuals and groups responsible for modern slavery?',
+    consider: 'effective reporting, information sharing, legal powers, existing capabilities, and new strategies',
+  },
+  {
+    id: 'prevent',
+    title: 'Prevent',
+    question: 'How will you prevent people from being subjected to exploitation or perpetrating modern slavery offences?',
+    consider: 'data gathering, awareness raising, retrafficking/reoffending, enablers & facilitators of exploitation',
+  },
+  {
+    id: 'protect',
+    title: 'Protect',
+    question: 'How will you protect victims of modern slavery?',
+    consider: 'at risk communities, safeguarding, victim support pathway',
+  },
+  {
+    id: 'prepare',
+    title: 'Prepare',
+    question: 'How will you prepare professionals and the public to better identify and support victims of modern slavery?',
+    consider: 'identification, training, staff support',
+  },
+  {
+    id: 'partnership',
+    title: 'Partnership',
+    question: 'How will you work with other agencies to prevent and respond to modern slavery?',
+    consider: 'information sharing, sharing of best practice, multi-agency case management',
+  },
 ] as const;
 export type StrategySectionId = (typeof STRATEGY_SECTIONS)[number]['id'];
 
@@ -38,7 +63,10 @@ const sectionText = (title: string) =>
     .superRefine((v, ctx) => {
       if (v.length > DRAFT_LIMITS.strategySection) {
         const n = (x: number) => x.toLocaleString('en-GB');
-        ctx.addIssue({ code: 'custom', message: `${title} is ${n(v.length)} characters; the limit is ${n(DRAFT_LIMITS.strategySection)}. Shorten it and save again: nothing was saved.` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${title} is ${n(v.length)} characters; the limit is ${n(DRAFT_LIMITS.strategySection)}. Shorten it and save again: nothing was saved.`,
+        });
       }
     });
 
@@ -68,10 +96,20 @@ export function validateDraft(template: TemplateId, data: Record<string, unknown
   const text = typeof data.flowcharts === 'string' ? data.flowcharts.replace(/\r\n?/g, '\n').trim() : '';
   const n = (x: number) => x.toLocaleString('en-GB');
   if (text.length > DRAFT_LIMITS.pathway) {
-    return { errors: {}, pathwayErrors: [`The flowcharts are ${n(text.length)} characters; the limit is ${n(DRAFT_LIMITS.pathway)}. Shorten them and save again: nothing was saved.`] };
+    return {
+      errors: {},
+      pathwayErrors: [
+        `The flowcharts are ${n(text.length)} characters; the limit is ${n(DRAFT_LIMITS.pathway)}. Shorten them and save again: nothing was saved.`,
+      ],
+    };
   }
   if (cardBytes(text) > DRAFT_LIMITS.pathwayBytes) {
-    return { errors: {}, pathwayErrors: [`The flowcharts are too long to show on one Teams card (over ${DRAFT_LIMITS.pathwayBytes / 1000} KB; letters outside the Latin alphabet take more room). Shorten them and save again: nothing was saved.`] };
+    return {
+      errors: {},
+      pathwayErrors: [
+        `The flowcharts are too long to show on one Teams card (over ${DRAFT_LIMITS.pathwayBytes / 1000} KB; letters outside the Latin alphabet take more room). Shorten them and save again: nothing was saved.`,
+      ],
+    };
   }
   const parsed = parsePathway(text);
   if (!parsed.ok) return { errors: {}, pathwayErrors: parsed.errors };

@@ -219,7 +219,14 @@ export class OutboxDispatcher {
     if (entry.kind === 'coordinatorNotice') return; // no notice about a notice: it could loop
     const payload = { failedKind: entry.kind, recipient: entry.recipient, reason };
     const notices = this.coordinatorIds().map((id) =>
-      newOutboxEntry({ kind: 'coordinatorNotice', recipient: id, revision: entry.revision, now: this.clock.now(), key: `${entry.kind}-${entry.recipient}-${reason}`, payload }),
+      newOutboxEntry({
+        kind: 'coordinatorNotice',
+        recipient: id,
+        revision: entry.revision,
+        now: this.clock.now(),
+        key: `${entry.kind}-${entry.recipient}-${reason}`,
+        payload,
+      }),
     );
     await store.add(entry.ownerId, notices);
     this.rerun = true;

@@ -6,10 +6,7 @@ import type { Directory } from './directory.js';
 import type { Actor } from './results.js';
 
 export type LinkResult =
-  | { kind: 'refused'; reason: string }
-  | { kind: 'notInChannel' }
-  | { kind: 'unknownGroup'; wanted: string }
-  | { kind: 'linked'; group: GroupId };
+  { kind: 'refused'; reason: string } | { kind: 'notInChannel' } | { kind: 'unknownGroup'; wanted: string } | { kind: 'linked'; group: GroupId };
 
 export interface ChannelServiceDeps {
   groupChannels: GroupChannelStore;

@@ -37,7 +37,6 @@ export type LeadResult =
   | ({ kind: 'invalid'; message: string } & LeadView)
   | { kind: 'refused'; reason: string };
 
-
 export interface ConcernServiceDeps {
   concerns: ConcernStore;
   counters: CounterStore;
@@ -119,12 +118,18 @@ export class ConcernService {
     return { concern, events: history, refreshUserIds };
   }
 
-
   /**
    * A Lead's command on a concern. `cardRevision` is the revision the Lead's card showed: if the
    * concern changed since, nothing is changed and the Lead is told what changed.
    */
-  async act(actor: Actor, concernId: unknown, cardRevision: unknown, command: ConcernCommand, input: Record<string, unknown>, options: { repeat?: boolean } = {}): Promise<LeadResult> {
+  async act(
+    actor: Actor,
+    concernId: unknown,
+    cardRevision: unknown,
+    command: ConcernCommand,
+    input: Record<string, unknown>,
+    options: { repeat?: boolean } = {},
+  ): Promise<LeadResult> {
     // A retried delivery of a click already handled shows the concern as it is, not a conflict.
     if (options.repeat) return this.view(actor, concernId);
     const loaded = await this.loadForLead(actor, concernId, command);
@@ -133,13 +138,23 @@ export class ConcernService {
     const events = await this.deps.concerns.events(record.id);
     const revision = Number(cardRevision);
     if (!Number.isInteger(revision) || revision !== record.revision) {
-      await this.audit(actor, 'concern.refused', record.id, 'refused', `stale card (card revision ${Number.isInteger(revision) ? revision : 'invalid'}, current ${record.revision})`);
+      await this.audit(
+        actor,
+        'concern.refused',
+        record.id,
+        'refused',
+        `stale card (card revision ${Number.isInteger(revision) ? revision : 'invalid'}, current ${record.revision})`,
+      );
       return { kind: 'stale', ...(await this.leadView(record, events)), changes: describeChanges(events, revision) };
     }
     const to = nextStatus(record.status, command);
     if (!to) {
       await this.audit(actor, 'concern.refused', record.id, 'refused', `${command} not allowed when ${record.status}`);
-      return { kind: 'invalid', ...(await this.leadView(record, events)), message: `This concern is ${STATUS_LABELS[record.status].toLowerCase()}: it cannot be changed that way.` };
+      return {
+        kind: 'invalid',
+        ...(await this.leadView(record, events)),
+        message: `This concern is ${STATUS_LABELS[record.status].toLowerCase()}: it cannot be changed that way.`,
+      };
     }
     const parsed = commandInput[command].safeParse(input);
     if (!parsed.success) return { kind: 'invalid', ...(await this.leadView(record, events)), message: parsed.error.issues.map((i) => i.message).join(' ') };
@@ -196,14 +211,20 @@ export class ConcernService {
 
   private async duplicate(actor: Actor, concern: ConcernRecord): Promise<RaiseResult> {
     if (concern.reporter.aadObjectId !== actor.aadObjectId) {
-      await this.audit(actor, 'concern.refused', concern.id, 'refused', 'submit with the id of another person\'s concern');
+      await this.audit(actor, 'concern.refused', concern.id, 'refused', "submit with the id of another person's concern");
       return { kind: 'refused', reason: 'This form is not valid any more. Type "raise concern" to get a new one.' };
     }
     await this.audit(actor, 'concern.duplicateSubmit', concern.id, 'allowed');
     return { kind: 'duplicate', concern };
   }
 
-  private async audit(actor: Actor, action: Parameters<AuditLog['append']>[0]['action'], concernId: string | undefined, outcome: 'allowed' | 'refused', reason?: string) {
+  private async audit(
+    actor: Actor,
+    action: Parameters<AuditLog['append']>[0]['action'],
+    concernId: string | undefined,
+    outcome: 'allowed' | 'refused',
+    reason?: string,
+  ) {
     await this.deps.audit.append({
       at: this.deps.clock.now().toISOString(),
       actorId: actor.aadObjectId,

@@ -47,7 +47,12 @@ export class Directory {
 
   /** A person's name for messages to coordinators; "a recipient" for someone not in the file. */
   nameOf(aadObjectId: string): string {
-    const everyone = [...this.protocol.modernSlaveryLeads, ...this.protocol.deputies, ...this.protocol.coordinators, ...this.protocol.groups.flatMap((g) => [...g.leads, ...g.members])];
+    const everyone = [
+      ...this.protocol.modernSlaveryLeads,
+      ...this.protocol.deputies,
+      ...this.protocol.coordinators,
+      ...this.protocol.groups.flatMap((g) => [...g.leads, ...g.members]),
+    ];
     return everyone.find((p) => p.aadObjectId === aadObjectId)?.name ?? 'a recipient';
   }
 }
@@ -60,5 +65,9 @@ const MAX_REFRESH_IDS = 60;
  * refreshes for them, so everyone who can act on a concern sees its current state.
  */
 export function leadRefreshIds(directory: Directory, conversations: ConversationStore): () => Promise<string[]> {
-  return () => conversations.teamsUserIds(directory.leadsAndDeputies().map((p) => p.aadObjectId), MAX_REFRESH_IDS);
+  return () =>
+    conversations.teamsUserIds(
+      directory.leadsAndDeputies().map((p) => p.aadObjectId),
+      MAX_REFRESH_IDS,
+    );
 }

@@ -2,7 +2,14 @@ import type { Clock } from '../domain/clock.js';
 import type { PersonRef } from '../domain/concernRecord.js';
 import { diffLines } from '../domain/diff.js';
 import { GROUP_INFO, type GroupId } from '../domain/groups.js';
-import { nextSubmissionStatus, type DraftState, type TemplateEvent, type TemplateEventType, type TemplateRecord, type VersionHistory } from '../domain/submission.js';
+import {
+  nextSubmissionStatus,
+  type DraftState,
+  type TemplateEvent,
+  type TemplateEventType,
+  type TemplateRecord,
+  type VersionHistory,
+} from '../domain/submission.js';
 import { STRATEGY_SECTIONS, TEMPLATE_NAMES, validateDraft, type DraftContent, type TemplateId } from '../domain/templates.js';
 import type { ProtocolStore } from '../storage/protocolStore.js';
 import type { CompareResult, Opened, Refused, SaveResult } from './results.js';
@@ -14,7 +21,9 @@ const refusal = (reason: string): Refused => ({ kind: 'refused', reason });
 
 /** A draft's text for comparing versions: one part per section (Strategy) or the whole (Pathway). */
 function partsOf(content: DraftContent): { title: string; text: string }[] {
-  return content.template === 'strategy' ? STRATEGY_SECTIONS.map((s) => ({ title: s.title, text: content.sections[s.id] })) : [{ title: 'Flowcharts', text: content.text }];
+  return content.template === 'strategy'
+    ? STRATEGY_SECTIONS.map((s) => ({ title: s.title, text: content.sections[s.id] }))
+    : [{ title: 'Flowcharts', text: content.text }];
 }
 
 export interface DraftingServiceDeps {
@@ -32,13 +41,15 @@ export class DraftingService {
     const inChannel = await this.deps.access.channelGroup(channelKey);
     if (inChannel) return this.openDraft(actor, inChannel, template);
     const groups = this.deps.access.groupsOf(actor);
-    if (!groups.length) return refusal(`Only members of a Task and Finish group can draft its ${TEMPLATE_NAMES[template]}. If you should be in a group, ask the coordinator.`);
+    if (!groups.length)
+      return refusal(`Only members of a Task and Finish group can draft its ${TEMPLATE_NAMES[template]}. If you should be in a group, ask the coordinator.`);
     if (groups.length === 1) return this.openDraft(actor, groups[0]!, template);
     return { kind: 'pickGroup', template, groups };
   }
 
   async openDraft(actor: Actor, group: GroupId, template: TemplateId): Promise<Refused | { kind: 'draft'; draft: DraftState }> {
-    if (!this.deps.access.canDraft(actor, group)) return refusal(`Only members of the ${GROUP_INFO[group].name} group can draft its ${TEMPLATE_NAMES[template]}.`);
+    if (!this.deps.access.canDraft(actor, group))
+      return refusal(`Only members of the ${GROUP_INFO[group].name} group can draft its ${TEMPLATE_NAMES[template]}.`);
     return { kind: 'draft', draft: await this.draftState(group, template) };
   }
 
@@ -50,7 +61,8 @@ export class DraftingService {
 
   /** Saves the card's text as a new version. `baseVersion` is the version the card was opened on. */
   async saveDraft(actor: Actor, group: GroupId, template: TemplateId, data: Record<string, unknown>, baseVersion: unknown): Promise<SaveResult> {
-    if (!this.deps.access.canDraft(actor, group)) return refusal(`Only members of the ${GROUP_INFO[group].name} group can save its ${TEMPLATE_NAMES[template]}.`);
+    if (!this.deps.access.canDraft(actor, group))
+      return refusal(`Only members of the ${GROUP_INFO[group].name} group can save its ${TEMPLATE_NAMES[template]}.`);
     const content = validateDraft(template, data);
     if ('errors' in content) return { kind: 'invalid', draft: await this.draftState(group, template), ...content };
     const now = this.deps.clock.now();
@@ -67,7 +79,9 @@ export class DraftingService {
     });
     const base = Number(baseVersion);
     const others = Number.isInteger(base) && record.latestVersion - 1 > base ? record.latestVersion - 1 - base : 0;
-    const note = others ? `Saved as version ${record.latestVersion}. ${others === 1 ? 'Another version was' : `${others} other versions were`} saved since you opened this card; nothing was overwritten: compare versions to see both.` : undefined;
+    const note = others
+      ? `Saved as version ${record.latestVersion}. ${others === 1 ? 'Another version was' : `${others} other versions were`} saved since you opened this card; nothing was overwritten: compare versions to see both.`
+      : undefined;
     return { kind: 'saved', draft: await this.draftState(group, template), ...(note ? { note } : {}) };
   }
 
@@ -77,10 +91,15 @@ export class DraftingService {
   }
 
   async compare(actor: Actor, group: GroupId, template: TemplateId, from: unknown, to: unknown): Promise<CompareResult> {
-    if (!this.deps.access.canSee(actor, group)) return refusal(`Only members of the ${GROUP_INFO[group].name} group and coordinators can compare its versions.`);
+    if (!this.deps.access.canSee(actor, group))
+      return refusal(`Only members of the ${GROUP_INFO[group].name} group and coordinators can compare its versions.`);
     const [a, b] = [Number(from), Number(to)].sort((x, y) => x - y) as [number, number];
-    const [older, newer] = await Promise.all([Number.isInteger(a) ? this.deps.store.version(group, template, a) : undefined, Number.isInteger(b) ? this.deps.store.version(group, template, b) : undefined]);
-    if (!older || !newer) return { kind: 'invalid', reason: 'Choose two versions that exist.', history: await this.deps.access.versionHistory(actor, group, template) };
+    const [older, newer] = await Promise.all([
+      Number.isInteger(a) ? this.deps.store.version(group, template, a) : undefined,
+      Number.isInteger(b) ? this.deps.store.version(group, template, b) : undefined,
+    ]);
+    if (!older || !newer)
+      return { kind: 'invalid', reason: 'Choose two versions that exist.', history: await this.deps.access.versionHistory(actor, group, template) };
     const newerParts = partsOf(newer.content);
     const parts = partsOf(older.content).map((part, i) => ({ title: part.title, lines: diffLines(part.text, newerParts[i]?.text ?? '') }));
     const { record } = await this.deps.store.status(group, template);

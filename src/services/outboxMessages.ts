@@ -47,7 +47,10 @@ export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
    */
   async function reminder(entry: Entry<'reminder' | 'reminderChannel'>): Promise<ComposedMessage | undefined> {
     const payload = payloadOf(entry);
-    const [{ record }, recorded] = await Promise.all([deps.protocolStore.status(payload.group, payload.template), deps.protocolStore.remindersSent(payload.group, payload.template)]);
+    const [{ record }, recorded] = await Promise.all([
+      deps.protocolStore.status(payload.group, payload.template),
+      deps.protocolStore.remindersSent(payload.group, payload.template),
+    ]);
     if (!awaitingSubmission(record.status) || recorded.at(-1)?.step !== payload.step) return undefined;
     const card = reminderMessage(payload, { daysLeft: deps.deadline.daysLeft(deps.clock.now()), status: record.status, deadline: deps.deadline.words });
     return { to: entry.kind === 'reminder' ? person(entry) : channel(entry), card };

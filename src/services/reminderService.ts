@@ -54,7 +54,12 @@ export class ReminderService {
     const years = [deps.clock.now().getUTCFullYear(), Number(deps.deadline.date.slice(0, 4))];
     const from = Math.min(...years) - 1;
     const to = Math.max(...years) + 2;
-    this.calendar = new WorkingCalendar(englandAndWalesBankHolidays(Array.from({ length: to - from + 1 }, (_, i) => from + i), deps.protocol.bankHolidays));
+    this.calendar = new WorkingCalendar(
+      englandAndWalesBankHolidays(
+        Array.from({ length: to - from + 1 }, (_, i) => from + i),
+        deps.protocol.bankHolidays,
+      ),
+    );
   }
 
   /** Reminders and escalations due at `now`. */
@@ -82,7 +87,13 @@ export class ReminderService {
    */
   async remindNow(actor: Actor, group: GroupId, template: TemplateId): Promise<RemindNowResult> {
     if (!this.deps.directory.roles(actor).coordinator) {
-      await this.deps.audit.append({ at: this.deps.clock.now().toISOString(), actorId: actor.aadObjectId, action: 'request.refused', outcome: 'refused', reason: `remind ${group} ${template}: not a coordinator` });
+      await this.deps.audit.append({
+        at: this.deps.clock.now().toISOString(),
+        actorId: actor.aadObjectId,
+        action: 'request.refused',
+        outcome: 'refused',
+        reason: `remind ${group} ${template}: not a coordinator`,
+      });
       return { kind: 'refused', reason: 'Only a protocol coordinator can send reminders.' };
     }
     const { record } = await this.deps.protocolStore.status(group, template);
@@ -107,13 +118,18 @@ export class ReminderService {
       ...leads.map((lead) => newOutboxEntry({ kind: 'reminder', recipient: lead.aadObjectId, now: dueNow, key: step, payload })),
       newOutboxEntry({ kind: 'reminderChannel', recipient: group, now: dueNow, key: step, payload }),
     ];
-    const item = { what: 'reminder' as const, subject: `${group} ${template} ${step}`, recipients: [...leads.map((l) => l.name), `${GROUP_INFO[group].name} channel`] };
+    const item = {
+      what: 'reminder' as const,
+      subject: `${group} ${template} ${step}`,
+      recipients: [...leads.map((l) => l.name), `${GROUP_INFO[group].name} channel`],
+    };
     if (dryRun) {
       const recorded = await this.deps.protocolStore.remindersSent(group, template);
       return { ...item, sent: !recorded.some((r) => r.step === step) };
     }
     const sent = await this.deps.protocolStore.recordReminder(group, template, step, now, outbox);
-    if (sent) await this.deps.audit.append({ at: dueNow.toISOString(), actorId: 'scheduler', action: 'reminder.sent', outcome: 'allowed', reason: item.subject });
+    if (sent)
+      await this.deps.audit.append({ at: dueNow.toISOString(), actorId: 'scheduler', action: 'reminder.sent', outcome: 'allowed', reason: item.subject });
     return { ...item, sent };
   }
 
@@ -127,11 +143,27 @@ export class ReminderService {
       if (!step) continue;
       const dueNow = this.deps.clock.now();
       const outbox = recipients.map((p) =>
-        newOutboxEntry({ kind: 'escalation', recipient: p.aadObjectId, revision: concern.revision, now: dueNow, key: step.id, payload: { step: step.id, after: step.after } }),
+        newOutboxEntry({
+          kind: 'escalation',
+          recipient: p.aadObjectId,
+          revision: concern.revision,
+          now: dueNow,
+          key: step.id,
+          payload: { step: step.id, after: step.after },
+        }),
       );
-      const sent = options.dryRun ? !(await this.deps.concerns.hasEscalation(concern.id, step.id)) : await this.deps.concerns.recordEscalation(concern.id, step.id, now, outbox);
+      const sent = options.dryRun
+        ? !(await this.deps.concerns.hasEscalation(concern.id, step.id))
+        : await this.deps.concerns.recordEscalation(concern.id, step.id, now, outbox);
       if (sent && !options.dryRun) {
-        await this.deps.audit.append({ at: dueNow.toISOString(), actorId: 'scheduler', action: 'concern.escalated', concernId: concern.id, outcome: 'allowed', reason: step.id });
+        await this.deps.audit.append({
+          at: dueNow.toISOString(),
+          actorId: 'scheduler',
+          action: 'concern.escalated',
+          concernId: concern.id,
+          outcome: 'allowed',
+          reason: step.id,
+        });
       }
       items.push({ what: 'escalation', subject: `${concern.reference} ${step.id}`, recipients: recipients.map((p) => p.name), sent });
     }

@@ -53,7 +53,15 @@ export class SubmissionService {
       (next, now) =>
         this.deps.directory
           .coordinators()
-          .map((c) => newOutboxEntry({ kind: 'review', recipient: c.aadObjectId, revision: next.revision, now, payload: { group, template, decision: 'submitted', version: chosen, by: actor.name } })),
+          .map((c) =>
+            newOutboxEntry({
+              kind: 'review',
+              recipient: c.aadObjectId,
+              revision: next.revision,
+              now,
+              payload: { group, template, decision: 'submitted', version: chosen, by: actor.name },
+            }),
+          ),
     );
   }
 
@@ -61,7 +69,13 @@ export class SubmissionService {
    * The coordinator accepts or returns the submission; the group's leads are told. `from` says
    * where the decision was made, so the answer shows that place again.
    */
-  async review(actor: Actor, group: GroupId, template: TemplateId, decision: 'accept' | 'return', input: { comment: unknown; revision: unknown; from: unknown }): Promise<ReviewResult> {
+  async review(
+    actor: Actor,
+    group: GroupId,
+    template: TemplateId,
+    decision: 'accept' | 'return',
+    input: { comment: unknown; revision: unknown; from: unknown },
+  ): Promise<ReviewResult> {
     if (!this.deps.access.isCoordinator(actor)) {
       await this.audit(actor, 'refused', `${decision} ${group} ${template}: not a coordinator`);
       return refusal('Only a protocol coordinator can accept or return a submission.');
@@ -69,17 +83,29 @@ export class SubmissionService {
     const outcome = await this.decide(actor, group, template, decision, input.comment, input.revision);
     if (input.from === 'dashboard') return { kind: 'done', outcome, dashboard: await this.deps.store.allStatuses() };
     const shown = await this.submission(actor, group, template);
-    return shown.kind === 'ok' ? { kind: 'done', outcome, submission: shown.submission } : { kind: 'done', outcome, dashboard: await this.deps.store.allStatuses() };
+    return shown.kind === 'ok'
+      ? { kind: 'done', outcome, submission: shown.submission }
+      : { kind: 'done', outcome, dashboard: await this.deps.store.allStatuses() };
   }
 
-  private async decide(actor: Actor, group: GroupId, template: TemplateId, decision: 'accept' | 'return', comment: unknown, cardRevision: unknown): Promise<Outcome> {
+  private async decide(
+    actor: Actor,
+    group: GroupId,
+    template: TemplateId,
+    decision: 'accept' | 'return',
+    comment: unknown,
+    cardRevision: unknown,
+  ): Promise<Outcome> {
     const text = typeof comment === 'string' ? comment.trim() : '';
     if (decision === 'return' && !text) return { kind: 'invalid', reason: 'Say what the group should change when returning it.' };
     if (text.length > 1000) return { kind: 'invalid', reason: 'Keep the comment to 1,000 characters.' };
     const { record, etag } = await this.deps.store.status(group, template);
     // The card must say which state the coordinator saw, so a resubmission meanwhile is never accepted unseen.
     if (Number(cardRevision) !== record.revision) {
-      return { kind: 'stale', reason: `Not changed: the ${TEMPLATE_NAMES[template]} changed since this card was shown (now ${record.status}, version ${record.submittedVersion ?? '-'} submitted). Check it again.` };
+      return {
+        kind: 'stale',
+        reason: `Not changed: the ${TEMPLATE_NAMES[template]} changed since this card was shown (now ${record.status}, version ${record.submittedVersion ?? '-'} submitted). Check it again.`,
+      };
     }
     const label = `Version ${record.submittedVersion ?? '?'} ${decision === 'accept' ? 'accepted' : 'returned'}`;
     return this.change(
@@ -96,7 +122,14 @@ export class SubmissionService {
             recipient: l.aadObjectId,
             revision: next.revision,
             now,
-            payload: { group, template, decision: decision === 'accept' ? 'accepted' : 'returned', ...(next.submittedVersion ? { version: next.submittedVersion } : {}), by: actor.name, comment: text },
+            payload: {
+              group,
+              template,
+              decision: decision === 'accept' ? 'accepted' : 'returned',
+              ...(next.submittedVersion ? { version: next.submittedVersion } : {}),
+              by: actor.name,
+              comment: text,
+            },
           }),
         ),
     );
@@ -112,9 +145,19 @@ export class SubmissionService {
     messages: (next: TemplateRecord, now: Date) => OutboxEntry[],
   ): Promise<Outcome> {
     const to = nextSubmissionStatus(record.status, command);
-    if (!to) return { kind: 'invalid', reason: `The ${TEMPLATE_NAMES[record.template]} is ${record.status === 'notStarted' ? 'not started' : record.status}: it cannot be ${command === 'submit' ? 'submitted' : `${command}ed`} now.` };
+    if (!to)
+      return {
+        kind: 'invalid',
+        reason: `The ${TEMPLATE_NAMES[record.template]} is ${record.status === 'notStarted' ? 'not started' : record.status}: it cannot be ${command === 'submit' ? 'submitted' : `${command}ed`} now.`,
+      };
     const now = this.deps.clock.now();
-    const next: TemplateRecord = { ...apply(record, now.toISOString()), status: to, revision: record.revision + 1, lastChangeAt: now.toISOString(), lastChangeBy: actor };
+    const next: TemplateRecord = {
+      ...apply(record, now.toISOString()),
+      status: to,
+      revision: record.revision + 1,
+      lastChangeAt: now.toISOString(),
+      lastChangeBy: actor,
+    };
     const type: TemplateEventType = command === 'submit' ? 'submitted' : command === 'accept' ? 'accepted' : 'returned';
     try {
       await this.deps.store.changeStatus(next, etag, templateEvent(next, type, actor, now, detail), messages(next, now));
@@ -133,15 +176,21 @@ export class SubmissionService {
     const { record } = await this.deps.store.status(group, template);
     const version = record.submittedVersion ? await this.deps.store.version(group, template, record.submittedVersion) : undefined;
     if (!version) {
-      const reason = record.submittedVersion ? 'The submitted version could not be found.' : `The ${GROUP_INFO[group].name} group has not submitted its ${TEMPLATE_NAMES[template]} yet.`;
+      const reason = record.submittedVersion
+        ? 'The submitted version could not be found.'
+        : `The ${GROUP_INFO[group].name} group has not submitted its ${TEMPLATE_NAMES[template]} yet.`;
       return { kind: 'missing', reason, ...(this.deps.access.isCoordinator(actor) ? { dashboard: await this.deps.store.allStatuses() } : {}) };
     }
-    return { kind: 'ok', submission: { record, content: version.content, info: version.info, canReview: this.deps.access.isCoordinator(actor) && record.status === 'submitted' } };
+    return {
+      kind: 'ok',
+      submission: { record, content: version.content, info: version.info, canReview: this.deps.access.isCoordinator(actor) && record.status === 'submitted' },
+    };
   }
 
   /** Every group's two templates, for the coordinator's dashboard. */
   async dashboard(actor: Actor): Promise<Refused | { kind: 'dashboard'; records: TemplateRecord[] }> {
-    if (!this.deps.access.isCoordinator(actor)) return refusal('The dashboard is for protocol coordinators. In your group\'s channel, "status" shows your group.');
+    if (!this.deps.access.isCoordinator(actor))
+      return refusal('The dashboard is for protocol coordinators. In your group\'s channel, "status" shows your group.');
     return { kind: 'dashboard', records: await this.deps.store.allStatuses() };
   }
 
@@ -157,7 +206,13 @@ export class SubmissionService {
   }
 
   private async audit(actor: Actor, outcome: 'allowed' | 'refused', reason: string) {
-    await this.deps.audit.append({ at: this.deps.clock.now().toISOString(), actorId: actor.aadObjectId, action: outcome === 'refused' ? 'request.refused' : 'template.changed', outcome, reason });
+    await this.deps.audit.append({
+      at: this.deps.clock.now().toISOString(),
+      actorId: actor.aadObjectId,
+      action: outcome === 'refused' ? 'request.refused' : 'template.changed',
+      outcome,
+      reason,
+    });
   }
 }
 

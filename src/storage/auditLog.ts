@@ -43,7 +43,14 @@ export class AuditLog {
   async forConcern(concernId: string): Promise<AuditEvent[]> {
     const events: AuditEvent[] = [];
     for await (const row of this.table.listEntities<AuditEvent>({ queryOptions: { filter: odata`concernId eq ${concernId}` } })) {
-      events.push({ at: row.at, actorId: row.actorId, action: row.action, outcome: row.outcome, concernId: row.concernId, ...(row.reason ? { reason: row.reason } : {}) });
+      events.push({
+        at: row.at,
+        actorId: row.actorId,
+        action: row.action,
+        outcome: row.outcome,
+        concernId: row.concernId,
+        ...(row.reason ? { reason: row.reason } : {}),
+      });
     }
     return events.sort((a, b) => a.at.localeCompare(b.at));
   }

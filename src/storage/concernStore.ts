@@ -141,4 +141,3 @@ export class ConcernStore {
     return found;
   }
 }
-

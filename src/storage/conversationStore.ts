@@ -59,7 +59,10 @@ export class ConversationStore {
   /** The Teams user ids of those of these people who have the app (at most `limit`), in order. */
   async teamsUserIds(aadObjectIds: string[], limit: number): Promise<string[]> {
     const saved = await Promise.all([...new Set(aadObjectIds)].map((id) => this.personal(id)));
-    return saved.map((c) => c?.teamsUserId).filter((id): id is string => Boolean(id)).slice(0, limit);
+    return saved
+      .map((c) => c?.teamsUserId)
+      .filter((id): id is string => Boolean(id))
+      .slice(0, limit);
   }
 
   private async save(partitionKey: string, rowKey: string, conversation: SavedConversation, now: Date) {
@@ -76,7 +79,13 @@ export class ConversationStore {
 
   private async read(partitionKey: string, rowKey: string): Promise<SavedConversation | undefined> {
     const entity = await getOrUndefined<ReferenceEntity>(this.table, partitionKey, rowKey);
-    return entity && { reference: JSON.parse(entity.reference) as unknown, serviceUrl: entity.serviceUrl, ...(entity.teamsUserId ? { teamsUserId: entity.teamsUserId } : {}) };
+    return (
+      entity && {
+        reference: JSON.parse(entity.reference) as unknown,
+        serviceUrl: entity.serviceUrl,
+        ...(entity.teamsUserId ? { teamsUserId: entity.teamsUserId } : {}),
+      }
+    );
   }
 }
 
@@ -98,7 +107,10 @@ export class GroupChannelStore {
 
   /** The group whose channel this is, if any. */
   async groupOfChannel(channelKey: string): Promise<GroupId | undefined> {
-    for await (const row of this.table.listEntities<GroupChannelLink>({ queryOptions: { filter: odata`PartitionKey eq 'group' and channelKey eq ${channelKey}` } })) return row.groupId;
+    for await (const row of this.table.listEntities<GroupChannelLink>({
+      queryOptions: { filter: odata`PartitionKey eq 'group' and channelKey eq ${channelKey}` },
+    }))
+      return row.groupId;
     return undefined;
   }
 

@@ -51,7 +51,17 @@ export async function startEmbeddedTables(dataDir: string | undefined): Promise<
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const child = spawn(
     process.execPath,
-    [require.resolve('azurite/dist/src/table/main.js'), '--tableHost', '127.0.0.1', '--tablePort', String(port), '--disableTelemetry', '--silent', '--skipApiVersionCheck', ...storageArgs],
+    [
+      require.resolve('azurite/dist/src/table/main.js'),
+      '--tableHost',
+      '127.0.0.1',
+      '--tablePort',
+      String(port),
+      '--disableTelemetry',
+      '--silent',
+      '--skipApiVersionCheck',
+      ...storageArgs,
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const killChild = () => child.kill('SIGKILL');

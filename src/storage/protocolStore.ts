@@ -22,7 +22,13 @@ export const templatePartition = (group: GroupId, template: TemplateId) => `${gr
 type StatusEntity = { partitionKey: string; rowKey: string; status: string; revision: number; record: string };
 
 function statusEntity(record: TemplateRecord): StatusEntity {
-  return { partitionKey: templatePartition(record.group, record.template), rowKey: STATUS_ROW, status: record.status, revision: record.revision, record: JSON.stringify(record) };
+  return {
+    partitionKey: templatePartition(record.group, record.template),
+    rowKey: STATUS_ROW,
+    status: record.status,
+    revision: record.revision,
+    record: JSON.stringify(record),
+  };
 }
 
 function eventEntity(record: TemplateRecord, event: TemplateEvent) {
@@ -43,14 +49,19 @@ export class ProtocolStore {
 
   async status(group: GroupId, template: TemplateId): Promise<{ record: TemplateRecord; etag: string | undefined }> {
     const entity = await getOrUndefined<StatusEntity>(this.table, templatePartition(group, template), STATUS_ROW);
-    return entity ? { record: JSON.parse(entity.record) as TemplateRecord, etag: entity.etag } : { record: emptyTemplateRecord(group, template), etag: undefined };
+    return entity
+      ? { record: JSON.parse(entity.record) as TemplateRecord, etag: entity.etag }
+      : { record: emptyTemplateRecord(group, template), etag: undefined };
   }
 
   /** All 14 records (7 groups by 2 templates), with "not started" for those never touched, in group order. */
   async allStatuses(): Promise<TemplateRecord[]> {
     const found: TemplateRecord[] = [];
-    for await (const row of this.table.listEntities<StatusEntity>({ queryOptions: { filter: odata`RowKey eq ${STATUS_ROW}` } })) found.push(JSON.parse(row.record) as TemplateRecord);
-    return GROUP_IDS.flatMap((group) => TEMPLATE_IDS.map((template) => found.find((r) => r.group === group && r.template === template) ?? emptyTemplateRecord(group, template)));
+    for await (const row of this.table.listEntities<StatusEntity>({ queryOptions: { filter: odata`RowKey eq ${STATUS_ROW}` } }))
+      found.push(JSON.parse(row.record) as TemplateRecord);
+    return GROUP_IDS.flatMap((group) =>
+      TEMPLATE_IDS.map((template) => found.find((r) => r.group === group && r.template === template) ?? emptyTemplateRecord(group, template)),
+    );
   }
 
   /**
@@ -131,7 +142,10 @@ export class ProtocolStore {
   async recordReminder(group: GroupId, template: TemplateId, step: string, at: Date, outbox: OutboxEntry[]): Promise<boolean> {
     const partitionKey = templatePartition(group, template);
     try {
-      await this.table.submitTransaction([['create', { partitionKey, rowKey: reminderRow(step), sentAt: at.toISOString() }], ...outboxActions(partitionKey, outbox)]);
+      await this.table.submitTransaction([
+        ['create', { partitionKey, rowKey: reminderRow(step), sentAt: at.toISOString() }],
+        ...outboxActions(partitionKey, outbox),
+      ]);
       return true;
     } catch (error) {
       if (isConflict(error)) return false;

@@ -25,7 +25,7 @@ describe('local dates and times in London', () => {
     assert.equal(zonedInstant('2027-11-07', '01:30', 'America/New_York').toISOString(), '2027-11-07T06:30:00.000Z', '01:30 EST');
   });
 
-  it('when an instant is near midnight, then its local date and time are London\'s, not UTC\'s', () => {
+  it("when an instant is near midnight, then its local date and time are London's, not UTC's", () => {
     assert.equal(localDate(new Date('2027-07-01T23:30:00Z'), TZ), '2027-07-02');
     assert.equal(localTime(new Date('2027-07-01T23:30:00Z'), TZ), '00:30');
     assert.equal(localDate(new Date('2027-12-31T23:30:00Z'), TZ), '2027-12-31');
@@ -35,10 +35,18 @@ describe('local dates and times in London', () => {
 
   it('when a time is shown to staff, then it reads as the cards have always shown it, in London time', () => {
     const cardsToday = (iso: string) =>
-      new Intl.DateTimeFormat('en-GB', { timeZone: TZ, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+      new Intl.DateTimeFormat('en-GB', { timeZone: TZ, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(
+        new Date(iso),
+      );
     assert.equal(formatLocalDateTime('2027-07-02T08:00:00.000Z', TZ), '2 Jul 2027, 09:00');
     assert.equal(formatLocalDateTime('2027-12-02T00:05:00.000Z', TZ), '2 Dec 2027, 00:05');
-    for (const iso of ['2027-07-02T08:00:00.000Z', '2027-09-30T23:00:00.000Z', '2027-10-31T01:30:00.000Z', '2027-03-28T00:59:00.000Z', '2028-01-01T00:00:00.000Z']) {
+    for (const iso of [
+      '2027-07-02T08:00:00.000Z',
+      '2027-09-30T23:00:00.000Z',
+      '2027-10-31T01:30:00.000Z',
+      '2027-03-28T00:59:00.000Z',
+      '2028-01-01T00:00:00.000Z',
+    ]) {
       assert.equal(formatLocalDateTime(iso, TZ), cardsToday(iso), iso);
     }
   });

@@ -6,7 +6,8 @@ import { DEFAULT_ESCALATION, DEFAULT_REMINDERS, dueEscalationStep, dueReminderSt
 
 const TZ = 'Europe/London';
 const calendar = new WorkingCalendar(englandAndWalesBankHolidays([2026, 2027, 2028]));
-const steps = (deadline: string, until: string) => reminderSteps(new Deadline(deadline, TZ), DEFAULT_REMINDERS, calendar, new Date(until)).map((s) => `${s.id} ${s.sendAt.toISOString()} ${s.daysLeft}`);
+const steps = (deadline: string, until: string) =>
+  reminderSteps(new Deadline(deadline, TZ), DEFAULT_REMINDERS, calendar, new Date(until)).map((s) => `${s.id} ${s.sendAt.toISOString()} ${s.daysLeft}`);
 
 describe('the reminder schedule', () => {
   it('when the deadline is a Friday in summer, then reminders go 14, 7, 3, 1 days before and on the day at 09:00 BST, then every 2 working days', () => {
@@ -77,7 +78,10 @@ describe('escalation of unacknowledged concerns', () => {
   it('when a concern is raised on a Saturday or a bank holiday, then the working day is counted from 09:00 on the next working day', () => {
     const saturday = dueEscalationStep(new Date('2027-06-05T09:00:00Z'), false, DEFAULT_ESCALATION, calendar, TZ, new Date('2027-06-08T07:59:00Z'));
     assert.equal(saturday, undefined, 'not on Monday, nor at 08:59 BST on Tuesday');
-    assert.equal(dueEscalationStep(new Date('2027-06-05T09:00:00Z'), false, DEFAULT_ESCALATION, calendar, TZ, new Date('2027-06-08T08:00:00Z'))?.id, 'working-1d');
+    assert.equal(
+      dueEscalationStep(new Date('2027-06-05T09:00:00Z'), false, DEFAULT_ESCALATION, calendar, TZ, new Date('2027-06-08T08:00:00Z'))?.id,
+      'working-1d',
+    );
     const bankHoliday = dueEscalationStep(new Date('2027-05-31T09:00:00Z'), false, DEFAULT_ESCALATION, calendar, TZ, new Date('2027-06-01T09:00:00Z'));
     assert.equal(bankHoliday, undefined, 'raised on Spring bank holiday: not due on Tuesday');
   });

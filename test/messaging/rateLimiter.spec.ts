@@ -53,7 +53,10 @@ describe('the Teams rate limiter', () => {
     assert.equal(sentAt.filter((s) => s.length).length, 50, 'the other 10 wait out the second');
     await clock.tickAsync(2);
     assert.equal(sentAt.filter((s) => s.length).length, 60);
-    assert.ok(sentAt.flat().every((t) => t === 0 || (t >= 1_000 && t <= 1_001)), sentAt.flat().join(' '));
+    assert.ok(
+      sentAt.flat().every((t) => t === 0 || (t >= 1_000 && t <= 1_001)),
+      sentAt.flat().join(' '),
+    );
   });
 
   it('when one conversation is held back by its own limit, then another conversation still gets its messages at once', async () => {

@@ -39,9 +39,15 @@ class FakeReminders {
 
 class MemoryLogger implements Logger {
   readonly lines: { level: string; event: string; fields?: Record<string, unknown> }[] = [];
-  info(event: string, fields?: Record<string, unknown>) { this.lines.push({ level: 'info', event, fields }); }
-  warn(event: string, fields?: Record<string, unknown>) { this.lines.push({ level: 'warn', event, fields }); }
-  error(event: string, fields?: Record<string, unknown>) { this.lines.push({ level: 'error', event, fields }); }
+  info(event: string, fields?: Record<string, unknown>) {
+    this.lines.push({ level: 'info', event, fields });
+  }
+  warn(event: string, fields?: Record<string, unknown>) {
+    this.lines.push({ level: 'warn', event, fields });
+  }
+  error(event: string, fields?: Record<string, unknown>) {
+    this.lines.push({ level: 'error', event, fields });
+  }
 }
 
 describe('the reminder scheduler', () => {
@@ -61,7 +67,7 @@ describe('the reminder scheduler', () => {
     clock.restore();
   });
 
-  it('when started, then a pass runs at once and then once every interval, each at the clock\'s time', async () => {
+  it("when started, then a pass runs at once and then once every interval, each at the clock's time", async () => {
     scheduler.start();
     assert.equal(reminders.passes.length, 1, 'a pass at start');
     reminders.finishLatest();
@@ -71,7 +77,10 @@ describe('the reminder scheduler', () => {
     assert.equal(reminders.passes.length, 2);
     reminders.finishLatest();
     await clock.tickAsync(INTERVAL);
-    assert.deepEqual(reminders.passes.map((p) => p.at.toISOString()), ['2027-07-02T08:00:00.000Z', '2027-07-02T08:05:00.000Z', '2027-07-02T08:10:00.000Z']);
+    assert.deepEqual(
+      reminders.passes.map((p) => p.at.toISOString()),
+      ['2027-07-02T08:00:00.000Z', '2027-07-02T08:05:00.000Z', '2027-07-02T08:10:00.000Z'],
+    );
   });
 
   it('when a pass takes longer than the interval, then no second pass starts alongside it, and the next tick after it ends runs one', async () => {
@@ -87,7 +96,9 @@ describe('the reminder scheduler', () => {
   it('when stopped during a pass, then stop waits for that pass to end, and no pass runs afterwards', async () => {
     scheduler.start();
     let stopped = false;
-    const stopping = scheduler.stop().then(() => { stopped = true; });
+    const stopping = scheduler.stop().then(() => {
+      stopped = true;
+    });
     await clock.tickAsync(INTERVAL);
     assert.equal(stopped, false, 'stop is still waiting for the pass under way');
     reminders.finishLatest();
@@ -101,7 +112,10 @@ describe('the reminder scheduler', () => {
     scheduler.start();
     reminders.passes[0]!.fail(new Error('Table storage unavailable'));
     await clock.tickAsync(0);
-    assert.deepEqual(logger.lines.map((l) => [l.level, l.event]), [['error', 'scheduler.pass_failed']]);
+    assert.deepEqual(
+      logger.lines.map((l) => [l.level, l.event]),
+      [['error', 'scheduler.pass_failed']],
+    );
     assert.match(String(logger.lines[0]!.fields?.error), /Table storage unavailable/);
     await clock.tickAsync(INTERVAL);
     assert.equal(reminders.passes.length, 2, 'the next tick ran a pass');

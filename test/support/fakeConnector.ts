@@ -77,6 +77,8 @@ export class FakeConnector {
     }
     this.counter += 1;
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(path.endsWith('/v3/conversations') ? { id: `conv-${this.counter}`, activityId: `act-${this.counter}` } : { id: `act-${this.counter}` }));
+    res.end(
+      JSON.stringify(path.endsWith('/v3/conversations') ? { id: `conv-${this.counter}`, activityId: `act-${this.counter}` } : { id: `act-${this.counter}` }),
+    );
   }
 }

@@ -33,7 +33,12 @@ export function testProtocol(): Protocol {
     groups: GROUP_IDS.map((id) => ({
       id,
       name: GROUP_INFO[id].name,
-      leads: id === 'housing' ? [ref('housingLead')] : id === 'health' ? [ref('healthLead')] : [{ aadObjectId: `aad-${id}-lead`, name: `${GROUP_INFO[id].name} Lead` }],
+      leads:
+        id === 'housing'
+          ? [ref('housingLead')]
+          : id === 'health'
+            ? [ref('healthLead')]
+            : [{ aadObjectId: `aad-${id}-lead`, name: `${GROUP_INFO[id].name} Lead` }],
       members: id === 'housing' ? [ref('housingMember'), ref('twoGroups')] : id === 'health' ? [ref('twoGroups')] : [],
     })),
   });

@@ -134,7 +134,10 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
     });
     // Only loopback: the Playground page asks a CDN for fonts and animations it can do without,
     // and a test should not depend on (or wait for) the network.
-    await context.route((url) => !LOOPBACK_HOSTS.has(url.hostname), (route) => route.abort('blockedbyclient'));
+    await context.route(
+      (url) => !LOOPBACK_HOSTS.has(url.hostname),
+      (route) => route.abort('blockedbyclient'),
+    );
     return {
       context,
       async close() {
