@@ -178,13 +178,11 @@ export function myConcernsCard(concerns: ConcernRecord[], timeZone: string): Car
     summary: concerns.length
       ? `You have raised ${concerns.length} concern${concerns.length === 1 ? '' : 's'}. Only you can see this list.`
       : 'You have not raised any concerns.',
-    concerns: concerns
-      .slice(0, 50)
-      .map((c) => ({
-        reference: c.reference,
-        raisedAt: formatLocal(c.createdAt, timeZone),
-        status: c.outcome ? `Closed: ${OUTCOMES[c.outcome]}` : STATUS_LABELS[c.status],
-      })),
+    concerns: concerns.slice(0, 50).map((c) => ({
+      reference: c.reference,
+      raisedAt: formatLocal(c.createdAt, timeZone),
+      status: c.outcome ? `Closed: ${OUTCOMES[c.outcome]}` : STATUS_LABELS[c.status],
+    })),
   });
 }
 

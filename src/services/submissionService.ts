@@ -51,17 +51,15 @@ export class SubmissionService {
       `Version ${chosen} submitted`,
       (r, now) => ({ ...r, submittedVersion: chosen, submittedBy: actor, submittedAt: now, comment: undefined, reviewedBy: undefined, reviewedAt: undefined }),
       (next, now) =>
-        this.deps.directory
-          .coordinators()
-          .map((c) =>
-            newOutboxEntry({
-              kind: 'review',
-              recipient: c.aadObjectId,
-              revision: next.revision,
-              now,
-              payload: { group, template, decision: 'submitted', version: chosen, by: actor.name },
-            }),
-          ),
+        this.deps.directory.coordinators().map((c) =>
+          newOutboxEntry({
+            kind: 'review',
+            recipient: c.aadObjectId,
+            revision: next.revision,
+            now,
+            payload: { group, template, decision: 'submitted', version: chosen, by: actor.name },
+          }),
+        ),
     );
   }
 
