@@ -1,7 +1,7 @@
 import { AGE_BANDS, EXPLOITATION_TYPES } from '../domain/concern.js';
 import type { ConcernRecord } from '../domain/concernRecord.js';
 import { GROUP_INFO, isGroupId } from '../domain/groups.js';
-import type { EscalationPayload, OutboxKind, ReminderPayload, ReviewPayload, UndeliveredPayload } from '../domain/outbox.js';
+import type { EscalationPayload, OutboxKind, ReminderPayload, ReporterUpdatePayload, ReviewPayload, UndeliveredPayload } from '../domain/outbox.js';
 import { SUBMISSION_LABELS, type SubmissionStatus } from '../domain/submission.js';
 import { TEMPLATE_NAMES } from '../domain/templates.js';
 import { formatLocal, labels } from './format.js';
@@ -105,6 +105,7 @@ const KIND_NAMES: Record<OutboxKind, string> = {
   reminder: 'A deadline reminder',
   reminderChannel: 'A deadline reminder',
   review: 'A review message',
+  reporterUpdate: 'An update for the person who raised it',
 };
 
 const REASONS: Partial<Record<string, string>> = {
@@ -125,5 +126,23 @@ export function undeliveredMessage(about: UndeliveredPayload, subject: string, r
     `Undelivered: ${subject}`,
     `${KIND_NAMES[about.failedKind]} for ${subject} could not be delivered to ${target}: ${why}. Please fix this (install the app, or link the channel with "link <group>") so that nothing is missed.`,
     'attention',
+  );
+}
+
+/**
+ * The reporter's concern was picked up, or closed. Nothing of what the Lead did: the reporter
+ * sees the status, as in "my concerns", and where to turn if they are worried.
+ */
+export function reporterUpdateMessage(concern: ConcernRecord, p: ReporterUpdatePayload): Card {
+  const title = p.update === 'closed' ? `Concern ${concern.reference}: closed` : `Concern ${concern.reference}: picked up`;
+  const line =
+    p.update === 'closed'
+      ? `The Modern Slavery Lead has closed the concern you raised (${concern.reference}). Thank you for raising it: suspicion was enough.`
+      : `The Modern Slavery Lead has picked up the concern you raised (${concern.reference}) and is dealing with it. You do not need to do anything unless they contact you.`;
+  return noticeCard(
+    title,
+    [line, 'If you see something new, raise a new concern. Danger to life: call 999.'],
+    [{ title: 'My concerns', verb: VERBS.myConcerns }],
+    'good',
   );
 }

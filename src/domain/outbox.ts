@@ -2,7 +2,7 @@ import type { GroupId } from './groups.js';
 import type { TemplateId } from './templates.js';
 
 /** What an outbox entry delivers; the content is worked out when it is sent. */
-export type OutboxKind = 'leadCard' | 'channelNotice' | 'coordinatorNotice' | 'escalation' | 'reminder' | 'reminderChannel' | 'review';
+export type OutboxKind = 'leadCard' | 'channelNotice' | 'coordinatorNotice' | 'escalation' | 'reminder' | 'reminderChannel' | 'review' | 'reporterUpdate';
 
 /**
  * superseded: no longer worth sending when its turn came (a later reminder, a template submitted, a
@@ -35,6 +35,11 @@ export interface EscalationPayload {
   after: string;
 }
 
+/** What the reporter is told about their concern: that it was picked up, and that it was closed; never what was done. */
+export interface ReporterUpdatePayload {
+  update: 'acknowledged' | 'closed';
+}
+
 /** Why a message could not be delivered. */
 export type UndeliveredReason = 'not-installed' | 'not-linked' | '403' | '404' | 'network' | `${number}`;
 
@@ -54,6 +59,7 @@ export interface OutboxPayloads {
   reminderChannel: ReminderPayload;
   review: ReviewPayload;
   coordinatorNotice: UndeliveredPayload;
+  reporterUpdate: ReporterUpdatePayload;
 }
 
 export interface OutboxEntry {

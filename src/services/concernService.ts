@@ -162,7 +162,12 @@ export class ConcernService {
     const now = this.deps.clock.now();
     const change = applyCommand(record, command, parsed.data, actor, now);
     const updated: ConcernRecord = { ...change.record, status: to, revision: record.revision + 1, updatedAt: now.toISOString() };
-    const outbox = change.newGroups.map((group) => newOutboxEntry({ kind: 'channelNotice', recipient: group, revision: updated.revision, now }));
+    const outbox = [
+      ...change.newGroups.map((group) => newOutboxEntry({ kind: 'channelNotice', recipient: group, revision: updated.revision, now })),
+      ...reporterUpdates(record, updated).map((update) =>
+        newOutboxEntry({ kind: 'reporterUpdate', recipient: record.reporter.aadObjectId, revision: updated.revision, now, key: update, payload: { update } }),
+      ),
+    ];
     try {
       await this.deps.concerns.update(updated, etag, event(updated, change.type, actor, now, change.detail), outbox);
     } catch (error) {
@@ -238,4 +243,13 @@ export class ConcernService {
 
 function event(concern: ConcernRecord, type: ConcernEventType, by: Actor, at: Date, detail: string): ConcernEvent {
   return { revision: concern.revision, type, by, at: at.toISOString(), detail };
+}
+
+/**
+ * The reporter hears when their concern is picked up and when it is closed (once each), and
+ * nothing of what the Lead did: that is for the Lead's card alone.
+ */
+function reporterUpdates(before: ConcernRecord, after: ConcernRecord): ('acknowledged' | 'closed')[] {
+  if (after.status === 'closed') return ['closed'];
+  return before.status === 'new' && after.status !== 'new' ? ['acknowledged'] : [];
 }

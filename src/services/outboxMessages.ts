@@ -1,5 +1,5 @@
 import { channelNoticeCard, leadCard } from '../cards/concernCards.js';
-import { escalationMessage, reminderMessage, reviewMessage, undeliveredMessage } from '../cards/notificationCards.js';
+import { escalationMessage, reminderMessage, reporterUpdateMessage, reviewMessage, undeliveredMessage } from '../cards/notificationCards.js';
 import type { Deadline } from '../domain/deadline.js';
 import { GROUP_INFO, isGroupId, type GroupId } from '../domain/groups.js';
 import { payloadOf, type OutboxKind } from '../domain/outbox.js';
@@ -82,6 +82,8 @@ export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
         return reminder(entry as Entry<'reminder' | 'reminderChannel'>);
       case 'review':
         return { to: person(entry), card: reviewMessage(payloadOf(entry as Entry<'review'>)) };
+      case 'reporterUpdate':
+        return { to: person(entry), card: reporterUpdateMessage(await concernOf(entry), payloadOf(entry as Entry<'reporterUpdate'>)) };
       case 'coordinatorNotice': {
         const about = payloadOf(entry as Entry<'coordinatorNotice'>);
         return { to: person(entry), card: undeliveredMessage(about, await subjectOf(entry), deps.directory.nameOf(about.recipient)) };

@@ -66,6 +66,30 @@ describe("the Modern Slavery Lead's card, end to end over HTTP", () => {
     assert.deepEqual(actionTitles(card), ['Acknowledge', 'Record an action', 'Reroute', 'Close']);
   });
 
+  it('when the Lead acknowledges and later closes a concern, then the reporter is told each once, with nothing of what the Lead did', async () => {
+    const { card } = await raise({ observed: 'Reporter-canary: men collected at 5am by a van' });
+    const acknowledged = invokeCard(await teams.execute('lead', 'concern.acknowledge', actionData(card, 'concern.acknowledge')));
+    const recorded = invokeCard(
+      await teams.execute('lead', 'concern.recordAction', { ...actionData(acknowledged, 'concern.recordAction'), action: 'policeInformed' }),
+    );
+    await teams.execute('lead', 'concern.close', { ...actionData(recorded, 'concern.close'), outcome: 'policeInvestigation' });
+    const updates = await waitFor(() => {
+      const sent = connector.sentTo(personalConversation('staff')).filter((c) => /picked up|closed/.test(visibleText(c.body)));
+      return sent.length >= 2 && sent;
+    }, 'the reporter to hear twice');
+    await app.outbox.idle();
+    const texts = connector
+      .sentTo(personalConversation('staff'))
+      .map((c) => visibleText(c.body))
+      .filter((t) => /picked up|closed/.test(t));
+    assert.equal(texts.length, 2, 'one message when picked up, one when closed: recording an action says nothing');
+    assert.match(texts[0]!, /picked up the concern you raised \(MS-\d{4}-\d{6}\)/);
+    assert.match(texts[1]!, /has closed the concern you raised/);
+    for (const update of updates) {
+      assertAbsent(update.body, /Reporter-canary|Police|investigation|Lee Lead/i);
+    }
+  });
+
   it('when the Lead acknowledges, records an NRM referral, reroutes and closes, then each step shows on the card with who and when', async () => {
     const { id, card } = await raise();
     let current = invokeCard(await teams.execute('lead', 'concern.acknowledge', actionData(card, 'concern.acknowledge')));
