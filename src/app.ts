@@ -7,11 +7,12 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { Deadline } from './domain/deadline.js';
 import { createLogger, type Logger } from './logger.js';
 import { DEFAULT_DISPATCHER_OPTIONS, OutboxDispatcher, type DispatcherOptions } from './messaging/outboxDispatcher.js';
-import { teamsDelivery } from './messaging/teamsDelivery.js';
+import { reachability, teamsDelivery } from './messaging/teamsDelivery.js';
 import { createServer } from './server.js';
 import { ChannelService } from './services/channelService.js';
 import { ConcernService } from './services/concernService.js';
 import { ConversationService } from './services/conversationService.js';
+import { DeliveryProblems } from './services/deliveryProblems.js';
 import { Directory, leadRefreshIds } from './services/directory.js';
 import { DraftingService } from './services/draftingService.js';
 import { outboxMessages } from './services/outboxMessages.js';
@@ -26,6 +27,7 @@ import { ConversationStore, GroupChannelStore } from './storage/conversationStor
 import { CounterStore } from './storage/counterStore.js';
 import { startEmbeddedTables } from './storage/embeddedAzurite.js';
 import { OutboxStore } from './storage/outboxStore.js';
+import { WaitingStore } from './storage/waitingStore.js';
 import { ProtocolStore } from './storage/protocolStore.js';
 import { openTables } from './storage/tables.js';
 
@@ -89,14 +91,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   // What a message says is decided by the services (compose); messaging only delivers it.
   const refreshIds = leadRefreshIds(directory, conversations);
-  const compose = outboxMessages({ concerns, protocolStore, directory, deadline, clock, leadRefreshIds: refreshIds });
+  const waiting = new WaitingStore(tables.conversations);
+  const noticeOutbox = new OutboxStore(tables.conversations);
+  const compose = outboxMessages({ concerns, protocolStore, waiting, directory, deadline, clock, leadRefreshIds: refreshIds });
   const deliver = teamsDelivery({ adapter, appId: credentials?.appId ?? '', conversations, groupChannels, clock, compose });
-  const outbox = new OutboxDispatcher([outboxStore, templateOutbox], deliver, () => directory.coordinators().map((c) => c.aadObjectId), clock, logger, {
+  const problems = new DeliveryProblems({ waiting, notices: noticeOutbox, directory, clock });
+  const outbox = new OutboxDispatcher([outboxStore, templateOutbox, noticeOutbox], deliver, problems, clock, logger, {
     ...DEFAULT_DISPATCHER_OPTIONS,
     ...options.dispatcher,
   });
   const outboxWritten = () => outbox.kick();
-  const wake = (recipient: string) => outbox.wake(recipient);
+  // Someone installed the app or a channel was linked: the coordinators' notice says so, and what waited goes out.
+  const wake = async (recipient: string) => {
+    await problems.resolved(recipient);
+    await outbox.wake(recipient);
+  };
 
   const concernService = new ConcernService({
     concerns,
@@ -109,7 +118,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     outboxWritten,
   });
   const access = new TemplateAccess(directory, protocolStore, groupChannels);
-  const reminders = new ReminderService({ protocolStore, concerns, audit, directory, deadline, protocol, clock, outboxWritten });
+  const reminders = new ReminderService({
+    protocolStore,
+    concerns,
+    audit,
+    directory,
+    deadline,
+    protocol,
+    clock,
+    outboxWritten,
+    reachable: reachability({ conversations, groupChannels }),
+  });
   const scheduler = new Scheduler(reminders, clock, logger, options.schedulerIntervalMs ?? 5 * 60_000);
   const bot = createBot({
     adapter,

@@ -3,9 +3,11 @@ import type { Notice } from '../cards/format.js';
 import { refusalCard } from '../cards/messageCard.js';
 import { dashboardCard, groupStatusCard } from '../cards/statusCards.js';
 import { VERBS } from '../cards/verbs.js';
-import type { ReminderService } from '../services/reminderService.js';
+import { escapeMarkdown } from '../cards/markdown.js';
+import type { Reach, ReminderService } from '../services/reminderService.js';
 import type { SubmissionService } from '../services/submissionService.js';
 import { onCardAction, onCommand } from './cardActions.js';
+import { COMMANDS } from './commands.js';
 import { onItemAction, type ProtocolClock } from './templateActions.js';
 import { channelKeyOf } from './turn.js';
 
@@ -15,7 +17,7 @@ export interface StatusHandlerDeps {
   clock: ProtocolClock;
 }
 
-export const STATUS_COMMAND = /^\s*(status|dashboard)\s*$/i;
+export const STATUS_COMMAND = COMMANDS.status;
 
 /** "status": every group at a glance for a coordinator (with "remind now"), or a group's own status. */
 export function registerStatusHandlers(app: Application<TurnState>, deps: StatusHandlerDeps): void {
@@ -38,9 +40,28 @@ export function registerStatusHandlers(app: Application<TurnState>, deps: Status
     if (result.kind === 'refused') return refusalCard(result.reason);
     const { outcome } = result;
     const notice: Notice =
-      outcome.kind === 'ok'
-        ? { text: outcome.item.sent ? `Reminder sent to ${outcome.item.recipients.join(' and ')}.` : 'A reminder was already sent this minute.', tone: 'good' }
-        : { text: outcome.reason, tone: 'attention' };
+      outcome.kind === 'invalid'
+        ? { text: outcome.reason, tone: 'attention' }
+        : outcome.item.sent
+          ? reminderNotice(outcome.reach)
+          : { text: 'A reminder was already sent this minute.', tone: 'good' };
     return dashboardCard(result.dashboard, { ...status(), notice, selected: `${group}|${template}` });
   });
+}
+
+const and = (names: string[]) => names.join(' and ');
+
+/** What "remind now" did, truthfully: who it is going to now, and who it waits for and why. */
+function reminderNotice(reach: Reach[]): Notice {
+  const now = reach.filter((r) => r.reachable).map((r) => escapeMarkdown(r.name));
+  const waiting = reach
+    .filter((r) => !r.reachable)
+    .map((r) =>
+      r.group
+        ? `${r.name}, which is not linked yet (send "link ${r.group}" in the group's team channel)`
+        : `${escapeMarkdown(r.name)}, who has not installed the app yet`,
+    );
+  const sent = now.length ? `Reminder sent to ${and(now)}.` : 'Nothing could be sent yet.';
+  const held = waiting.length ? ` Waiting for ${and(waiting)}: it goes as soon as that is put right.` : '';
+  return { text: `${sent}${held}`, tone: waiting.length ? 'attention' : 'good' };
 }

@@ -18,9 +18,12 @@ export function choicesOf(names: Record<string, string>): { title: string; value
 /** How a message reads: plain, needing attention, or good news. */
 export type Tone = 'default' | 'attention' | 'good';
 
-/** The Adaptive Card colour of a tone. */
-export function toneColor(tone: Tone): 'Default' | 'Attention' | 'Good' {
-  return tone === 'attention' ? 'Attention' : tone === 'good' ? 'Good' : 'Default';
+/**
+ * The Adaptive Card text colour of a tone. Good news stays in the default colour: Teams' green on
+ * white fails the WCAG AA contrast for text, and the words say it anyway.
+ */
+export function toneColor(tone: Tone): 'Default' | 'Attention' {
+  return tone === 'attention' ? 'Attention' : 'Default';
 }
 
 /** A line at the top of a card saying what just happened ("Saved as version 3."). */

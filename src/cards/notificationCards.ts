@@ -1,12 +1,20 @@
 import { AGE_BANDS, EXPLOITATION_TYPES } from '../domain/concern.js';
 import type { ConcernRecord } from '../domain/concernRecord.js';
 import { GROUP_INFO, isGroupId } from '../domain/groups.js';
-import type { EscalationPayload, OutboxKind, ReminderPayload, ReporterUpdatePayload, ReviewPayload, UndeliveredPayload } from '../domain/outbox.js';
+import type {
+  EscalationPayload,
+  OutboxKind,
+  ReminderPayload,
+  ReporterUpdatePayload,
+  ReviewPayload,
+  UndeliveredPayload,
+  WaitingRecord,
+} from '../domain/outbox.js';
 import { SUBMISSION_LABELS, type SubmissionStatus } from '../domain/submission.js';
 import { TEMPLATE_NAMES } from '../domain/templates.js';
 import { formatLocal, labels } from './format.js';
 import { escapeMarkdown } from './markdown.js';
-import { messageCard, noticeCard } from './messageCard.js';
+import { noticeCard } from './messageCard.js';
 import type { Card } from './renderCard.js';
 import { VERBS } from './verbs.js';
 
@@ -101,6 +109,7 @@ const KIND_NAMES: Record<OutboxKind, string> = {
   leadCard: "The Modern Slavery Lead's card",
   channelNotice: 'The group channel notice',
   coordinatorNotice: 'A coordinator notice',
+  waitingNotice: 'A coordinator notice',
   escalation: 'An escalation',
   reminder: 'A deadline reminder',
   reminderChannel: 'A deadline reminder',
@@ -109,24 +118,54 @@ const KIND_NAMES: Record<OutboxKind, string> = {
 };
 
 const REASONS: Partial<Record<string, string>> = {
-  'not-installed': 'they have not installed the app yet (it will be sent as soon as they do)',
-  'not-linked': 'no channel is linked to that group yet (it will be sent as soon as one is)',
-  '403': 'the app is blocked or not allowed there',
-  '404': 'the conversation no longer exists',
+  '403': 'Teams refused it (the app is blocked by that person, or no longer in that team)',
+  '404': 'that conversation no longer exists (the app was removed)',
+  network: 'Teams could not be reached, however often it was tried',
 };
 
+/** How a coordinator puts it right, in words: the real command for a group, or what to ask of a person. */
+function howToFix(recipient: string, recipientName: string): string {
+  if (isGroupId(recipient)) {
+    return `In the ${GROUP_INFO[recipient].name} group's team channel, check that the app is still added, then @mention the bot and send "link ${recipient}".`;
+  }
+  return `Ask ${escapeMarkdown(recipientName)} to unblock or add the app again in Teams.`;
+}
+
 /**
- * Tells a coordinator that a message could not be delivered, without any detail of its content.
+ * Tells a coordinator that a message will not be delivered, without any detail of its content.
  * `subject` is what it was about ("concern MS-2027-000001"); `recipientName` who should have had it.
  */
 export function undeliveredMessage(about: UndeliveredPayload, subject: string, recipientName: string): Card {
   const target = isGroupId(about.recipient) ? `the ${GROUP_INFO[about.recipient].name} channel` : escapeMarkdown(recipientName);
-  const why = REASONS[about.reason] ?? `it kept failing (${about.reason})`;
-  return messageCard(
-    `Undelivered: ${subject}`,
-    `${KIND_NAMES[about.failedKind]} for ${subject} could not be delivered to ${target}: ${why}. Please fix this (install the app, or link the channel with "link <group>") so that nothing is missed.`,
+  const why = REASONS[about.reason] ?? `Teams kept refusing it (${about.reason})`;
+  return noticeCard(
+    `Not delivered: ${subject}`,
+    [`${KIND_NAMES[about.failedKind]} for ${subject} could not be delivered to ${target}: ${why}.`, howToFix(about.recipient, recipientName)],
+    [],
     'attention',
   );
+}
+
+/**
+ * The one notice per cause: messages wait for a person to install the app, or for a group's
+ * channel to be linked. Sent once, then updated in place as more queue and when the wait ends.
+ */
+export function waitingMessage(record: WaitingRecord, recipientName: string, timeZone: string): Card {
+  const group = isGroupId(record.recipient) ? record.recipient : undefined;
+  const who = group ? `the ${GROUP_INFO[group].name} group's channel` : escapeMarkdown(recipientName);
+  const messages = `${record.count} message${record.count === 1 ? '' : 's'}`;
+  if (record.resolvedAt) {
+    const fixed = group ? `The ${GROUP_INFO[group].name} channel is linked now` : `${escapeMarkdown(recipientName)} has the app now`;
+    return noticeCard(`Sorted: ${fixed.replace(/^The /, 'the ')}`, [`${fixed}: the ${messages} that waited are being delivered.`], [], 'good');
+  }
+  const why = group ? `no channel is linked to the ${GROUP_INFO[group].name} group yet` : `${who} has not installed the app yet`;
+  const fix = group
+    ? `To link it: in the ${GROUP_INFO[group].name} group's team channel, @mention the bot and send "link ${group}".`
+    : `Ask ${who} to add the app in Teams (Apps, then search for it); everything waiting reaches them at once.`;
+  return noticeCard(group ? `Waiting: the ${GROUP_INFO[group].name} channel is not linked` : `Waiting: ${who} has not installed the app`, [
+    `${messages} for ${who} ${record.count === 1 ? 'is' : 'are'} waiting (since ${formatLocal(record.since, timeZone)}): ${why}. Nothing is lost: they are sent as soon as that is put right.`,
+    fix,
+  ]);
 }
 
 /**

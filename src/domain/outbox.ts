@@ -2,7 +2,8 @@ import type { GroupId } from './groups.js';
 import type { TemplateId } from './templates.js';
 
 /** What an outbox entry delivers; the content is worked out when it is sent. */
-export type OutboxKind = 'leadCard' | 'channelNotice' | 'coordinatorNotice' | 'escalation' | 'reminder' | 'reminderChannel' | 'review' | 'reporterUpdate';
+export type OutboxKind =
+  'leadCard' | 'channelNotice' | 'coordinatorNotice' | 'waitingNotice' | 'escalation' | 'reminder' | 'reminderChannel' | 'review' | 'reporterUpdate';
 
 /**
  * superseded: no longer worth sending when its turn came (a later reminder, a template submitted, a
@@ -40,14 +41,39 @@ export interface ReporterUpdatePayload {
   update: 'acknowledged' | 'closed';
 }
 
+/** What a message waits for: the person to install the app, or the group's channel to be linked. */
+export type WaitingFor = 'install' | 'link';
+
+/** Messages held back for one recipient: how many, since when, and whether it has been put right. */
+export interface WaitingRecord {
+  /** An Entra object id (someone who has not installed the app) or a group id (a channel not linked). */
+  recipient: string;
+  waitingFor: WaitingFor;
+  count: number;
+  since: string;
+  /** Set when the person installed the app or the channel was linked. */
+  resolvedAt?: string;
+}
+
+/** The coordinators' one notice per cause: messages wait for this person or group's channel. */
+export interface WaitingPayload {
+  recipient: string;
+  waitingFor: WaitingFor;
+}
+
+/** Kinds that tell coordinators about other messages; never reported on themselves, or it could loop. */
+export const NOTICE_KINDS: readonly OutboxKind[] = ['coordinatorNotice', 'waitingNotice'];
+
 /** Why a message could not be delivered. */
-export type UndeliveredReason = 'not-installed' | 'not-linked' | '403' | '404' | 'network' | `${number}`;
+export type UndeliveredReason = '403' | '404' | 'network' | `${number}`;
 
 /** A message that could not be delivered, for the coordinators: which kind, to whom, and why. */
 export interface UndeliveredPayload {
   failedKind: OutboxKind;
   recipient: string;
   reason: UndeliveredReason;
+  /** What the failed message was about: a concern id, or "group|template". */
+  owner: string;
 }
 
 /** The payload each kind of entry carries (concern messages are rendered from the concern itself). */
@@ -59,6 +85,7 @@ export interface OutboxPayloads {
   reminderChannel: ReminderPayload;
   review: ReviewPayload;
   coordinatorNotice: UndeliveredPayload;
+  waitingNotice: WaitingPayload;
   reporterUpdate: ReporterUpdatePayload;
 }
 

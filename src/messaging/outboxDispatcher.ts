@@ -1,12 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../domain/clock.js';
-import { newOutboxEntry, type UndeliveredReason } from '../domain/outbox.js';
+import type { UndeliveredReason, WaitingFor } from '../domain/outbox.js';
 import type { Logger } from '../logger.js';
 import type { OutboxStore, StoredOutboxEntry } from '../storage/outboxStore.js';
 import { DEFAULT_RETRY, decideRetry, type RetryOptions } from './retryPolicy.js';
 
-/** What a send is waiting for when its recipient cannot be reached yet. */
-export type WaitingFor = 'install' | 'link';
+/**
+ * Who hears about messages that cannot go out is service work; the dispatcher only reports them.
+ * Both are called after the entry's own state is recorded.
+ */
+export interface DeliveryProblemHandler {
+  /** The first attempt found the recipient unreachable for now (not installed, channel not linked). */
+  waiting(entry: StoredOutboxEntry, waitingFor: WaitingFor): Promise<void>;
+  /** The message will not be delivered (blocked, gone, or retries used up). */
+  undeliverable(entry: StoredOutboxEntry, reason: UndeliveredReason): Promise<void>;
+}
 
 /** A failed send, with the connector's HTTP status when there was one. */
 export class DeliveryError extends Error {
@@ -69,7 +77,7 @@ export class OutboxDispatcher {
   constructor(
     private readonly stores: OutboxStore[],
     private readonly deliver: DeliverEntry,
-    private readonly coordinatorIds: () => string[],
+    private readonly problems: DeliveryProblemHandler,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly options: DispatcherOptions = DEFAULT_DISPATCHER_OPTIONS,
@@ -171,7 +179,8 @@ export class OutboxDispatcher {
     if (failure instanceof DeliveryError && failure.waitingFor) {
       const nextAttemptAt = new Date(this.clock.now().getTime() + this.options.waitForRecipientMs);
       await this.recordResult(store, claimed, etag, { state: 'pending', nextAttemptAt, lastStatus: 404 });
-      if (claimed.attempts === 1) await this.tellCoordinators(store, claimed, `not-${failure.waitingFor === 'install' ? 'installed' : 'linked'}`);
+      const waitingFor = failure.waitingFor;
+      if (claimed.attempts === 1) await this.report(() => this.problems.waiting(claimed, waitingFor));
       return 'waiting';
     }
     const retryAfterMs = failure instanceof DeliveryError ? failure.retryAfterMs : undefined;
@@ -182,7 +191,7 @@ export class OutboxDispatcher {
       return 'retrying';
     }
     await this.recordResult(store, claimed, etag, { state: decision.outcome, ...(status ? { lastStatus: status } : {}) });
-    await this.tellCoordinators(store, claimed, status === undefined ? 'network' : `${status}`);
+    await this.report(() => this.problems.undeliverable(claimed, status === undefined ? 'network' : `${status}`));
     return decision.outcome;
   }
 
@@ -214,21 +223,9 @@ export class OutboxDispatcher {
     }
   }
 
-  /** A message nobody will receive must not go unnoticed: the coordinators get a notice. */
-  private async tellCoordinators(store: OutboxStore, entry: StoredOutboxEntry, reason: UndeliveredReason): Promise<void> {
-    if (entry.kind === 'coordinatorNotice') return; // no notice about a notice: it could loop
-    const payload = { failedKind: entry.kind, recipient: entry.recipient, reason };
-    const notices = this.coordinatorIds().map((id) =>
-      newOutboxEntry({
-        kind: 'coordinatorNotice',
-        recipient: id,
-        revision: entry.revision,
-        now: this.clock.now(),
-        key: `${entry.kind}-${entry.recipient}-${reason}`,
-        payload,
-      }),
-    );
-    await store.add(entry.ownerId, notices);
+  /** A message nobody will receive must not go unnoticed: the notices it causes go out in this same pass. */
+  private async report(tell: () => Promise<void>): Promise<void> {
+    await tell();
     this.rerun = true;
   }
 }

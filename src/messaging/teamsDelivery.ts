@@ -66,14 +66,32 @@ export function teamsDelivery(deps: TeamsDeliveryDeps): DeliverEntry {
     // failure is caught here and rethrown below, where the outbox can decide to retry.
     await deps.adapter.continueConversationAsync(deps.appId, { ...reference, activityId: undefined }, async (context) => {
       try {
-        const response = await context.sendActivity(MessageFactory.attachment(cardAttachment(message.card)));
-        activityId = response?.id;
+        const activity = MessageFactory.attachment(cardAttachment(message.card));
+        // An entry that already sent its message (and was queued again) updates that message in place.
+        if (entry.activityId) {
+          await context.updateActivity({ ...activity, id: entry.activityId });
+          activityId = entry.activityId;
+        } else {
+          activityId = (await context.sendActivity(activity))?.id;
+        }
       } catch (error) {
         failure = error;
       }
     });
     if (failure !== undefined) throw toDeliveryError(failure, deps.clock.now());
     return activityId ? { activityId } : {};
+  };
+}
+
+/**
+ * Whether a message to `to` could go out now: the person has installed the app, or the group's
+ * channel is linked. For telling people truthfully what was sent and what waits.
+ */
+export function reachability(deps: Pick<TeamsDeliveryDeps, 'conversations' | 'groupChannels'>): (to: Destination) => Promise<boolean> {
+  return async (to) => {
+    if ('person' in to) return (await deps.conversations.personal(to.person)) !== undefined;
+    const link = await deps.groupChannels.get(to.group);
+    return link !== undefined && (await deps.conversations.channel(link.channelKey)) !== undefined;
   };
 }
 

@@ -1,5 +1,5 @@
 import { channelNoticeCard, leadCard } from '../cards/concernCards.js';
-import { escalationMessage, reminderMessage, reporterUpdateMessage, reviewMessage, undeliveredMessage } from '../cards/notificationCards.js';
+import { escalationMessage, reminderMessage, reporterUpdateMessage, reviewMessage, undeliveredMessage, waitingMessage } from '../cards/notificationCards.js';
 import type { Deadline } from '../domain/deadline.js';
 import { GROUP_INFO, isGroupId, type GroupId } from '../domain/groups.js';
 import { payloadOf, type OutboxKind } from '../domain/outbox.js';
@@ -11,11 +11,13 @@ import type { Clock } from '../domain/clock.js';
 import type { ConcernStore } from '../storage/concernStore.js';
 import type { StoredOutboxEntry } from '../storage/outboxStore.js';
 import type { ProtocolStore } from '../storage/protocolStore.js';
+import type { WaitingStore } from '../storage/waitingStore.js';
 import type { Directory } from './directory.js';
 
 export interface OutboxMessageDeps {
   concerns: ConcernStore;
   protocolStore: ProtocolStore;
+  waiting: WaitingStore;
   directory: Directory;
   deadline: Deadline;
   clock: Clock;
@@ -56,11 +58,20 @@ export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
     return { to: entry.kind === 'reminder' ? person(entry) : channel(entry), card };
   }
 
-  /** What an undelivered entry was about, in words: a concern reference or a group's template. */
-  async function subjectOf(entry: StoredOutboxEntry): Promise<string> {
-    const [group, template] = entry.ownerId.split('|');
+  /** What an undelivered message was about, in words: a concern reference or a group's template. */
+  async function subjectOf(owner: string): Promise<string> {
+    const [group, template] = owner.split('|');
     if (template && group && isGroupId(group)) return `the ${GROUP_INFO[group].name} ${TEMPLATE_NAMES[template as TemplateId] ?? template}`;
-    return `concern ${(await concernOf(entry)).reference}`;
+    const concern = await deps.concerns.get(owner);
+    return concern ? `concern ${concern.record.reference}` : 'a concern';
+  }
+
+  /** The one notice per cause; nothing to say when the wait ended before it was ever sent. */
+  async function waiting(entry: Entry<'waitingNotice'>): Promise<ComposedMessage | undefined> {
+    const about = payloadOf(entry);
+    const record = await deps.waiting.get(about.recipient);
+    if (!record || (record.resolvedAt && !entry.activityId)) return undefined;
+    return { to: person(entry), card: waitingMessage(record, deps.directory.nameOf(about.recipient), timeZone) };
   }
 
   return async (entry) => {
@@ -86,8 +97,10 @@ export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
         return { to: person(entry), card: reporterUpdateMessage(await concernOf(entry), payloadOf(entry as Entry<'reporterUpdate'>)) };
       case 'coordinatorNotice': {
         const about = payloadOf(entry as Entry<'coordinatorNotice'>);
-        return { to: person(entry), card: undeliveredMessage(about, await subjectOf(entry), deps.directory.nameOf(about.recipient)) };
+        return { to: person(entry), card: undeliveredMessage(about, await subjectOf(about.owner), deps.directory.nameOf(about.recipient)) };
       }
+      case 'waitingNotice':
+        return waiting(entry as Entry<'waitingNotice'>);
     }
   };
 }

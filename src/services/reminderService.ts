@@ -11,6 +11,7 @@ import { TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
 import type { AuditLog } from '../storage/auditLog.js';
 import type { ConcernStore } from '../storage/concernStore.js';
 import type { ProtocolStore } from '../storage/protocolStore.js';
+import type { Destination } from '../messaging/teamsDelivery.js';
 import type { Directory } from './directory.js';
 import type { Actor } from './results.js';
 
@@ -27,7 +28,15 @@ export interface PassItem {
 /** "Remind now": what happened, and the dashboard to show again. */
 export type RemindNowResult =
   | { kind: 'refused'; reason: string }
-  | { kind: 'done'; outcome: { kind: 'ok'; item: PassItem } | { kind: 'invalid'; reason: string }; dashboard: TemplateRecord[] };
+  | { kind: 'done'; outcome: { kind: 'ok'; item: PassItem; reach: Reach[] } | { kind: 'invalid'; reason: string }; dashboard: TemplateRecord[] };
+
+/** Who a reminder is for, and whether it can reach them now or waits (not installed, channel not linked). */
+export interface Reach {
+  name: string;
+  /** Set for the group's channel. */
+  group?: GroupId;
+  reachable: boolean;
+}
 
 export interface ReminderServiceDeps {
   protocolStore: ProtocolStore;
@@ -39,6 +48,8 @@ export interface ReminderServiceDeps {
   protocol: Pick<Protocol, 'timeZone' | 'reminders' | 'escalation' | 'bankHolidays'>;
   clock: Clock;
   outboxWritten: () => void;
+  /** Whether a message could go out to someone (or a group's channel) now. */
+  reachable: (to: Destination) => Promise<boolean>;
 }
 
 /**
@@ -104,9 +115,17 @@ export class ReminderService {
       const now = this.deps.clock.now();
       const item = await this.remind(group, template, `manual-${now.toISOString().slice(0, 16).replace(':', '')}`, now, false);
       if (item.sent) this.deps.outboxWritten();
-      outcome = { kind: 'ok', item };
+      outcome = { kind: 'ok', item, reach: await this.reach(group) };
     }
     return { kind: 'done', outcome, dashboard: await this.deps.protocolStore.allStatuses() };
+  }
+
+  /** Whether each of a group's reminder recipients can be reached now, so the coordinator is told the truth. */
+  private async reach(group: GroupId): Promise<Reach[]> {
+    const leads = await Promise.all(
+      this.deps.directory.groupLeads(group).map(async (l) => ({ name: l.name, reachable: await this.deps.reachable({ person: l.aadObjectId }) })),
+    );
+    return [...leads, { name: `the ${GROUP_INFO[group].name} channel`, group, reachable: await this.deps.reachable({ group }) }];
   }
 
   private async remind(group: GroupId, template: TemplateId, step: string, now: Date, dryRun: boolean): Promise<PassItem> {

@@ -94,6 +94,24 @@ export class OutboxStore {
     }
   }
 
+  /**
+   * Sends an entry again as an update of the message it already sent (its content changed: more
+   * messages are waiting, or the wait is over). An entry not yet sent will show the latest anyway.
+   */
+  async rearm(ownerId: string, now: Date): Promise<void> {
+    const rows = this.table.listEntities<OutboxEntry>({ queryOptions: { filter: rowsStartingWith(ownerId, 'outbox') } });
+    for await (const row of rows) {
+      if (row.state !== 'sent') continue;
+      try {
+        await this.table.updateEntity({ partitionKey: ownerId, rowKey: row.rowKey, state: 'pending', nextAttemptAt: now.toISOString(), attempts: 0 }, 'Merge', {
+          etag: row.etag,
+        });
+      } catch (error) {
+        if (!isStale(error)) throw error; // re-armed by someone else at the same moment
+      }
+    }
+  }
+
   /** Every entry of one owner, for tests and support: which messages went where, and how. */
   async list(ownerId: string): Promise<OutboxEntry[]> {
     const entries: OutboxEntry[] = [];

@@ -15,7 +15,7 @@ import { assertAbsent, factsOf, visibleText } from '../support/cards.js';
 import { draftCard, pickGroupCard } from '../../src/cards/draftCards.js';
 import { compareCard, historyCard } from '../../src/cards/versionCards.js';
 import { dashboardCard, groupStatusCard, submissionCard } from '../../src/cards/statusCards.js';
-import { escalationMessage, reminderMessage, reviewMessage, undeliveredMessage } from '../../src/cards/notificationCards.js';
+import { escalationMessage, reminderMessage, reviewMessage, undeliveredMessage, waitingMessage } from '../../src/cards/notificationCards.js';
 import { Deadline } from '../../src/domain/deadline.js';
 import { diffLines } from '../../src/domain/diff.js';
 import { GROUP_IDS } from '../../src/domain/groups.js';
@@ -190,7 +190,14 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
   'review (returned)': () => reviewMessage({ group: 'housing', template: 'strategy', decision: 'returned', version: 2, by: 'Cora', comment: '[x](http://y)' }),
   'review (submitted)': () => reviewMessage({ group: 'housing', template: 'strategy', decision: 'submitted', version: 2, by: 'Hana' }),
   escalation: () => escalationMessage(fixtureConcern({ immediateDanger: 'yes' }), { step: 'urgent-60m', after: '1 hour' }, TZ),
-  undelivered: () => undeliveredMessage({ failedKind: 'leadCard', recipient: 'aad-lead', reason: 'not-installed' }, 'concern MS-2027-000001', 'Lee Lead'),
+  undelivered: () => undeliveredMessage({ failedKind: 'leadCard', recipient: 'aad-lead', reason: '403', owner: 'c1' }, 'concern MS-2027-000001', 'Lee Lead'),
+  'waiting (channel)': () => waitingMessage({ recipient: 'housing', waitingFor: 'link', count: 3, since: '2027-03-01T09:30:00.000Z' }, 'a recipient', TZ),
+  'waiting (person, sorted)': () =>
+    waitingMessage(
+      { recipient: 'aad-x', waitingFor: 'install', count: 1, since: '2027-03-01T09:30:00.000Z', resolvedAt: '2027-03-02T09:30:00.000Z' },
+      'Nia _New_',
+      TZ,
+    ),
 };
 
 function verbsIn(value: unknown, found: string[] = []): string[] {

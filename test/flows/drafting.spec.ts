@@ -253,7 +253,8 @@ describe('drafting, versions, submitting and review, end to end over HTTP', () =
 
   it('when the coordinator presses "remind now", then the group lead and channel get a reminder, once per minute whatever the clicks', async () => {
     const first = invokeCard(await teams.execute('coordinator', 'template.remind', { item: 'housing|pathway|1' }));
-    assert.match(visibleText(first), /Reminder sent to Hana Housing and Housing channel/);
+    assert.match(visibleText(first), /Reminder sent to Hana Housing and the Housing channel\./);
+    assert.doesNotMatch(visibleText(first), /Waiting/);
     const second = invokeCard(await teams.execute('coordinator', 'template.remind', { item: 'housing|pathway' }));
     assert.match(visibleText(second), /already sent this minute/);
     const lead = await waitFor(
@@ -267,5 +268,15 @@ describe('drafting, versions, submitting and review, end to end over HTTP', () =
     );
     const accepted = invokeCard(await teams.execute('coordinator', 'template.remind', { item: 'housing|strategy' }));
     assert.match(visibleText(accepted), /already accepted: no reminder needed/);
+  });
+
+  it('when "remind now" goes to a lead without the app and a channel not linked, then the coordinator is told it waits, and why, not that it was sent', async () => {
+    const card = invokeCard(await teams.execute('coordinator', 'template.remind', { item: 'health|strategy' }));
+    const text = visibleText(card);
+    assert.doesNotMatch(text, /Reminder sent to/);
+    assert.match(
+      text,
+      /Nothing could be sent yet\. Waiting for Hal Health, who has not installed the app yet and the Health channel, which is not linked yet \(send "link health"/,
+    );
   });
 });

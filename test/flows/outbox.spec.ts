@@ -85,7 +85,7 @@ describe('the outbox: proactive sends that survive failures and restarts', () =>
     const id = randomUUID();
     await teams.execute('staff', 'intake.submit', { submissionId: id, ...validIntake({ area: 'health' }) });
     const told = await waitFor(() => connector.sentTo(personalConversation('coordinator'))[0], 'the coordinator notice');
-    assert.match(visibleText(told.body), /the Health channel: no channel is linked/);
+    assert.match(visibleText(told.body), /no channel is linked to the Health group yet/);
     await teams.mention('coordinator', 'link health', 'health-channel');
     const notice = await waitFor(
       () => connector.sentTo(channelConversation('health-channel')).find((c) => /MS-/.test(visibleText(c.body))),
@@ -94,6 +94,26 @@ describe('the outbox: proactive sends that survive failures and restarts', () =>
     assertAbsent(notice.body, /passport/);
     await app.outbox.idle();
     assert.equal(connector.sentTo(personalConversation('coordinator')).length, 1, 'the coordinator is told once');
+  });
+
+  it('when several messages wait for the same unlinked channel, then the coordinator gets one card naming the real command, updated as they queue and when the channel is linked', async () => {
+    for (let i = 0; i < 3; i++) await teams.execute('staff', 'intake.submit', { submissionId: randomUUID(), ...validIntake({ area: 'health' }) });
+    const updates = () => connector.calls.filter((c) => c.method === 'PUT' && c.conversationId === personalConversation('coordinator'));
+    await waitFor(() => updates().some((c) => /3 messages for the Health group's channel are waiting/.test(visibleText(c.body))), 'the card to count 3');
+    await app.outbox.idle();
+    const posted = connector.sentTo(personalConversation('coordinator'));
+    assert.equal(posted.length, 1, 'one card for the cause, not one per message');
+    const text = visibleText(posted[0]!.body);
+    assert.match(text, /Waiting: the Health channel is not linked/);
+    assert.match(text, /send "link health"/);
+    assert.doesNotMatch(text, /link <group>|link "\)/);
+    assert.equal((posted[0]!.body as any).attachments[0].content.body[0].color, 'Default', 'waiting is not an alarm');
+
+    await teams.mention('coordinator', 'link health', 'health-channel');
+    await waitFor(() => updates().some((c) => /Sorted: the Health channel is linked now/.test(visibleText(c.body))), 'the card to say it is sorted');
+    await waitFor(() => connector.sentTo(channelConversation('health-channel')).filter((c) => /MS-/.test(visibleText(c.body))).length === 3, 'the 3 notices');
+    await app.outbox.idle();
+    assert.equal(connector.sentTo(personalConversation('coordinator')).length, 1, 'still one card: it was updated in place');
   });
 
   it('when a Lead has not installed the app yet, then the coordinator is told, and the Lead gets the card as soon as they install it', async () => {

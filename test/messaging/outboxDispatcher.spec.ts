@@ -25,7 +25,14 @@ describe('the outbox dispatcher against Azurite', () => {
       return { activityId: 'a' };
     };
     const outbox = new OutboxStore(world.tables.concerns);
-    const make = () => new OutboxDispatcher([outbox], deliver, () => [], systemClock, createLogger({ silent: true }));
+    const make = () =>
+      new OutboxDispatcher(
+        [outbox],
+        deliver,
+        { waiting: () => Promise.resolve(), undeliverable: () => Promise.resolve() },
+        systemClock,
+        createLogger({ silent: true }),
+      );
     await Promise.all([make().runOnce(), make().runOnce(), make().runOnce()]);
     assert.equal(delivered.filter((r) => r.startsWith('race-')).length, 12);
     assert.equal(new Set(delivered).size, delivered.length, 'nothing delivered twice');
