@@ -4,6 +4,7 @@ import { messageCard } from '../cards/messageCard.js';
 import { CardTooLargeError, type Card } from '../cards/renderCard.js';
 import type { Verb } from '../cards/verbs.js';
 import type { Actor } from '../services/results.js';
+import { typedCommand } from './commands.js';
 import { actorOf, sendCard, showCard } from './turn.js';
 
 export type CardData = Record<string, unknown>;
@@ -24,9 +25,24 @@ export function onCardAction(app: Application<TurnState>, verb: Verb, handler: (
   });
 }
 
-/** Registers a typed command ("status", "draft strategy"): its answer is sent as a card. */
+/**
+ * Registers a typed command ("status", "draft strategy"): its answer is sent as a card. `command`
+ * is matched against the normalised text (commands.ts: "Status?" is "status"), and the handler
+ * reads that same normalised text in `context.activity.text`, so what it parses (a template, a
+ * group after "link") is exactly what matched. Card submits are never taken for commands.
+ */
 export function onCommand(app: Application<TurnState>, command: RegExp, handler: (actor: Actor, context: TurnContext) => Promise<Card>): void {
-  app.message(command, async (context) => sendCard(context, await cardOrTooLarge(() => handler(actorOf(context), context))));
+  const matches = (context: TurnContext) => {
+    const typed = typedCommand(context);
+    return typed !== undefined && command.test(typed);
+  };
+  app.message(
+    (context) => Promise.resolve(matches(context)),
+    async (context) => {
+      context.activity.text = typedCommand(context) ?? '';
+      await sendCard(context, await cardOrTooLarge(() => handler(actorOf(context), context)));
+    },
+  );
 }
 
 /**

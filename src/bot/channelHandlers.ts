@@ -6,9 +6,10 @@ import type { Card } from '../cards/renderCard.js';
 import { GROUP_IDS, GROUP_INFO } from '../domain/groups.js';
 import type { ChannelService, LinkResult } from '../services/channelService.js';
 import { onCommand } from './cardActions.js';
+import { COMMANDS } from './commands.js';
 import { channelKeyOf } from './turn.js';
 
-export const LINK_COMMAND = /^\s*link\b\s*(.*)$/i;
+export const LINK_COMMAND = COMMANDS.link;
 
 const groupList = GROUP_IDS.map((id) => `${id} (${GROUP_INFO[id].name})`).join(', ');
 

@@ -11,6 +11,7 @@ import type { ConcernCommand } from '../domain/status.js';
 import { cardAttachment } from '../messaging/teamsCard.js';
 import type { ConcernService, LeadResult, RaiseResult } from '../services/concernService.js';
 import { onCardAction, onCommand, type CardData } from './cardActions.js';
+import { COMMANDS } from './commands.js';
 import { isRepeatDelivery } from './guards.js';
 import { actorOf, answerInvoke, isPersonalChat } from './turn.js';
 
@@ -19,9 +20,9 @@ export interface ConcernHandlerDeps {
   timeZone: string;
 }
 
-export const RAISE_COMMAND = /^\s*(raise( a)? concern|concern|report)\s*$/i;
-export const MY_CONCERNS_COMMAND = /^\s*my concerns?\s*$/i;
-export const OPEN_CONCERNS_COMMAND = /^\s*open concerns?\s*$/i;
+export const RAISE_COMMAND = COMMANDS.raise;
+export const MY_CONCERNS_COMMAND = COMMANDS.myConcerns;
+export const OPEN_CONCERNS_COMMAND = COMMANDS.openConcerns;
 export const MESSAGE_EXTENSION_COMMAND = 'raiseConcern';
 
 const personalChatOnly = () =>

@@ -12,6 +12,7 @@ import type { DraftingService } from '../services/draftingService.js';
 import type { SubmissionService } from '../services/submissionService.js';
 import type { CardData } from './cardActions.js';
 import { onCommand } from './cardActions.js';
+import { COMMANDS } from './commands.js';
 import { onTemplateAction, type ProtocolClock } from './templateActions.js';
 import { channelKeyOf } from './turn.js';
 
@@ -21,7 +22,7 @@ export interface DraftingHandlerDeps {
   clock: ProtocolClock;
 }
 
-export const DRAFT_COMMAND = /^\s*draft\s+(strategy|pathway)\s*$/i;
+export const DRAFT_COMMAND = COMMANDS.draft;
 
 /** Group members write their templates: open, save, versions, compare; group leads submit. */
 export function registerDraftingHandlers(app: Application<TurnState>, deps: DraftingHandlerDeps): void {

@@ -2,15 +2,28 @@ import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { escapeMarkdown } from '../cards/markdown.js';
 import { messageCard } from '../cards/messageCard.js';
-import { welcomeCard } from '../cards/welcomeCard.js';
+import { channelWelcomeCard, notUnderstoodCard, welcomeCard } from '../cards/welcomeCard.js';
 import type { Directory } from '../services/directory.js';
-import { answerInvoke, isInvoke, sendCard } from './turn.js';
+import { onCommand } from './cardActions.js';
+import { COMMANDS } from './commands.js';
+import { answerInvoke, isInvoke, isPersonalChat, sendCard } from './turn.js';
 
-export const HELP_COMMAND = /^\s*(help|hi|hello|start|\?)\s*$/i;
+export const HELP_COMMAND = COMMANDS.help;
 
+/**
+ * The welcome or help card. In a personal chat it is the person's own (their name, roles and
+ * commands); anywhere else everyone reads it, so it names nobody and says what the bot does there.
+ */
 function welcomeFor(context: TurnContext, directory: Directory) {
+  if (!isPersonalChat(context)) return channelWelcomeCard();
   const from = context.activity.from;
   return welcomeCard(escapeMarkdown(from?.name ?? ''), directory.roles(from?.aadObjectId));
+}
+
+/** The answer to a message that is not a command: what this person can do, as buttons. */
+function notUnderstoodFor(context: TurnContext, directory: Directory) {
+  if (!isPersonalChat(context)) return channelWelcomeCard({ notUnderstood: true });
+  return notUnderstoodCard(directory.roles(context.activity.from?.aadObjectId));
 }
 
 /** Install welcome, help, and the answers for anything no other handler took. Register last. */
@@ -20,7 +33,7 @@ export function registerWelcomeHandlers(app: Application<TurnState>, directory: 
     if (action.startsWith('add')) await sendCard(context, welcomeFor(context, directory));
   });
 
-  app.message(HELP_COMMAND, async (context) => sendCard(context, welcomeFor(context, directory)));
+  onCommand(app, HELP_COMMAND, (_actor, context) => Promise.resolve(welcomeFor(context, directory)));
 
   // Card actions with a verb nobody handles, and any other invoke: a clear answer, never a 501.
   app.activity(ActivityTypesInvoke, async (context) => {
@@ -37,10 +50,10 @@ export function registerWelcomeHandlers(app: Application<TurnState>, directory: 
 
   app.activity('message', async (context) => {
     const unknownVerb = typeof (context.activity.value as { verb?: unknown } | undefined)?.verb === 'string';
-    const text = unknownVerb
-      ? 'That button is not known any more. Type "help" to see what the bot can do.'
-      : 'I did not understand that. Type "raise concern" to raise a concern, or "help" to see what I can do.';
-    await sendCard(context, messageCard('Sorry', text));
+    await sendCard(
+      context,
+      unknownVerb ? messageCard('Sorry', 'That button is not known any more. Type "help" to see what the bot can do.') : notUnderstoodFor(context, directory),
+    );
   });
 }
 

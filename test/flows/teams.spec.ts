@@ -36,6 +36,32 @@ describe('installing, linking channels, the message extension and refusals, over
     assert.match(text, /Your roles: coordinator/);
   });
 
+  it('when the app is added to a team, then the welcome card in the channel names nobody and no roles, and says what the bot does there', async () => {
+    await teams.install('coordinator', { channel: 'general' });
+    const posted = connector.sentTo(channelConversation('general'));
+    assert.equal(posted.length, 1);
+    assert.equal(connector.sentTo(personalConversation('coordinator')).length, 0, 'nothing goes to the installer personally');
+    const card = cardOf(posted[0]!.body);
+    const text = visibleText(card);
+    assert.match(text, /link <group>/);
+    assert.match(text, /status/);
+    assert.match(text, /notice/i);
+    assert.match(text, /personal chat/);
+    assertAbsent(card, /Cora|Your roles|lead of|member of/);
+    assert.deepEqual(actionTitles(card), [], 'no buttons that would raise a concern in a channel');
+  });
+
+  it('when a group lead asks for "help" in a channel, then the card names nobody and no roles; in personal chat it shows their own roles', async () => {
+    await teams.mention('housingLead', 'help', 'help-channel');
+    const card = cardOf(connector.sentTo(channelConversation('help-channel'))[0]!.body);
+    assert.match(visibleText(card), /personal chat/);
+    assertAbsent(card, /Hana|Housing Lead|Your roles|lead of Housing/i);
+    await teams.message('housingLead', 'help');
+    const mine = visibleText(connector.sentTo(personalConversation('housingLead'))[0]?.body);
+    assert.match(mine, /Welcome, Hana Housing/);
+    assert.match(mine, /Your roles: lead of Housing/);
+  });
+
   it('when the welcome card button "Raise a concern" is clicked, then the intake card replaces it', async () => {
     const answer = await teams.execute('staff', 'intake.open', {});
     assert.match(visibleText(answer.body), /Raise a modern slavery concern/);

@@ -1,0 +1,63 @@
+import type { TurnContext } from 'botbuilder';
+
+/**
+ * A typed message as commands are matched: lower case, curly apostrophes made straight, runs of
+ * spaces made one, and punctuation and symbols at either end removed ("Raise Concern!!" -> "raise
+ * concern", "status?" -> "status", "?" -> ""). Words inside are kept, so "link Housing!" still
+ * names its group. teams-ai has already removed a leading @mention of the bot.
+ */
+export function normaliseCommand(text: string | undefined): string {
+  return (text ?? '')
+    .normalize('NFKC')
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '');
+}
+
+/** What can follow "report" or "raise": "report", "raise a concern", "report something". */
+const WHAT = '(?: (?:(?:a|an|new) )?(?:concern|something|someone|somebody|modern slavery|exploitation))?';
+
+/** The ways people ask to raise a concern, as normalised text; each must match the whole message. */
+const RAISE_PHRASES = [
+  `(?:report|raise)${WHAT}`,
+  '(?:(?:a|new) )?concern',
+  `(?:i (?:want|need|would like) to|i'd like to|can i|how do i|how can i) (?:report|raise)${WHAT}`,
+  "(?:(?:i'm|i am|im) )?(?:worried|concerned) about (?:someone|somebody|a person|a child|a young person|something)",
+];
+
+/**
+ * Every typed command, matched against the normalised text (see normaliseCommand), never against
+ * what was typed. Each matches the whole message, so a command never takes a sentence that only
+ * starts or ends like one ("status report", "my concerns about the rota"), and no two overlap.
+ * No `g` flag: test() must not keep state between messages.
+ */
+export const COMMANDS = {
+  /** Also an empty message: "?" alone, or only an @mention. */
+  help: /^(?:help|hi|hello|hey|start|menu|commands|what can you do|)$/,
+  raise: new RegExp(`^(?:${RAISE_PHRASES.join('|')})$`),
+  myConcerns: /^my concerns?$/,
+  openConcerns: /^open concerns?$/,
+  status: /^(?:status|dashboard)$/,
+  draft: /^draft (strategy|pathway)$/,
+  /** The group is what follows "link" (the handler reads it from the normalised text). */
+  link: /^link\b ?(.*)$/,
+} as const;
+
+export type CommandName = keyof typeof COMMANDS;
+
+/** The commands a text would match once normalised: one, or none. */
+export function commandsMatching(text: string): CommandName[] {
+  const typed = normaliseCommand(text);
+  return (Object.keys(COMMANDS) as CommandName[]).filter((name) => COMMANDS[name].test(typed));
+}
+
+/**
+ * The command text of a message a person typed, normalised; undefined for anything else (another
+ * kind of activity, or a card's Action.Submit, which carries its data in `value`).
+ */
+export function typedCommand(context: TurnContext): string | undefined {
+  const activity = context.activity;
+  if (activity.type !== 'message' || activity.value !== undefined) return undefined;
+  return normaliseCommand(activity.text);
+}
