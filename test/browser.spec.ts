@@ -13,7 +13,7 @@ import { createApp, type App } from '../src/app.js';
 import { DEMO_PROTOCOL_PATH, loadProtocol } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startEmbeddedTables, type EmbeddedTables } from '../src/storage/embeddedAzurite.js';
-import { launchChromium, startPlayground, type Playground } from './support/playground.js';
+import { brokenWordsIn, launchChromium, startPlayground, type Playground } from './support/playground.js';
 
 /** The Playground's default user (see its default configuration). */
 const ALEX = '00000000-0000-0000-0000-0000000000020';
@@ -206,6 +206,56 @@ describe('the Agents Playground in a browser', function () {
 
     await versions.scrollIntoViewIfNeeded();
     await versions.screenshot({ path: path.join(ARTIFACTS, 'playground-versions.png') });
+  });
+
+  it('when the coordinator types status in a chat as wide as Teams on a laptop, then the dashboard shows every group and no word is broken across lines', async function () {
+    const page = thePage();
+    // Some groups further on, so the dashboard has every kind of status and name to fit.
+    const protocol = app!.stores.protocol;
+    const alex = { aadObjectId: ALEX, name: 'Alex Wilber' };
+    const at = new Date().toISOString();
+    for (const [group, template, status] of [
+      ['transition', 'strategy', 'submitted'],
+      ['enforcement', 'pathway', 'returned'],
+      ['health', 'strategy', 'accepted'],
+    ] as const) {
+      const { record, etag } = await protocol.status(group, template);
+      const next = {
+        ...record,
+        status,
+        revision: record.revision + 1,
+        latestVersion: 3,
+        submittedVersion: 3,
+        submittedBy: alex,
+        submittedAt: at,
+        lastChangeAt: at,
+        lastChangeBy: alex,
+      };
+      await protocol.changeStatus(next, etag, { revision: next.revision, type: 'submitted', by: alex, at, detail: 'seeded' }, []);
+    }
+
+    // A Teams chat on a laptop gives a card about 450-600 px. The Playground caps a card at about
+    // 450 px (the narrow end); the window is narrowed too, and the card's width is asserted, so
+    // the check below is made at a width people really see.
+    const before = page.viewportSize();
+    await page.setViewportSize({ width: 720, height: 1600 });
+    try {
+      const dashboards = page.locator('.ac-adaptiveCard').filter({ hasText: 'groups at a glance' });
+      await sendAndAwaitNewCard(page, 'status', dashboards, 'the dashboard arrives');
+      const card = dashboards.last();
+      await card.getByText('Transition to Adulthood').first().waitFor();
+      const width = (await card.boundingBox())!.width;
+      assert.ok(width >= 420 && width <= 620, `the card is ${Math.round(width)} px wide, as in a Teams chat`);
+
+      await card.evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await card.screenshot({ path: path.join(ARTIFACTS, 'playground-dashboard.png') });
+
+      const broken = await card.evaluate(brokenWordsIn);
+      assert.deepEqual(broken, [], 'words broken across lines (see test/artifacts/playground-dashboard.png)');
+    } finally {
+      if (before) await page.setViewportSize(before);
+    }
   });
 });
 

@@ -29,15 +29,26 @@ function daysLeftLine({ now, deadline }: StatusContext): { deadlineLine: string;
   };
 }
 
-const statusColor = (status: TemplateRecord['status'], late: boolean) =>
-  late ? 'Attention' : status === 'accepted' ? 'Good' : status === 'returned' ? 'Warning' : 'Default';
+/**
+ * How a status stands out. Never by colour alone (the words say it), and never in Teams' green or
+ * amber, which fail WCAG AA contrast as text on white: late is Attention (Teams' red passes) and
+ * bold; what waits on someone (submitted, returned) is bold; the rest is plain.
+ */
+function statusLook(status: TemplateRecord['status'], late: boolean): { color: 'Default' | 'Attention'; weight: 'Default' | 'Bolder' } {
+  if (late) return { color: 'Attention', weight: 'Bolder' };
+  return { color: 'Default', weight: status === 'submitted' || status === 'returned' ? 'Bolder' : 'Default' };
+}
+
+type Run = { text: string; color: string; weight: string };
+const plainRun = (text: string): Run => ({ text, color: 'Default', weight: 'Default' });
 
 interface DashboardView extends NoticeView {
   heading: string;
   deadlineLine: string;
   deadlineColor: string;
   summary: string;
-  rows: { group: string; strategy: string; strategyColor: string; pathway: string; pathwayColor: string; lastChange: string; submittedBy: string }[];
+  /** One block per group: its name, both templates' status on one line, and the last change. */
+  rows: { group: string; cells: Run[]; lastChange: string }[];
   selected: string;
   items: { title: string; value: string }[];
   verbs: Record<'view' | 'accept' | 'return' | 'remind', Verb>;
@@ -50,21 +61,23 @@ export function dashboardCard(records: TemplateRecord[], context: StatusContext 
   const cell = (r: TemplateRecord) => {
     const { label, late } = statusLabel(r.status, context.now, context.deadline.instant);
     const shown = r.status === 'submitted' || r.status === 'accepted' || r.status === 'returned' ? r.submittedVersion : r.latestVersion;
-    return { text: `${label}${shown ? ` (v${shown})` : ''}`, color: statusColor(r.status, late) };
+    return { text: `${label}${shown ? ` (v${shown})` : ''}`, ...statusLook(r.status, late) };
   };
   const timeZone = context.deadline.timeZone;
+  // A list, not a table: in a chat about 450-600 px wide, five columns broke words ("Submitte d by").
   const rows = GROUP_IDS.map((g) => {
     const [s, p] = [find(g, 'strategy'), find(g, 'pathway')];
     const last = [s, p].filter((r) => r.lastChangeAt).sort((a, b) => b.lastChangeAt!.localeCompare(a.lastChangeAt!))[0];
-    const submitters = [s, p].filter((r) => r.submittedBy).map((r) => `${TEMPLATE_NAMES[r.template]}: ${escapeMarkdown(r.submittedBy!.name)}`);
+    const submitted = [s, p]
+      .filter((r) => r.submittedBy)
+      .map((r) => ` ${TEMPLATE_NAMES[r.template]} submitted by ${escapeMarkdown(r.submittedBy!.name)}.`)
+      .join('');
     return {
       group: GROUP_INFO[g].name,
-      strategy: cell(s).text,
-      strategyColor: cell(s).color,
-      pathway: cell(p).text,
-      pathwayColor: cell(p).color,
-      lastChange: last ? `${formatLocal(last.lastChangeAt!, timeZone)} (${escapeMarkdown(last.lastChangeBy?.name ?? '')})` : 'None yet',
-      submittedBy: submitters.join('; ') || 'Not yet',
+      cells: [plainRun('Strategy: '), cell(s), plainRun(' · Pathway: '), cell(p)],
+      lastChange: last
+        ? `Last change ${formatLocal(last.lastChangeAt!, timeZone)} by ${escapeMarkdown(last.lastChangeBy?.name ?? '')}.${submitted}`
+        : `No changes yet.${submitted}`,
     };
   });
   const count = (pred: (r: TemplateRecord) => boolean) => records.filter(pred).length;
@@ -106,7 +119,7 @@ export function groupStatusCard(group: GroupId, records: TemplateRecord[], conte
       return {
         name: TEMPLATE_NAMES[r.template],
         status: label,
-        color: statusColor(r.status, late),
+        color: statusLook(r.status, late).color,
         latest: r.latestVersion ? `Version ${r.latestVersion}` : 'None yet',
         lastChange: r.lastChangeAt ? `${formatLocal(r.lastChangeAt, timeZone)} by ${escapeMarkdown(r.lastChangeBy?.name ?? '')}` : 'None yet',
         submitted: r.submittedVersion ? `Version ${r.submittedVersion} by ${escapeMarkdown(r.submittedBy?.name ?? '')}` : 'Not yet',

@@ -60,10 +60,15 @@ export function historyCard({ record, versions, canSubmit }: VersionHistory, opt
   });
 }
 
+/**
+ * Each changed line says in words whether it was added or removed: colour alone is not seen by
+ * everyone, and Teams' green text fails WCAG AA contrast on white (removed lines keep Teams' red,
+ * which passes).
+ */
 const DIFF_MARK: Record<DiffLine['change'], { prefix: string; color: string }> = {
   same: { prefix: '', color: 'Default' },
-  added: { prefix: '+ ', color: 'Good' },
-  removed: { prefix: '- ', color: 'Attention' },
+  added: { prefix: 'Added: ', color: 'Default' },
+  removed: { prefix: 'Removed: ', color: 'Attention' },
 };
 
 type DiffPartView = { title: string; lines: { text: string; color: string }[] };

@@ -6,7 +6,7 @@ import { intakeCard } from '../../src/cards/intakeCard.js';
 import { messageCard } from '../../src/cards/messageCard.js';
 import { MAX_CARD_BYTES } from '../../src/cards/renderCard.js';
 import { ALL_VERBS } from '../../src/cards/verbs.js';
-import { channelWelcomeCard, notUnderstoodCard, welcomeCard } from '../../src/cards/welcomeCard.js';
+import { welcomeCard } from '../../src/cards/welcomeCard.js';
 import { parseIntake } from '../../src/domain/concern.js';
 import type { ConcernEvent, ConcernRecord } from '../../src/domain/concernRecord.js';
 import { routeConcern } from '../../src/domain/routing.js';
@@ -99,17 +99,14 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
   'my concerns': () => myConcernsCard([fixtureConcern(), fixtureConcern()], 'Europe/London'),
   'open concerns': () =>
     openConcernsCard(
-      Array.from({ length: 60 }, () => fixtureConcern()),
+      Array.from({ length: 60 }, (_, i) =>
+        i % 2 ? { ...fixtureConcern(), status: 'acknowledged' as const } : { ...fixtureConcern({ area: 'transition' }), group: 'transition' as const },
+      ),
       'Europe/London',
     ),
   'open concerns (none)': () => openConcernsCard([], 'Europe/London'),
   'my concerns (none)': () => myConcernsCard([], 'Europe/London'),
   welcome: () => welcomeCard('Alex', { modernSlaveryLead: true, coordinator: true, leadOf: ['housing'], memberOf: ['housing', 'health'] }),
-  'welcome (staff)': () => welcomeCard('', { modernSlaveryLead: false, coordinator: false, leadOf: [], memberOf: [] }),
-  'not understood (every role)': () => notUnderstoodCard({ modernSlaveryLead: true, coordinator: true, leadOf: ['housing'], memberOf: ['housing', 'health'] }),
-  'not understood (group member)': () => notUnderstoodCard({ modernSlaveryLead: false, coordinator: false, leadOf: [], memberOf: ['health'] }),
-  'channel welcome': () => channelWelcomeCard(),
-  'channel not understood': () => channelWelcomeCard({ notUnderstood: true }),
   message: () => messageCard('Title', 'Text', 'attention'),
   'strategy draft (every section full)': () =>
     draftCard({ record: record('strategy'), latest: { info: version, content: { template: 'strategy', sections: fullStrategy } } }, { timeZone: TZ }),
@@ -164,6 +161,21 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
       },
       TZ,
     ),
+  'dashboard (every status, late)': () =>
+    dashboardCard(
+      GROUP_IDS.flatMap((g, i) =>
+        TEMPLATE_IDS.map((t, j) => ({
+          ...record(t),
+          group: g,
+          status: (['notStarted', 'drafting', 'submitted', 'returned', 'accepted'] as const)[(i * 2 + j) % 5]!,
+          submittedBy: person,
+          submittedVersion: 3,
+          lastChangeAt: '2027-06-01T10:00:00Z',
+          lastChangeBy: person,
+        })),
+      ),
+      { now: new Date('2027-07-05T09:00:00Z'), deadline },
+    ),
   dashboard: () =>
     dashboardCard(
       GROUP_IDS.flatMap((g) =>
@@ -180,6 +192,11 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
       { ...statusContext, notice: { text: 'Done', tone: 'good' }, selected: 'housing|strategy' },
     ),
   'group status': () => groupStatusCard('housing', [record('strategy'), { ...record('pathway'), status: 'returned', comment: 'Add NRPF' }], statusContext),
+  'group status (accepted, late)': () =>
+    groupStatusCard('housing', [{ ...record('strategy'), status: 'accepted', reviewedBy: person }, record('pathway')], {
+      now: new Date('2027-07-05T09:00:00Z'),
+      deadline,
+    }),
   'submission (full strategy)': () =>
     submissionCard(
       {
@@ -252,4 +269,62 @@ describe('card templates', () => {
   it('when a channel notice is made, then it carries no observed text and no place', () => {
     assertAbsent(CARDS['channel notice']!(), /passports|Foleshill/);
   });
+});
+
+/** The cards this part of the bot owns: the protocol's status, draft and version cards, and the open concerns list. */
+const READABLE = Object.entries(CARDS).filter(([name]) =>
+  /^(open concerns|strategy draft|pathway draft|pick group|history|compare|dashboard|group status|submission|confirm)/.test(name),
+);
+
+type Json = Record<string, any>;
+/** Every element, action and inline of a card (anything with a type), however deep. */
+function elements(node: unknown, found: Json[] = []): Json[] {
+  if (Array.isArray(node)) node.forEach((n) => elements(n, found));
+  else if (node && typeof node === 'object') {
+    const json = node as Json;
+    if (typeof json.type === 'string') found.push(json);
+    Object.values(json).forEach((v) => elements(v, found));
+  }
+  return found;
+}
+
+/**
+ * A chat in Teams on a laptop gives a card about 450-600 px; at the narrow end a Table is about
+ * 418 px wide (the card's padding taken off) and each cell keeps about 16 px of padding. A word in
+ * 14 px Segoe UI takes up to about 8 px a character (bold; measured in the Agents Playground, where
+ * "Submitte" took 66 px), so a word needs about 8 px a character in its column or it is broken.
+ */
+const TABLE_PX = 418;
+const CELL_PADDING_PX = 16;
+const PX_PER_CHARACTER = 8;
+
+describe('cards people can read', () => {
+  for (const [name, build] of READABLE) {
+    it(`when the ${name} card shows a Table, then every word fits its column in a Teams chat 450 px wide`, () => {
+      for (const table of elements(build()).filter((e) => e.type === 'Table')) {
+        const weights = (table.columns as Json[]).map((c) => Number(c.width));
+        assert.ok(
+          weights.every((w) => w > 0),
+          'columns have weights',
+        );
+        const total = weights.reduce((a, b) => a + b, 0);
+        for (const row of table.rows as Json[])
+          (row.cells as Json[]).forEach((cell, i) => {
+            const room = (weights[i]! / total) * TABLE_PX - CELL_PADDING_PX;
+            for (const block of elements(cell).filter((e) => e.type === 'TextBlock'))
+              for (const word of String(block.text).replace(/\\(.)/g, '$1').split(/\s+/))
+                assert.ok(
+                  word.length * PX_PER_CHARACTER <= room,
+                  `"${word}" needs ${word.length * PX_PER_CHARACTER} px; its column has ${Math.round(room)} px`,
+                );
+          });
+      }
+    });
+
+    it(`when the ${name} card is shown, then no text is coloured Good, Warning or Accent (they fail WCAG AA contrast on white)`, () => {
+      for (const element of elements(build()))
+        if (['TextBlock', 'TextRun'].includes(element.type as string) && element.color !== undefined)
+          assert.ok(['Default', 'Attention'].includes(element.color as string), `${element.type} "${element.text}" is coloured ${element.color}`);
+    });
+  }
 });

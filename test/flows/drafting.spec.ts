@@ -40,7 +40,7 @@ describe('drafting, versions, submitting and review, end to end over HTTP', () =
     assert.deepEqual(inputIds(card), SECTIONS);
   });
 
-  it('when a member saves twice, then there are two versions with author and time, the card shows the latest, and the change can be compared', async () => {
+  it('when a member saves twice, then there are two versions with author and time, the card shows the latest, and the comparison says in words what was added and removed', async () => {
     const first = invokeCard(
       await teams.execute('housingMember', 'draft.save', { template: 'strategy', group: 'housing', baseVersion: 0, ...strategy('First thoughts') }),
     );
@@ -70,8 +70,10 @@ describe('drafting, versions, submitting and review, end to end over HTTP', () =
     const compared = invokeCard(await teams.execute('housingMember', 'draft.compare', { template: 'strategy', group: 'housing', from: '1', to: '2' }));
     const diff = textsOf(compared);
     assert.match(visibleText(compared), /1 of 5 parts changed/);
-    assert.ok(diff.includes('- First thoughts (prevent)'), diff.join('\n'));
-    assert.ok(diff.includes('+ Awareness sessions for housing officers'), diff.join('\n'));
+    assert.ok(diff.includes('Removed: First thoughts (prevent)'), diff.join('\n'));
+    assert.ok(diff.includes('Added: Awareness sessions for housing officers'), diff.join('\n'));
+    assert.ok(diff.includes('Added: Data sharing with police'), diff.join('\n'));
+    assert.ok(!diff.some((line) => /^[+-] /.test(line)), 'no line is marked only by a sign');
     assertAbsent(compared, /Pursue/, 'unchanged sections are not listed');
   });
 
@@ -218,17 +220,18 @@ describe('drafting, versions, submitting and review, end to end over HTTP', () =
     );
   });
 
-  it('when the coordinator sends "status", then the dashboard shows the seven groups by two templates in an Adaptive Card Table', async () => {
+  it('when the coordinator sends "status", then the dashboard lists the seven groups, each with both templates and their versions in words on one line', async () => {
     await teams.message('coordinator', 'status');
     const card = lastCard(personalConversation('coordinator'));
-    const rows = tableRows(card);
-    assert.equal(rows.length, 8, 'a header and seven groups');
-    const housing = rows[1]!.join(' | ');
-    assert.match(housing, /Housing/);
-    assert.match(housing, /Accepted \(v4\)/);
-    assert.match(housing, /Drafting \(v1\)/);
-    assert.match(housing, /Strategy: Hana Housing/);
-    assert.match(rows[2]!.join(' | '), /Not started/);
+    const texts = textsOf(card);
+    const linesAfter = (group: string) => texts.slice(texts.indexOf(group) + 1, texts.indexOf(group) + 3);
+    for (const group of ['Housing', 'Health', 'NRM Referrals', 'Migration', 'Enforcement', 'Transition to Adulthood', 'Support Services'])
+      assert.ok(texts.includes(group), `${group} is a heading`);
+    const [housing, housingChange] = linesAfter('Housing');
+    assert.equal(housing, 'Strategy: Accepted (v4) · Pathway: Drafting (v1)');
+    assert.match(housingChange!, /^Last change .* by Cora Coordinator\. Strategy submitted by Hana Housing\.$/);
+    assert.deepEqual(linesAfter('Health'), ['Strategy: Not started · Pathway: Not started', 'No changes yet.']);
+    assert.deepEqual(tableRows(card), [], 'a list, not a table of narrow columns');
     assert.match(visibleText(card), /days? left/);
     assert.deepEqual(actionTitles(card), ['View submission', 'Accept', 'Return', 'Remind now']);
   });

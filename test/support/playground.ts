@@ -163,3 +163,39 @@ async function waitFor<T>(timeoutMs: number, probe: () => T | undefined | Promis
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * The words of a card's text that the browser broke across two lines, or that do not fit their
+ * column (cut off or spilling over), as "word (in: text)". Run in the page, for a card rendered
+ * by the Adaptive Cards renderer (a TextBlock is an `.ac-textBlock`, a RichTextBlock an
+ * `.ac-richTextBlock`).
+ *
+ * How: every word (a run of non-space characters) of every text node of every TextBlock is
+ * selected with a DOM Range; Range.getClientRects() gives one box per line the word sits on, so a
+ * word wrapped inside itself ("Submitte|d by") has boxes on two different lines (two distinct
+ * tops). A word wider than its block cannot be wrapped that way when wrapping is off, so the block
+ * is also checked for overflow (its scrollWidth beyond its clientWidth). Both are measured on
+ * the layout the person sees, not guessed from character counts, so fonts and widths are real.
+ */
+export function brokenWordsIn(root: Element): string[] {
+  const broken: string[] = [];
+  for (const block of Array.from(root.querySelectorAll<HTMLElement>('.ac-textBlock, .ac-richTextBlock'))) {
+    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent ?? '';
+      for (const match of text.matchAll(/\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set(
+          Array.from(range.getClientRects())
+            .filter((r) => r.width > 0)
+            .map((r) => Math.round(r.top)),
+        );
+        if (tops.size > 1) broken.push(`${match[0]} (in: ${block.innerText.trim()})`);
+      }
+    }
+    if (block.scrollWidth > block.clientWidth + 1) broken.push(`overflows its column (in: ${block.innerText.trim()})`);
+  }
+  return broken;
+}
