@@ -112,6 +112,15 @@ describe('raising a concern, end to end over HTTP', () => {
     assert.ok(Buffer.byteLength(JSON.stringify(answer.body)) < 28 * 1024);
   });
 
+  it('when the intake card is shown, then the consent question says before sending that it is required for an adult and left empty for a child', async () => {
+    await teams.message('staff', 'raise concern');
+    const card = cardOf(connector.sentTo(personalConversation('staff'))[0]!.body);
+    const consent = (card.body as { id?: string; label?: string }[]).find((element) => element.id === 'consent');
+    assert.match(consent?.label ?? '', /required for adults/i);
+    assert.match(consent?.label ?? '', /leave (it )?empty for a child/i);
+    assert.match(visibleText(card), /will not send without an answer/i);
+  });
+
   it('when the person may be 16 or 17, then the Transition to Adulthood channel is told too and the Lead card says MASH and police now', async () => {
     const submissionId = await openIntake();
     await teams.execute('staff', 'intake.submit', { submissionId, ...validIntake({ ageBand: '16-17', consent: '', area: 'nrm', exploitation: 'criminal' }) });
