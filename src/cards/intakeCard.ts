@@ -22,7 +22,11 @@ const INTAKE_FIELDS: IntakeField[] = [
 
 const areaChoices = () => GROUP_IDS.map((id) => ({ title: `${GROUP_INFO[id].name}: ${GROUP_INFO[id].covers}`, value: id }));
 
-/** Text kept on a rejected card is capped so the card stays under Teams' size limit. */
+/**
+ * Text kept on a rejected card is capped so the card stays under Teams' size limit. The observed
+ * input has no maxLength (Teams would cut a paste there without a word): the server refuses text
+ * over LIMITS.observed and the card comes back with it whole, up to this cap.
+ */
 export const KEPT_TEXT_MAX = 4000;
 const KEPT_CHOICE_MAX = 200;
 // Control characters other than line breaks never belong in an answer; they would only bloat the card.
@@ -52,6 +56,8 @@ interface IntakeView {
   errorSummary: string;
   choices: Record<'ageBands' | 'exploitation' | 'indicators' | 'areas' | 'consent' | 'actionsTaken', Choice[]>;
   limits: typeof LIMITS;
+  /** The observed limit as the label shows it ("2,000"). */
+  observedLimit: string;
   verbs: { submit: Verb };
 }
 const intakeTemplate = cardTemplate<IntakeView>(intakeJson);
@@ -76,7 +82,7 @@ export function intakeCard(submissionId: string, options: IntakeOptions = {}): C
   const errors = { ...options.errors };
   const observed = typeof data.observed === 'string' ? data.observed : '';
   if (errors.observed && observed.length > KEPT_TEXT_MAX) {
-    errors.observed = `What you observed is ${n(observed.length)} characters; the limit is ${n(LIMITS.observed)}. Only the first ${n(KEPT_TEXT_MAX)} are kept below: shorten it and send again.`;
+    errors.observed = `What you observed is ${n(observed.trim().length)} characters; the limit is ${n(LIMITS.observed)}. Only the first ${n(KEPT_TEXT_MAX)} are kept below: shorten it and send again. Nothing has been sent.`;
   }
   const problems = Object.values(errors).filter(Boolean).length;
   return renderCard(intakeTemplate, {
@@ -98,6 +104,7 @@ export function intakeCard(submissionId: string, options: IntakeOptions = {}): C
       actionsTaken: choicesOf(ACTIONS_TAKEN),
     },
     limits: LIMITS,
+    observedLimit: n(LIMITS.observed),
     verbs: { submit: VERBS.submitIntake },
   });
 }

@@ -50,6 +50,13 @@ export const ACTIONS_TAKEN = {
 /** Limits the card shows and the server enforces. */
 export const LIMITS = { observed: 2000, place: 100 } as const;
 
+const count = (n: number) => n.toLocaleString('en-GB');
+
+/** The refusal of an observed text over the limit names its length and the limit: "2,612 characters; the limit is 2,000". */
+export function observedTooLong(length: number): string {
+  return `What you observed is ${count(length)} characters; the limit is ${count(LIMITS.observed)}. Shorten it and send again: nothing has been sent.`;
+}
+
 const keys = <T extends Record<string, string>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
 
 /** Card multi-selects arrive as "a,b,c"; an empty string is no selection. */
@@ -100,7 +107,7 @@ export const intakeSchema = z
       .string({ error: 'Describe what you observed.' })
       .trim()
       .min(1, 'Describe what you observed.')
-      .max(LIMITS.observed, `Keep what you observed to ${LIMITS.observed} characters; facts only.`),
+      .max(LIMITS.observed, { error: (issue) => observedTooLong(typeof issue.input === 'string' ? issue.input.length : LIMITS.observed + 1) }),
   })
   .superRefine((v, ctx) => {
     if (!isTreatedAsChild(v) && v.consent === undefined) {

@@ -24,7 +24,7 @@ describe('intake validation', () => {
   it('when the observed text is over the limit, then it is refused with the limit named, not cut', () => {
     const result = parseIntake(validIntake({ observed: 'a'.repeat(LIMITS.observed + 1) }));
     assert.ok(!result.ok);
-    assert.match(result.errors.observed ?? '', /2000 characters/);
+    assert.match(result.errors.observed ?? '', /2,001 characters; the limit is 2,000/);
   });
 
   it('when the place looks like a home address or a full postcode, then it is refused', () => {

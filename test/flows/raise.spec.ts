@@ -121,6 +121,21 @@ describe('raising a concern, end to end over HTTP', () => {
     assert.match(visibleText(card), /will not send without an answer/i);
   });
 
+  it('when the observed text is 2,612 characters, then the server refuses it naming its length and the limit, keeps the whole text on the card and stores nothing', async () => {
+    const submissionId = await openIntake();
+    const observed = 'The van comes at 5am. '.repeat(119).slice(0, 2612);
+    assert.equal(observed.length, 2612);
+    const opened = cardOf(connector.sentTo(personalConversation('staff')).at(-1)!.body);
+    const input = (card: Record<string, unknown>) => (card.body as { id?: string; maxLength?: unknown }[]).find((element) => element.id === 'observed');
+    assert.equal(input(opened)?.maxLength, undefined, 'Teams must not cut the text silently');
+    const answer = await teams.execute('staff', 'intake.submit', { submissionId, ...validIntake({ observed }) });
+    const card = invokeCard(answer);
+    assert.match(visibleText(card), /What you observed is 2,612 characters; the limit is 2,000\. Shorten it and send again: nothing has been sent\./);
+    assert.equal(inputValue(card, 'observed'), observed, 'the whole text is kept');
+    assert.equal(input(card)?.maxLength, undefined);
+    assert.equal(await app.stores.concerns.get(submissionId), undefined);
+  });
+
   it('when the person may be 16 or 17, then the Transition to Adulthood channel is told too and the Lead card says MASH and police now', async () => {
     const submissionId = await openIntake();
     await teams.execute('staff', 'intake.submit', { submissionId, ...validIntake({ ageBand: '16-17', consent: '', area: 'nrm', exploitation: 'criminal' }) });
