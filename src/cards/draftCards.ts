@@ -36,6 +36,7 @@ const strategyTemplate = cardTemplate<StrategyDraftView>(draftStrategyJson);
 interface PathwayDraftView extends NoticeView {
   heading: string;
   versionLine: string;
+  rules: { runs: Run[] }[];
   howTo: string;
   limit: number;
   value: string;
@@ -113,6 +114,48 @@ function strategyDraftCard({ record, latest }: DraftState, options: DraftCardOpt
   });
 }
 
+type Run = { text: string; weight: 'Default' | 'Bolder'; fontType: 'Default' | 'Monospace' };
+const words = (text: string): Run => ({ text, weight: 'Default', fontType: 'Default' });
+const label = (text: string): Run => ({ text, weight: 'Bolder', fontType: 'Default' });
+const typed = (text: string): Run => ({ text, weight: 'Default', fontType: 'Monospace' });
+
+/**
+ * How to write a pathway, in plain words, each rule with what to type (TextRuns are shown as
+ * written: no Markdown, so "## Title" and "1." stay literal).
+ */
+const PATHWAY_RULES: { runs: Run[] }[] = [
+  [
+    label('Flowcharts. '),
+    words('Start each flowchart with a line that begins ## and gives its title: '),
+    typed('## Housing officer finds a concern'),
+    words('. For more than one flowchart, start each with its own ## line.'),
+  ],
+  [
+    label('Steps. '),
+    words('One line each, numbered from 1 in each flowchart: the number, who, a colon, then what they do: '),
+    typed('1. Housing officer: notices indicators on a visit'),
+  ],
+  [
+    label('Questions. '),
+    words('A yes/no question ends with a question mark, then says which step yes goes to and which step no goes to: '),
+    typed('2. Is anyone in immediate danger? yes: 3, no: 4'),
+  ],
+  [
+    label('Where it goes next. '),
+    words('A step goes on to the next number, and the last step ends the path. To jump to another step, end the line with -> and its number: '),
+    typed('4. GP: tells the Modern Slavery Lead -> 6'),
+    words('. To end the path at a step, end the line with -> end: '),
+    typed('3. Housing officer: calls 999 -> end'),
+    words('. A question can go to end too: '),
+    typed('yes: end'),
+  ],
+  [
+    label('Explainer (optional). '),
+    words('A line starting Explainer: adds a note to the flowchart, such as who it is for: '),
+    typed('Explainer: for council and housing association staff'),
+  ],
+].map((runs) => ({ runs }));
+
 const PATHWAY_HOW_TO = [
   '## Housing officer finds a concern',
   '1. Housing officer: notices indicators on a visit',
@@ -138,6 +181,7 @@ function pathwayDraftCard({ record, latest }: DraftState, options: DraftCardOpti
     heading: `${GROUP_INFO[record.group].name}: Pathway`,
     versionLine: versionLine(record, latest?.info, options.timeZone),
     ...noticeView(options.notice),
+    rules: PATHWAY_RULES,
     howTo: escapeMarkdown(PATHWAY_HOW_TO),
     limit: DRAFT_LIMITS.pathway,
     value: (typeof typed === 'string' ? typed : saved).slice(0, DRAFT_LIMITS.pathway),

@@ -137,6 +137,27 @@ describe('drafting, versions, submitting and review, end to end over HTTP', () =
     assert.match(visibleText(opened), /Health: Pathway/);
   });
 
+  it('when a group member opens the Pathway, then the card explains in words how to write steps, yes/no questions, jumps, ends, several flowcharts and explainers, with an example', async () => {
+    await teams.message('housingMember', 'draft pathway');
+    const card = lastCard(personalConversation('housingMember'));
+    const text = textsOf(card);
+    const rule = (name: string) => text.find((t) => t.startsWith(name)) ?? assert.fail(`no rule "${name}" in:\n${text.join('\n')}`);
+    assert.match(
+      rule('Flowcharts. '),
+      /begins ## and gives its title: ## Housing officer finds a concern\. For more than one flowchart, start each with its own ## line/,
+    );
+    assert.match(rule('Steps. '), /the number, who, a colon, then what they do: 1\. Housing officer: notices indicators on a visit$/);
+    assert.match(
+      rule('Questions. '),
+      /yes\/no question .* which step yes goes to and which step no goes to: 2\. Is anyone in immediate danger\? yes: 3, no: 4$/,
+    );
+    assert.match(rule('Where it goes next. '), /To jump to another step, end the line with -> and its number: 4\. GP: tells the Modern Slavery Lead -> 6\./);
+    assert.match(rule('Where it goes next. '), /To end the path at a step, end the line with -> end: 3\. Housing officer: calls 999 -> end/);
+    assert.match(rule('Explainer (optional). '), /A line starting Explainer: adds a note to the flowchart/);
+    assert.ok(text.includes('An example, to copy and change:'));
+    assert.match(visibleText(card), /2\\\. Is anyone in immediate danger\? yes: 3, no: 4\n\n3\\\. Housing officer: calls 999 -> end/, 'the example is kept');
+  });
+
   it('when a pathway branches to a missing step or has no start, then it is refused with each problem named and the text kept', async () => {
     const broken =
       '## Referral\n2. Health visitor: spots signs\n3. Is the person an adult? yes: 4, no: 9\n4. GP: refers to the Modern Slavery Lead\n## Empty one';
