@@ -6,7 +6,7 @@ import { intakeCard } from '../../src/cards/intakeCard.js';
 import { messageCard } from '../../src/cards/messageCard.js';
 import { MAX_CARD_BYTES } from '../../src/cards/renderCard.js';
 import { ALL_VERBS } from '../../src/cards/verbs.js';
-import { welcomeCard } from '../../src/cards/welcomeCard.js';
+import { channelWelcomeCard, notUnderstoodCard, welcomeCard } from '../../src/cards/welcomeCard.js';
 import { parseIntake } from '../../src/domain/concern.js';
 import type { ConcernEvent, ConcernRecord } from '../../src/domain/concernRecord.js';
 import { routeConcern } from '../../src/domain/routing.js';
@@ -107,6 +107,11 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
   'open concerns (none)': () => openConcernsCard([], 'Europe/London'),
   'my concerns (none)': () => myConcernsCard([], 'Europe/London'),
   welcome: () => welcomeCard('Alex', { modernSlaveryLead: true, coordinator: true, leadOf: ['housing'], memberOf: ['housing', 'health'] }),
+  'welcome (staff)': () => welcomeCard('', { modernSlaveryLead: false, coordinator: false, leadOf: [], memberOf: [] }),
+  'not understood (every role)': () => notUnderstoodCard({ modernSlaveryLead: true, coordinator: true, leadOf: ['housing'], memberOf: ['housing', 'health'] }),
+  'not understood (group member)': () => notUnderstoodCard({ modernSlaveryLead: false, coordinator: false, leadOf: [], memberOf: ['health'] }),
+  'channel welcome': () => channelWelcomeCard(),
+  'channel not understood': () => channelWelcomeCard({ notUnderstood: true }),
   message: () => messageCard('Title', 'Text', 'attention'),
   'strategy draft (every section full)': () =>
     draftCard({ record: record('strategy'), latest: { info: version, content: { template: 'strategy', sections: fullStrategy } } }, { timeZone: TZ }),
