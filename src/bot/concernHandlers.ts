@@ -59,7 +59,15 @@ export function registerConcernHandlers(app: Application<TurnState>, deps: Conce
   function leadResultCard(result: LeadResult): Card {
     if (result.kind === 'refused') return refusalCard(result.reason);
     const notice = result.kind === 'stale' ? result.changes : result.kind === 'invalid' ? result.message : undefined;
-    return leadCard(result.concern, { timeZone, events: result.events, refreshUserIds: result.refreshUserIds, ...(notice ? { notice } : {}) });
+    const form = result.kind === 'stale' || result.kind === 'invalid' ? result.form : undefined;
+    return leadCard(result.concern, {
+      timeZone,
+      events: result.events,
+      refreshUserIds: result.refreshUserIds,
+      ...(notice ? { notice } : {}),
+      ...(form ? { form } : {}),
+      ...(result.kind === 'confirm' ? { confirm: result.form } : {}),
+    });
   }
 
   /** Personal chat only: elsewhere the person is asked to open one, and nothing is shown. */

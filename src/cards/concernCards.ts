@@ -1,18 +1,18 @@
-import { ACTIONS_TAKEN, AGE_BANDS, CONSENT, EXPLOITATION_TYPES, INDICATORS, LEAD_ACTIONS, OUTCOMES } from '../domain/concern.js';
-import type { ConcernEvent, ConcernRecord } from '../domain/concernRecord.js';
-import { GROUP_IDS, GROUP_INFO, type GroupId } from '../domain/groups.js';
-import { allowedCommands, STATUS_LABELS } from '../domain/status.js';
-import { choicesOf, formatLocal, labels } from './format.js';
+import { AGE_BANDS, EXPLOITATION_TYPES, OUTCOMES } from '../domain/concern.js';
+import type { ConcernRecord } from '../domain/concernRecord.js';
+import { GROUP_INFO, type GroupId } from '../domain/groups.js';
+import { STATUS_LABELS } from '../domain/status.js';
+import { formatLocal, labels } from './format.js';
 import { escapeMarkdown } from './markdown.js';
 import { cardTemplate, renderCard, type Card } from './renderCard.js';
 import channelNoticeJson from './templates/channelNotice.json';
-import leadCardJson from './templates/leadCard.json';
 import myConcernsJson from './templates/myConcerns.json';
 import openConcernsJson from './templates/openConcerns.json';
 import receiptJson from './templates/receipt.json';
 import { VERBS, type Verb } from './verbs.js';
 
-type Choice = { title: string; value: string };
+// The Lead's card has its own module; it is part of this family of concern cards.
+export { leadCard, type LeadCardContext } from './leadCard.js';
 
 interface ReceiptView {
   heading: string;
@@ -38,89 +38,6 @@ export function receiptCard(concern: ConcernRecord, options: { timeZone: string;
       ? 'This concern was already sent; it has not been sent twice. The Modern Slavery Lead has it.'
       : "The Modern Slavery Lead has the full details now and will decide what to do: an NRM referral, children's services, the police or support. You do not need to do anything else unless they contact you. Use the reference if you are asked about it.",
     verbs: { myConcerns: VERBS.myConcerns },
-  });
-}
-
-export interface LeadCardContext {
-  timeZone: string;
-  events: ConcernEvent[];
-  /** Teams user ids (MRIs) whose client refreshes the card automatically; at most 60. */
-  refreshUserIds: string[];
-  notice?: string;
-}
-
-interface LeadCardView {
-  concernId: string;
-  revision: number;
-  notice: string;
-  urgent: boolean;
-  reference: string;
-  status: string;
-  handledBy: string;
-  group: string;
-  raisedAt: string;
-  reporterName: string;
-  ageBand: string;
-  treatedAsChild: string;
-  exploitation: string;
-  indicators: string;
-  area: string;
-  place: string;
-  consent: string;
-  actionsTaken: string;
-  observed: string;
-  guidance: { text: string }[];
-  history: { at: string; what: string; by: string }[];
-  canAcknowledge: boolean;
-  canChange: boolean;
-  choices: Record<'actions' | 'groups' | 'outcomes', Choice[]>;
-  refreshUserIds: string[];
-  verbs: Record<'refresh' | 'acknowledge' | 'recordAction' | 'reroute' | 'close', Verb>;
-}
-const leadCardTemplate = cardTemplate<LeadCardView>(leadCardJson);
-
-/** The Modern Slavery Lead's full card: everything reported, the guidance, the history, the actions. */
-export function leadCard(concern: ConcernRecord, context: LeadCardContext): Card {
-  const { intake } = concern;
-  const allowed = allowedCommands(concern.status);
-  const tz = context.timeZone;
-  return renderCard(leadCardTemplate, {
-    concernId: concern.id,
-    revision: concern.revision,
-    notice: context.notice ? escapeMarkdown(context.notice) : '',
-    urgent: concern.urgent,
-    reference: concern.reference,
-    status: concern.outcome ? `${STATUS_LABELS[concern.status]}: ${OUTCOMES[concern.outcome]}` : STATUS_LABELS[concern.status],
-    handledBy: concern.handledBy ? escapeMarkdown(concern.handledBy.name) : 'Not yet acknowledged',
-    group: GROUP_INFO[concern.group].name,
-    raisedAt: formatLocal(concern.createdAt, tz),
-    reporterName: escapeMarkdown(concern.reporter.name),
-    ageBand: AGE_BANDS[intake.ageBand],
-    treatedAsChild: concern.treatedAsChild ? 'Yes' : 'No',
-    exploitation: labels(intake.exploitation, EXPLOITATION_TYPES),
-    indicators: labels(intake.indicators, INDICATORS),
-    area: GROUP_INFO[intake.area].name,
-    place: intake.place ? escapeMarkdown(intake.place) : 'Not given',
-    consent: concern.treatedAsChild ? 'Not needed (child)' : intake.consent ? CONSENT[intake.consent] : 'Not given',
-    actionsTaken: labels(intake.actionsTaken, ACTIONS_TAKEN),
-    observed: escapeMarkdown(intake.observed),
-    guidance: concern.guidance.map((text) => ({ text })),
-    history: context.events.slice(-12).map((e) => ({ at: formatLocal(e.at, tz), what: escapeMarkdown(e.detail), by: escapeMarkdown(e.by.name) })),
-    canAcknowledge: allowed.includes('acknowledge'),
-    canChange: allowed.includes('close'),
-    choices: {
-      actions: choicesOf(LEAD_ACTIONS),
-      groups: GROUP_IDS.filter((id) => id !== concern.group).map((id) => ({ title: GROUP_INFO[id].name, value: id })),
-      outcomes: choicesOf(OUTCOMES),
-    },
-    refreshUserIds: context.refreshUserIds.slice(0, 60),
-    verbs: {
-      refresh: VERBS.refreshConcern,
-      acknowledge: VERBS.acknowledge,
-      recordAction: VERBS.recordAction,
-      reroute: VERBS.reroute,
-      close: VERBS.close,
-    },
   });
 }
 

@@ -38,6 +38,8 @@ export interface ConcernRecord {
   actions: RecordedAction[];
   outcome?: Outcome;
   closedAt?: string;
+  /** The latest reroute: the group it came from, who moved it and when (the card says why the group changed). */
+  rerouted?: { from: GroupId; by: PersonRef; at: string };
 }
 
 export type ConcernEventType = 'raised' | 'acknowledged' | 'actionRecorded' | 'rerouted' | 'closed';
@@ -49,4 +51,10 @@ export interface ConcernEvent {
   by: PersonRef;
   at: string;
   detail: string;
+  /**
+   * The Lead's own note on an action, reroute or close. It lives here only, never on the record,
+   * so it reaches the Lead's card and nothing else: not channel notices, escalations, the
+   * reporter's updates, the audit log or the logs.
+   */
+  note?: string;
 }

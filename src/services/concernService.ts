@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { localDate } from '../domain/calendar.js';
 import type { Clock } from '../domain/clock.js';
 import { parseIntake, type IntakeField } from '../domain/concern.js';
-import { applyCommand, commandInput, describeChanges } from '../domain/leadCommands.js';
+import { applyCommand, decideCommand, describeChanges, sentForm, type CommandForm } from '../domain/leadCommands.js';
 import type { ConcernEvent, ConcernEventType, ConcernRecord, PersonRef } from '../domain/concernRecord.js';
 import { newOutboxEntry } from '../domain/outbox.js';
 import { routeConcern } from '../domain/routing.js';
-import { nextStatus, STATUS_LABELS, type ConcernCommand } from '../domain/status.js';
+import type { ConcernCommand } from '../domain/status.js';
 import type { AuditLog } from '../storage/auditLog.js';
 import { ConcernExistsError, StaleConcernError, type ConcernStore } from '../storage/concernStore.js';
 import type { CounterStore } from '../storage/counterStore.js';
@@ -31,10 +31,16 @@ export interface LeadView {
   refreshUserIds: string[];
 }
 
+/**
+ * What a Lead's command came to. Nothing is changed unless the kind is 'ok'. When a command with
+ * inputs is not applied (stale, invalid) its form comes back with what the Lead sent, so nothing
+ * typed is lost; 'confirm' asks before a close, which cannot be undone.
+ */
 export type LeadResult =
   | ({ kind: 'ok' } & LeadView)
-  | ({ kind: 'stale'; changes: string } & LeadView)
-  | ({ kind: 'invalid'; message: string } & LeadView)
+  | ({ kind: 'stale'; changes: string; form: CommandForm | undefined } & LeadView)
+  | ({ kind: 'invalid'; message: string; form: CommandForm | undefined } & LeadView)
+  | ({ kind: 'confirm'; form: CommandForm } & LeadView)
   | { kind: 'refused'; reason: string };
 
 export interface ConcernServiceDeps {
@@ -137,31 +143,21 @@ export class ConcernService {
     const { record, etag } = loaded;
     const events = await this.deps.concerns.events(record.id);
     const revision = Number(cardRevision);
-    if (!Number.isInteger(revision) || revision !== record.revision) {
-      await this.audit(
-        actor,
-        'concern.refused',
-        record.id,
-        'refused',
-        `stale card (card revision ${Number.isInteger(revision) ? revision : 'invalid'}, current ${record.revision})`,
-      );
-      return { kind: 'stale', ...(await this.leadView(record, events)), changes: describeChanges(events, revision) };
+    const decision = decideCommand(record, command, revision, input);
+    if (decision.kind === 'stale') {
+      const reason = `stale card (card revision ${Number.isInteger(revision) ? revision : 'invalid'}, current ${record.revision})`;
+      await this.audit(actor, 'concern.refused', record.id, 'refused', reason);
+      return { kind: 'stale', ...(await this.leadView(record, events)), changes: describeChanges(events, revision), form: decision.form };
     }
-    const to = nextStatus(record.status, command);
-    if (!to) {
-      await this.audit(actor, 'concern.refused', record.id, 'refused', `${command} not allowed when ${record.status}`);
-      return {
-        kind: 'invalid',
-        ...(await this.leadView(record, events)),
-        message: `This concern is ${STATUS_LABELS[record.status].toLowerCase()}: it cannot be changed that way.`,
-      };
+    if (decision.kind === 'notAllowed') await this.audit(actor, 'concern.refused', record.id, 'refused', `${command} not allowed when ${record.status}`);
+    if (decision.kind === 'notAllowed' || decision.kind === 'invalid') {
+      return { kind: 'invalid', ...(await this.leadView(record, events)), message: decision.message, form: decision.form };
     }
-    const parsed = commandInput[command].safeParse(input);
-    if (!parsed.success) return { kind: 'invalid', ...(await this.leadView(record, events)), message: parsed.error.issues.map((i) => i.message).join(' ') };
+    if (decision.kind === 'confirm') return { kind: 'confirm', ...(await this.leadView(record, events)), form: decision.form };
 
     const now = this.deps.clock.now();
-    const change = applyCommand(record, command, parsed.data, actor, now);
-    const updated: ConcernRecord = { ...change.record, status: to, revision: record.revision + 1, updatedAt: now.toISOString() };
+    const change = applyCommand(record, command, decision.input, actor, now);
+    const updated: ConcernRecord = { ...change.record, status: decision.to, revision: record.revision + 1, updatedAt: now.toISOString() };
     const outbox = [
       ...change.newGroups.map((group) => newOutboxEntry({ kind: 'channelNotice', recipient: group, revision: updated.revision, now })),
       ...reporterUpdates(record, updated).map((update) =>
@@ -169,17 +165,19 @@ export class ConcernService {
       ),
     ];
     try {
-      await this.deps.concerns.update(updated, etag, event(updated, change.type, actor, now, change.detail), outbox);
+      await this.deps.concerns.update(updated, etag, event(updated, change.type, actor, now, change.detail, change.note), outbox);
     } catch (error) {
       if (!(error instanceof StaleConcernError)) throw error;
       const latest = await this.deps.concerns.get(record.id);
       const latestEvents = await this.deps.concerns.events(record.id);
       await this.audit(actor, 'concern.refused', record.id, 'refused', 'changed by someone else at the same moment');
-      return { kind: 'stale', ...(await this.leadView(latest?.record ?? record, latestEvents)), changes: describeChanges(latestEvents, revision) };
+      const current = latest?.record ?? record;
+      const form = sentForm(current, command, input);
+      return { kind: 'stale', ...(await this.leadView(current, latestEvents)), changes: describeChanges(latestEvents, revision), form };
     }
     await this.audit(actor, 'concern.changed', record.id, 'allowed', change.type);
     if (outbox.length) this.deps.outboxWritten();
-    return { kind: 'ok', ...(await this.leadView(updated, [...events, event(updated, change.type, actor, now, change.detail)])) };
+    return { kind: 'ok', ...(await this.leadView(updated, [...events, event(updated, change.type, actor, now, change.detail, change.note)])) };
   }
 
   /** Every concern not yet closed, for a Modern Slavery Lead or deputy; anyone else is refused. */
@@ -241,8 +239,8 @@ export class ConcernService {
   }
 }
 
-function event(concern: ConcernRecord, type: ConcernEventType, by: Actor, at: Date, detail: string): ConcernEvent {
-  return { revision: concern.revision, type, by, at: at.toISOString(), detail };
+function event(concern: ConcernRecord, type: ConcernEventType, by: Actor, at: Date, detail: string, note?: string): ConcernEvent {
+  return { revision: concern.revision, type, by, at: at.toISOString(), detail, ...(note ? { note } : {}) };
 }
 
 /**

@@ -7,11 +7,12 @@ import { messageCard } from '../../src/cards/messageCard.js';
 import { MAX_CARD_BYTES } from '../../src/cards/renderCard.js';
 import { ALL_VERBS } from '../../src/cards/verbs.js';
 import { channelWelcomeCard, notUnderstoodCard, welcomeCard } from '../../src/cards/welcomeCard.js';
-import { parseIntake } from '../../src/domain/concern.js';
+import { LIMITS, parseIntake } from '../../src/domain/concern.js';
+import { KEPT_NOTE_MAX, LEAD_LIMITS } from '../../src/domain/leadCommands.js';
 import type { ConcernEvent, ConcernRecord } from '../../src/domain/concernRecord.js';
 import { routeConcern } from '../../src/domain/routing.js';
 import { validIntake } from '../support/harness.js';
-import { assertAbsent, factsOf, visibleText } from '../support/cards.js';
+import { actionTitles, assertAbsent, factsOf, findAction, inputValue, visibleText } from '../support/cards.js';
 import { draftCard, pickGroupCard } from '../../src/cards/draftCards.js';
 import { compareCard, historyCard } from '../../src/cards/versionCards.js';
 import { dashboardCard, groupStatusCard, submissionCard } from '../../src/cards/statusCards.js';
@@ -74,6 +75,26 @@ const events: ConcernEvent[] = [
   { revision: 2, type: 'acknowledged', by: { aadObjectId: 'l', name: 'Lee Lead' }, at: '2027-03-01T09:35:00.000Z', detail: 'Acknowledged' },
 ];
 
+/** A concern the Lead moved from Housing to Enforcement (a Lead whose name has Markdown in it). */
+function reroutedConcern(): ConcernRecord {
+  return {
+    ...fixtureConcern(),
+    group: 'enforcement',
+    rerouted: { from: 'housing', by: { aadObjectId: 'l', name: 'Lee _Lead_' }, at: '2027-03-03T10:02:00.000Z' },
+  };
+}
+/** A history of `count` Lead actions, each with the same note. */
+function eventsWithNotes(count: number, note: string): ConcernEvent[] {
+  return Array.from({ length: count }, (_, i) => ({
+    revision: i + 1,
+    type: 'actionRecorded' as const,
+    by: { aadObjectId: 'l', name: 'Lee Lead' },
+    at: '2027-03-01T09:35:00.000Z',
+    detail: 'Police informed',
+    note: `${i + 1}: ${note}`,
+  }));
+}
+
 /** Every card the bot can send, expanded with fixture data. */
 const CARDS: Record<string, () => Record<string, unknown>> = {
   'intake (new)': () => intakeCard(randomUUID()),
@@ -94,6 +115,45 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
       { ...fixtureConcern(), status: 'closed', outcome: 'nrmReferred' },
       { timeZone: 'Europe/London', events, refreshUserIds: Array.from({ length: 80 }, (_, i) => `29:${i}`) },
     ),
+  'lead card (refused action, inputs kept)': () =>
+    leadCard(fixtureConcern(), {
+      timeZone: TZ,
+      events,
+      refreshUserIds: [],
+      notice: 'Not recorded: nothing has been changed.',
+      form: {
+        command: 'recordAction',
+        values: { action: 'nrmReferral', nrmReference: '', actionNote: 'é'.repeat(KEPT_NOTE_MAX) },
+        errors: { nrmReference: 'Give the NRM referral reference.', actionNote: 'Keep the note to 500 characters.' },
+        canResend: true,
+      },
+    }),
+  'lead card (refused on a closed concern)': () =>
+    leadCard(
+      { ...fixtureConcern(), status: 'closed', outcome: 'noFurtherAction' },
+      {
+        timeZone: TZ,
+        events,
+        refreshUserIds: [],
+        notice: 'This concern is closed.',
+        form: { command: 'reroute', values: { group: 'health', rerouteNote: 'Moved *back*' }, errors: {}, canResend: false },
+      },
+    ),
+  'lead card (confirm close)': () =>
+    leadCard(fixtureConcern(), {
+      timeZone: TZ,
+      events,
+      refreshUserIds: [],
+      confirm: { command: 'close', values: { outcome: 'noFurtherAction', closeNote: 'See [file](http://x.example)' }, errors: {}, canResend: true },
+    }),
+  'lead card (rerouted, notes in the history)': () =>
+    leadCard(reroutedConcern(), { timeZone: TZ, events: eventsWithNotes(3, 'Spoke to DS *Khan*, see http://x.example'), refreshUserIds: [] }),
+  'lead card (every note at its limit, in three-byte characters)': () =>
+    leadCard(fixtureConcern({ observed: '観'.repeat(LIMITS.observed) }), {
+      timeZone: TZ,
+      events: eventsWithNotes(30, '*観'.repeat(LEAD_LIMITS.note / 2)),
+      refreshUserIds: Array.from({ length: 60 }, (_, i) => `29:${i}`),
+    }),
   'channel notice': () => channelNoticeCard(fixtureConcern(), 'housing'),
   'channel notice (transition)': () => channelNoticeCard(fixtureConcern({ ageBand: 'unknown', possiblyChild: 'true', consent: '' }), 'transition'),
   'my concerns': () => myConcernsCard([fixtureConcern(), fixtureConcern()], 'Europe/London'),
@@ -264,6 +324,47 @@ describe('card templates', () => {
     assert.match(text, /\\\[boss\\\]/);
     assert.match(text, /\\\*all\\\*/);
     assert.match(factsOf(card).Raised ?? '', /by Sam \\_Staff\\_$/);
+  });
+
+  it('when a concern was rerouted, then the Group fact says from where, by whom and when, with the name escaped', () => {
+    assert.equal(
+      factsOf(CARDS['lead card (rerouted, notes in the history)']!()).Group,
+      'Enforcement (rerouted from Housing by Lee \\_Lead\\_ on 3 Mar 2027, 10:02)',
+    );
+  });
+
+  it('when the history holds Lead notes, then each shows under its entry, escaped so no link or emphasis can form', () => {
+    const text = visibleText(CARDS['lead card (rerouted, notes in the history)']!());
+    assert.match(text, /Police informed \(Lee Lead\)\nNote: 3: Spoke to DS \\\*Khan\\\*, see http\u200B:/);
+  });
+
+  it('when every note in a long history is at its limit, then the card still fits and says how many older entries it leaves out', () => {
+    const text = visibleText(CARDS['lead card (every note at its limit, in three-byte characters)']!());
+    assert.match(text, /\d+ earlier entries are not shown here\./);
+    assert.match(text, /30: /, 'the newest entry is shown');
+  });
+
+  it('when a refused form is on the card, then its button is in the form and the same form is not offered again behind a button', () => {
+    const card = CARDS['lead card (refused action, inputs kept)']!();
+    assert.deepEqual(actionTitles(card), ['Reroute', 'Close']);
+    assert.equal(inputValue(card, 'action'), 'nrmReferral');
+    assert.equal(findAction(card, 'Record').type, 'Action.Execute');
+  });
+
+  it('when a close waits for confirmation, then the card asks with the reference and outcome and the note escaped, and offers Close no more until it is answered', () => {
+    const card = CARDS['lead card (confirm close)']!();
+    const text = visibleText(card);
+    assert.match(text, /Close MS-2027-000123 as No further action possible\? This cannot be undone\./);
+    assert.match(text, /Note for the history: See \\\[file\\\]\(http\u200B:/);
+    assert.deepEqual(actionTitles(card), ['Record an action', 'Reroute']);
+    assert.deepEqual(findAction(card, 'Confirm').data, {
+      verb: 'concern.close',
+      concernId: (findAction(card, 'Cancel').data as { concernId: string }).concernId,
+      revision: 3,
+      outcome: 'noFurtherAction',
+      closeNote: 'See [file](http://x.example)',
+      confirmed: true,
+    });
   });
 
   it('when more than 60 Leads could refresh a card, then only 60 are listed (the Teams limit)', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { FakeConnector } from '../support/fakeConnector.js';
-import { actionsOf, actionTitles, assertAbsent, factsOf, findAction, tableRows, visibleText } from '../support/cards.js';
+import { createLogger } from '../../src/logger.js';
+import { actionsOf, actionTitles, assertAbsent, factsOf, findAction, inputValue, tableRows, visibleText } from '../support/cards.js';
 import {
   cardOf,
   channelConversation,
@@ -19,7 +20,9 @@ describe("the Modern Slavery Lead's card, end to end over HTTP", () => {
   let connector: FakeConnector;
   let app: RunningApp;
   let teams: TeamsClient;
-  const world = runningApp();
+  // Every log line the app writes, to check that no Lead note ever reaches the logs.
+  const logLines: string[] = [];
+  const world = runningApp({ logger: createLogger({ destination: { write: (line: string) => void logLines.push(line) } }) });
 
   before(async () => {
     ({ connector, app, teams } = world);
@@ -59,6 +62,30 @@ describe("the Modern Slavery Lead's card, end to end over HTTP", () => {
     return data;
   }
 
+  /** Closes as a Lead does: "Close" > "Close concern" with an outcome, then "Confirm" on the card that asks. */
+  async function close(key: 'lead' | 'lead2', card: Card, outcome: string, inputs: Record<string, unknown> = {}): Promise<Card> {
+    const asked = invokeCard(await teams.execute(key, 'concern.close', { ...actionData(card, 'concern.close'), outcome, ...inputs }));
+    const confirm = findAction(asked, 'Confirm').data as Record<string, unknown>;
+    return invokeCard(await teams.execute(key, 'concern.close', confirm));
+  }
+
+  /** The words shown right after an input (in the same container): where a person looks for what is wrong with it. */
+  function textAfterInput(card: Card, inputId: string): string | undefined {
+    let found: string | undefined;
+    const visit = (items: unknown): void => {
+      if (!Array.isArray(items)) return;
+      items.forEach((item: Card, i: number) => {
+        if (item?.id === inputId && String(item.type).startsWith('Input.')) found = items[i + 1]?.type === 'TextBlock' ? String(items[i + 1].text) : undefined;
+        for (const key of ['body', 'items']) visit(item?.[key]);
+        if (item?.card) visit(item.card.body);
+        visit(item?.actions);
+      });
+    };
+    visit(card.body);
+    visit(card.actions);
+    return found;
+  }
+
   it('when a concern arrives, then the Lead card refreshes for the Leads and offers acknowledge, record, reroute and close', async () => {
     const { card } = await raise();
     assert.deepEqual(card.refresh.userIds, ['29:lead', '29:lead2']);
@@ -72,7 +99,7 @@ describe("the Modern Slavery Lead's card, end to end over HTTP", () => {
     const recorded = invokeCard(
       await teams.execute('lead', 'concern.recordAction', { ...actionData(acknowledged, 'concern.recordAction'), action: 'policeInformed' }),
     );
-    await teams.execute('lead', 'concern.close', { ...actionData(recorded, 'concern.close'), outcome: 'policeInvestigation' });
+    await close('lead', recorded, 'policeInvestigation');
     const updates = await waitFor(() => {
       const sent = connector.sentTo(personalConversation('staff')).filter((c) => /picked up|closed/.test(visibleText(c.body)));
       return sent.length >= 2 && sent;
@@ -119,7 +146,7 @@ describe("the Modern Slavery Lead's card, end to end over HTTP", () => {
     const notice = await waitFor(() => connector.sentTo(channelConversation('enforcement-channel'))[0], 'the enforcement notice');
     assert.match(factsOf(notice.body)['Handled by'] ?? '', /Lee Lead/);
 
-    current = invokeCard(await teams.execute('lead', 'concern.close', { ...actionData(current, 'concern.close'), outcome: 'nrmReferred' }));
+    current = await close('lead', current, 'nrmReferred');
     assert.match(visibleText(current), /Closed: Referred into the NRM/);
     assert.deepEqual(actionsOf(current), [], 'a closed concern offers no more actions');
 
@@ -131,6 +158,159 @@ describe("the Modern Slavery Lead's card, end to end over HTTP", () => {
     assert.ok(history.slice(1).every((e) => e.by.aadObjectId === 'aad-lead' && e.at));
     const audit = await app.stores.audit.forConcern(id);
     assert.equal(audit.filter((e) => e.action === 'concern.changed').length, 4);
+  });
+
+  it('when the Lead records an NRM referral without its reference, then nothing changes and the form comes back filled in with the problem next to the reference; sent again with a reference, it is recorded', async () => {
+    const { id, card } = await raise();
+    const acknowledged = invokeCard(await teams.execute('lead', 'concern.acknowledge', actionData(card, 'concern.acknowledge')));
+    const note = 'Phoned the NRM hub; they will send the reference';
+    const refused = invokeCard(
+      await teams.execute('lead', 'concern.recordAction', {
+        ...actionData(acknowledged, 'concern.recordAction'),
+        action: 'nrmReferral',
+        nrmReference: '',
+        actionNote: note,
+      }),
+    );
+    assert.match(visibleText(refused), /Not recorded/);
+    assert.equal(textAfterInput(refused, 'nrmReference'), 'Give the NRM referral reference.');
+    assert.equal(inputValue(refused, 'action'), 'nrmReferral', 'the chosen action is kept');
+    assert.equal(inputValue(refused, 'actionNote'), note, 'the note is kept');
+    assert.equal(factsOf(refused).Status, 'Acknowledged');
+    assert.deepEqual(
+      (await app.stores.concerns.events(id)).map((e) => e.type),
+      ['raised', 'acknowledged'],
+      'nothing changed',
+    );
+
+    // The Lead fills in the reference on the form the card shows and presses its button.
+    const again = findAction(refused, 'Record').data as Record<string, unknown>;
+    const recorded = invokeCard(
+      await teams.execute('lead', 'concern.recordAction', {
+        ...again,
+        action: inputValue(refused, 'action'),
+        nrmReference: 'NRM-2027-118',
+        actionNote: inputValue(refused, 'actionNote'),
+      }),
+    );
+    assert.match(visibleText(recorded), /NRM referral made \(reference NRM-2027-118\)/);
+    assert.doesNotMatch(visibleText(recorded), /Not recorded/);
+    const history = await app.stores.concerns.events(id);
+    assert.equal(history.at(-1)?.type, 'actionRecorded');
+    assert.equal(history.at(-1)?.note, note);
+  });
+
+  it('when a Lead note is over the limit or an NRM reference has characters it cannot have, then nothing changes and each problem is named next to its input, with what was typed kept', async () => {
+    const { id, card } = await raise();
+    const long = 'n'.repeat(501);
+    const refused = invokeCard(
+      await teams.execute('lead', 'concern.recordAction', {
+        ...actionData(card, 'concern.recordAction'),
+        action: 'nrmReferral',
+        nrmReference: 'NRM<118>',
+        actionNote: long,
+      }),
+    );
+    assert.match(textAfterInput(refused, 'nrmReference') ?? '', /letters, digits, spaces, \/ and - only/);
+    assert.match(textAfterInput(refused, 'actionNote') ?? '', /Keep the note to 500 characters/);
+    assert.equal(inputValue(refused, 'nrmReference'), 'NRM<118>');
+    assert.equal(inputValue(refused, 'actionNote'), long);
+    assert.equal((await app.stores.concerns.get(id))?.record.status, 'new');
+  });
+
+  it('when a Lead acts on a closed concern from a card that is current, then the card says it cannot be changed and still shows what was typed', async () => {
+    const { id, card } = await raise();
+    const closed = await close('lead', card, 'noFurtherAction');
+    const revision = (await app.stores.concerns.get(id))!.record.revision;
+    const answer = invokeCard(
+      await teams.execute('lead', 'concern.recordAction', { concernId: id, revision, action: 'policeInformed', actionNote: 'Told DC Ali late on' }),
+    );
+    assert.match(visibleText(answer), /This concern is closed: it cannot be changed that way/);
+    assert.match(visibleText(answer), /Not recorded: Police informed\. Note: Told DC Ali late on/, 'what was sent is shown, so the note is not lost');
+    assert.deepEqual(actionsOf(answer), [], 'nothing can be pressed on a closed concern');
+    assert.equal(factsOf(closed).Status, factsOf(answer).Status);
+  });
+
+  it('when the Lead presses "Close concern", then the card asks to confirm and nothing changes; Cancel shows the card as it is, and only Confirm closes', async () => {
+    const { id, card } = await raise();
+    const reference = (await app.stores.concerns.get(id))!.record.reference;
+    const asked = invokeCard(await teams.execute('lead', 'concern.close', { ...actionData(card, 'concern.close'), outcome: 'noFurtherAction' }));
+    assert.match(visibleText(asked), new RegExp(`Close ${reference} as No further action possible\\? This cannot be undone\\.`));
+    assert.equal((await app.stores.concerns.get(id))?.record.status, 'new', 'the first click changes nothing');
+    assert.deepEqual(
+      (await app.stores.concerns.events(id)).map((e) => e.type),
+      ['raised'],
+    );
+    assert.equal(factsOf(asked).Status, 'New: not yet acknowledged');
+
+    const cancelled = invokeCard(await teams.execute('lead', 'concern.refresh', findAction(asked, 'Cancel').data as Record<string, unknown>));
+    assert.doesNotMatch(visibleText(cancelled), /cannot be undone/);
+    assert.deepEqual(actionTitles(cancelled), ['Acknowledge', 'Record an action', 'Reroute', 'Close']);
+    assert.equal((await app.stores.concerns.get(id))?.record.status, 'new');
+
+    const askedAgain = invokeCard(await teams.execute('lead', 'concern.close', { ...actionData(cancelled, 'concern.close'), outcome: 'notModernSlavery' }));
+    const closed = invokeCard(await teams.execute('lead', 'concern.close', findAction(askedAgain, 'Confirm').data as Record<string, unknown>));
+    assert.equal(factsOf(closed).Status, 'Closed: Not modern slavery: other safeguarding route');
+    assert.deepEqual(
+      (await app.stores.concerns.events(id)).map((e) => e.type),
+      ['raised', 'closed'],
+    );
+  });
+
+  it('when the concern changes between "Close concern" and Confirm, then Confirm changes nothing and says what changed', async () => {
+    const { id, card } = await raise();
+    const asked = invokeCard(await teams.execute('lead', 'concern.close', { ...actionData(card, 'concern.close'), outcome: 'noFurtherAction' }));
+    await teams.execute('lead2', 'concern.acknowledge', actionData(card, 'concern.acknowledge'));
+    const stale = invokeCard(await teams.execute('lead', 'concern.close', findAction(asked, 'Confirm').data as Record<string, unknown>));
+    assert.match(visibleText(stale), /Not changed: someone acted first/);
+    assert.match(visibleText(stale), /Acknowledged by Dana Second/);
+    assert.equal(inputValue(stale, 'outcome'), 'noFurtherAction', 'the outcome is kept, to send again after reading what changed');
+    assert.equal((await app.stores.concerns.get(id))?.record.status, 'acknowledged');
+  });
+
+  it('when the Lead adds notes to an action, a reroute and a close, then the notes show in the card history and in no channel notice, escalation, reporter update, audit row or log line', async () => {
+    const { id, card } = await raise({ immediateDanger: 'yes' });
+    const canary = (n: number) => `Note-canary-${n}: spoke to DS *Khan*`;
+    let current = invokeCard(
+      await teams.execute('lead', 'concern.reroute', { ...actionData(card, 'concern.reroute'), group: 'enforcement', rerouteNote: canary(1) }),
+    );
+    // Still new (a reroute is not an acknowledgement), so the urgent escalation goes out after an hour.
+    const raisedAt = new Date((await app.stores.concerns.get(id))!.record.createdAt);
+    await app.reminders.runEscalations(new Date(raisedAt.getTime() + 61 * 60_000));
+    app.outbox.kick();
+    await waitFor(() => connector.sentTo('a:personal-coordinator').some((c) => /not acknowledged/.test(visibleText(c.body))), 'the escalation');
+    current = invokeCard(
+      await teams.execute('lead', 'concern.recordAction', { ...actionData(current, 'concern.recordAction'), action: 'policeInformed', actionNote: canary(2) }),
+    );
+    current = await close('lead', current, 'policeInvestigation', { closeNote: canary(3) });
+    const text = visibleText(current);
+    for (const n of [1, 2, 3]) assert.ok(text.includes(`Note-canary-${n}: spoke to DS \\*Khan\\*`), `note ${n} is in the history, escaped`);
+    assert.deepEqual(
+      (await app.stores.concerns.events(id)).map((e) => e.note ?? ''),
+      ['', canary(1), canary(2), canary(3)],
+    );
+
+    await waitFor(() => connector.sentTo(channelConversation('enforcement-channel')).length > 0 && true, 'the enforcement notice');
+    await waitFor(
+      () => connector.sentTo(personalConversation('staff')).filter((c) => /picked up|closed/.test(visibleText(c.body))).length >= 2,
+      'the reporter updates',
+    );
+    await app.outbox.idle();
+    const elsewhere = connector.calls.filter(
+      (c) => c.method === 'POST' && c.body.type === 'message' && ![personalConversation('lead'), personalConversation('lead2')].includes(c.conversationId),
+    );
+    assert.ok(elsewhere.length >= 4, `notices, the escalation and the reporter's updates were checked (${elsewhere.length})`);
+    for (const call of elsewhere) assertAbsent(call.body, /Note-canary|Khan/, `a message to ${call.conversationId}`);
+    for (const row of await app.stores.audit.forConcern(id)) assert.doesNotMatch(JSON.stringify(row), /Note-canary|Khan/);
+    for (const line of logLines) assert.doesNotMatch(line, /Note-canary|Khan/);
+  });
+
+  it('when the Lead reroutes a concern, then the Group fact says where it came from, who moved it and when', async () => {
+    const { card } = await raise();
+    assert.equal(factsOf(card).Group, 'Housing');
+    const rerouted = invokeCard(await teams.execute('lead', 'concern.reroute', { ...actionData(card, 'concern.reroute'), group: 'enforcement' }));
+    assert.match(factsOf(rerouted).Group ?? '', /^Enforcement \(rerouted from Housing by Lee Lead on \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}\)$/);
+    assert.equal(factsOf(rerouted).Area, 'Housing');
   });
 
   it('when a second Lead acts on a card that is out of date, then nothing changes and they are told what changed', async () => {
@@ -206,7 +386,7 @@ describe("the Modern Slavery Lead's card, end to end over HTTP", () => {
   it('when a Lead asks for "open concerns", then every concern not yet closed is listed, urgent first, and each can be opened; others are refused', async () => {
     const urgent = await raise({ immediateDanger: 'yes' });
     const closed = await raise();
-    await teams.execute('lead', 'concern.close', { ...actionData(closed.card, 'concern.close'), outcome: 'noFurtherAction' });
+    await close('lead', closed.card, 'noFurtherAction');
     connector.clear();
     await teams.message('lead', 'open concerns');
     const card = cardOf(connector.sentTo(personalConversation('lead'))[0]!.body);
