@@ -1,4 +1,5 @@
 import type { Application, TurnState } from '@microsoft/teams-ai';
+import { confirmSubmitCard } from '../cards/confirmCards.js';
 import { draftCard, pickGroupCard, refusedDraftCard } from '../cards/draftCards.js';
 import { compareCard, historyCard } from '../cards/versionCards.js';
 import type { Notice } from '../cards/format.js';
@@ -10,10 +11,10 @@ import type { VersionHistory } from '../domain/submission.js';
 import { TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
 import type { DraftingService } from '../services/draftingService.js';
 import type { SubmissionService } from '../services/submissionService.js';
-import type { CardData } from './cardActions.js';
+import type { Actor } from '../services/results.js';
 import { onCommand } from './cardActions.js';
 import { COMMANDS } from './commands.js';
-import { onTemplateAction, type ProtocolClock } from './templateActions.js';
+import { onTemplateAction, type ProtocolClock, type TemplateTarget } from './templateActions.js';
 import { channelKeyOf } from './turn.js';
 
 export interface DraftingHandlerDeps {
@@ -64,8 +65,8 @@ export function registerDraftingHandlers(app: Application<TurnState>, deps: Draf
     return compareCard(result.comparison, timeZone);
   });
 
-  onTemplateAction(app, VERBS.submitTemplate, async (actor, { group, template }, data: CardData): Promise<Card> => {
-    const result = await submissions.submit(actor, group, template, data.version);
+  const submit = async (actor: Actor, { group, template }: TemplateTarget, version: unknown): Promise<Card> => {
+    const result = await submissions.submit(actor, group, template, version);
     if (result.kind === 'refused') return refusalCard(result.reason);
     const { outcome } = result;
     const notice: Notice =
@@ -76,5 +77,14 @@ export function registerDraftingHandlers(app: Application<TurnState>, deps: Draf
           }
         : { text: outcome.reason, tone: 'attention' };
     return versions(result.history, notice);
+  };
+
+  // Submit asks first: showing the question changes nothing, and its Confirm sends the submit with the same version.
+  onTemplateAction(app, VERBS.confirmSubmit, async (actor, target, data) => {
+    const version = typeof data.version === 'string' || typeof data.version === 'number' ? String(data.version) : '';
+    // No version chosen: the submit's own answer says so (and changes nothing), so there is nothing to ask.
+    return /^\d{1,9}$/.test(version) ? confirmSubmitCard({ ...target, version }) : submit(actor, target, data.version);
   });
+
+  onTemplateAction(app, VERBS.submitTemplate, (actor, target, data) => submit(actor, target, data.version));
 }

@@ -8,7 +8,7 @@ import type { Reach, ReminderService } from '../services/reminderService.js';
 import type { SubmissionService } from '../services/submissionService.js';
 import { onCardAction, onCommand } from './cardActions.js';
 import { COMMANDS } from './commands.js';
-import { onItemAction, type ProtocolClock } from './templateActions.js';
+import { onItemAction, parseItem, type ProtocolClock } from './templateActions.js';
 import { channelKeyOf } from './turn.js';
 
 export interface StatusHandlerDeps {
@@ -30,9 +30,13 @@ export function registerStatusHandlers(app: Application<TurnState>, deps: Status
     return result.kind === 'dashboard' ? dashboardCard(result.records, status()) : groupStatusCard(result.group, result.records, status());
   });
 
-  onCardAction(app, VERBS.dashboard, async (actor) => {
+  onCardAction(app, VERBS.dashboard, async (actor, data) => {
     const result = await submissions.dashboard(actor);
-    return result.kind === 'refused' ? refusalCard(result.reason) : dashboardCard(result.records, status());
+    // Cancel on a confirmation comes back with the group and template it was about, still chosen.
+    const shown = parseItem(data.item);
+    return result.kind === 'refused'
+      ? refusalCard(result.reason)
+      : dashboardCard(result.records, { ...status(), ...(shown ? { selected: `${shown.group}|${shown.template}` } : {}) });
   });
 
   onItemAction(app, VERBS.remind, async (actor, { group, template }) => {

@@ -24,12 +24,19 @@ export interface TemplateTarget {
 
 const target = z.object({ group: groupSchema, template: templateSchema });
 
-/** "housing|strategy|4": the dashboard's group-and-template choice, with the revision that was shown. */
+const number = z.string().regex(/^\d{1,9}$/);
+
+/**
+ * "housing|strategy|4|2": the dashboard's group-and-template choice, with the revision that was
+ * shown and the submitted version (for the words of a confirmation); older cards send fewer parts.
+ */
 const item = z
   .string()
   .max(100)
   .transform((v) => v.split('|'))
-  .pipe(z.union([z.tuple([groupSchema, templateSchema]), z.tuple([groupSchema, templateSchema, z.string().regex(/^\d{1,9}$/)])]));
+  .pipe(
+    z.union([z.tuple([groupSchema, templateSchema]), z.tuple([groupSchema, templateSchema, number]), z.tuple([groupSchema, templateSchema, number, number])]),
+  );
 
 export const pleaseCheck = (text: string) => messageCard('Please check', text, 'attention');
 
@@ -46,16 +53,22 @@ export function onTemplateAction(
   });
 }
 
+/** A dashboard choice: the group and template, with the revision and submitted version it showed (older cards: none). */
+export type ItemTarget = TemplateTarget & { shownRevision: string | undefined; shownVersion: string | undefined };
+
+/** The group and template a dashboard choice names, or undefined when it names none. */
+export function parseItem(value: unknown): ItemTarget | undefined {
+  const parsed = item.safeParse(value);
+  if (!parsed.success) return undefined;
+  const [group, template, shownRevision, shownVersion] = parsed.data;
+  return { group, template, shownRevision, shownVersion };
+}
+
 /** A dashboard action on the chosen "group|template|revision"; the revision is the one the coordinator saw. */
-export function onItemAction(
-  app: Application<TurnState>,
-  verb: Verb,
-  handler: (actor: Actor, target: TemplateTarget & { shownRevision: string | undefined }, data: CardData) => Promise<Card>,
-): void {
+export function onItemAction(app: Application<TurnState>, verb: Verb, handler: (actor: Actor, target: ItemTarget, data: CardData) => Promise<Card>): void {
   onCardAction(app, verb, (actor, data) => {
-    const parsed = item.safeParse(data.item);
-    if (!parsed.success) return Promise.resolve(pleaseCheck('Choose a group and template first.'));
-    const [group, template, shownRevision] = parsed.data;
-    return handler(actor, { group, template, shownRevision }, data);
+    const parsed = parseItem(data.item);
+    if (!parsed) return Promise.resolve(pleaseCheck('Choose a group and template first.'));
+    return handler(actor, parsed, data);
   });
 }

@@ -10,7 +10,14 @@ import draftStrategyJson from './templates/draftStrategy.json';
 import pickGroupJson from './templates/pickGroup.json';
 import { VERBS } from './verbs.js';
 
-export const verbs = { save: VERBS.saveDraft, history: VERBS.history, open: VERBS.openDraft, compare: VERBS.compare, submit: VERBS.submitTemplate };
+export const verbs = {
+  save: VERBS.saveDraft,
+  history: VERBS.history,
+  open: VERBS.openDraft,
+  compare: VERBS.compare,
+  /** Submitting asks first: the confirmation's Confirm sends the submit itself. */
+  confirmSubmit: VERBS.confirmSubmit,
+};
 export type DraftVerbs = typeof verbs;
 type NoticeView = ReturnType<typeof noticeView>;
 

@@ -51,7 +51,7 @@ interface DashboardView extends NoticeView {
   rows: { group: string; cells: Run[]; lastChange: string }[];
   selected: string;
   items: { title: string; value: string }[];
-  verbs: Record<'view' | 'accept' | 'return' | 'remind', Verb>;
+  verbs: Record<'view' | 'confirm' | 'remind', Verb>;
 }
 const dashboardTemplate = cardTemplate<DashboardView>(dashboardJson);
 
@@ -81,9 +81,16 @@ export function dashboardCard(records: TemplateRecord[], context: StatusContext 
     };
   });
   const count = (pred: (r: TemplateRecord) => boolean) => records.filter(pred).length;
-  // The choice carries the revision the coordinator is looking at, so Accept and Return act on what was shown.
+  // The choice carries the revision the coordinator is looking at, so Accept and Return act on what was
+  // shown, and the submitted version, so their confirmation can name it.
   const items = GROUP_IDS.flatMap((g) =>
-    TEMPLATE_IDS.map((t) => ({ title: `${GROUP_INFO[g].name}: ${TEMPLATE_NAMES[t]} (${cell(find(g, t)).text})`, value: `${g}|${t}|${find(g, t).revision}` })),
+    TEMPLATE_IDS.map((t) => {
+      const r = find(g, t);
+      return {
+        title: `${GROUP_INFO[g].name}: ${TEMPLATE_NAMES[t]} (${cell(r).text})`,
+        value: [g, t, r.revision, ...(r.submittedVersion ? [r.submittedVersion] : [])].join('|'),
+      };
+    }),
   );
   return renderCard(dashboardTemplate, {
     heading: 'Modern Slavery Protocol: groups at a glance',
@@ -93,7 +100,8 @@ export function dashboardCard(records: TemplateRecord[], context: StatusContext 
     ...noticeView(context.notice),
     selected: items.find((i) => context.selected && i.value.startsWith(`${context.selected}|`))?.value ?? '',
     items,
-    verbs: { view: VERBS.viewSubmission, accept: VERBS.accept, return: VERBS.returnTemplate, remind: VERBS.remind },
+    // Accept and Return ask first (confirmReview); the confirmation's Confirm sends the decision itself.
+    verbs: { view: VERBS.viewSubmission, confirm: VERBS.confirmReview, remind: VERBS.remind },
   });
 }
 
@@ -142,7 +150,8 @@ interface SubmissionCardView extends NoticeView {
   canReview: boolean;
   item: string;
   revision: number;
-  verbs: Record<'accept' | 'return' | 'dashboard', Verb>;
+  version: number;
+  verbs: Record<'confirm' | 'dashboard', Verb>;
 }
 const submissionTemplate = cardTemplate<SubmissionCardView>(submissionJson);
 
@@ -160,6 +169,8 @@ export function submissionCard({ record, info, content, canReview }: SubmissionV
     canReview,
     item: `${record.group}|${record.template}`,
     revision: record.revision,
-    verbs: { accept: VERBS.accept, return: VERBS.returnTemplate, dashboard: VERBS.dashboard },
+    version: info.version,
+    // Accept and Return ask first (confirmReview); the confirmation's Confirm sends the decision itself.
+    verbs: { confirm: VERBS.confirmReview, dashboard: VERBS.dashboard },
   });
 }

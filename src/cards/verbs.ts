@@ -13,9 +13,11 @@ export const VERBS = {
   history: 'draft.history',
   compare: 'draft.compare',
   submitTemplate: 'template.submit',
+  confirmSubmit: 'template.confirmSubmit',
   viewSubmission: 'template.view',
   accept: 'template.accept',
   returnTemplate: 'template.return',
+  confirmReview: 'template.confirmReview',
   remind: 'template.remind',
   dashboard: 'status.show',
 } as const;

@@ -12,10 +12,11 @@ import { KEPT_NOTE_MAX, LEAD_LIMITS } from '../../src/domain/leadCommands.js';
 import type { ConcernEvent, ConcernRecord } from '../../src/domain/concernRecord.js';
 import { routeConcern } from '../../src/domain/routing.js';
 import { validIntake } from '../support/harness.js';
-import { actionTitles, assertAbsent, factsOf, findAction, inputValue, visibleText } from '../support/cards.js';
+import { actionTitles, assertAbsent, factsOf, findAction, inputValue, textsOf, visibleText } from '../support/cards.js';
 import { draftCard, pickGroupCard } from '../../src/cards/draftCards.js';
 import { compareCard, historyCard } from '../../src/cards/versionCards.js';
 import { dashboardCard, groupStatusCard, submissionCard } from '../../src/cards/statusCards.js';
+import { confirmReviewCard, confirmSubmitCard } from '../../src/cards/confirmCards.js';
 import { escalationMessage, reminderMessage, reviewMessage, undeliveredMessage, waitingMessage } from '../../src/cards/notificationCards.js';
 import { Deadline } from '../../src/domain/deadline.js';
 import { diffLines } from '../../src/domain/diff.js';
@@ -272,6 +273,17 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
       },
       { timeZone: TZ },
     ),
+  'confirm submit': () => confirmSubmitCard({ group: 'transition', template: 'pathway', version: '12' }),
+  'confirm return (from the dashboard, longest comment)': () =>
+    confirmReviewCard({
+      group: 'housing',
+      template: 'strategy',
+      decision: 'return',
+      version: '3',
+      sent: { item: 'housing|strategy|7|3', from: 'dashboard', comment: '[x](http://y) *'.repeat(70) },
+    }),
+  'confirm accept (version not known)': () =>
+    confirmReviewCard({ group: 'nrm', template: 'pathway', decision: 'accept', version: undefined, sent: { item: 'nrm|pathway', revision: 4 } }),
   reminder: () =>
     reminderMessage({ group: 'migration', template: 'pathway', step: 'late-2' }, { daysLeft: -5, status: 'returned', deadline: 'Friday 2 July 2027' }),
   'review (returned)': () => reviewMessage({ group: 'housing', template: 'strategy', decision: 'returned', version: 2, by: 'Cora', comment: '[x](http://y)' }),
@@ -370,6 +382,16 @@ describe('card templates', () => {
   it('when more than 60 Leads could refresh a card, then only 60 are listed (the Teams limit)', () => {
     const card = CARDS['lead card (closed)']!() as { refresh: { userIds: string[] } };
     assert.equal(card.refresh.userIds.length, 60);
+  });
+
+  it('when a coordinator is asked to confirm a return, then the question names the version and the comment is shown escaped, and Confirm carries what was sent', () => {
+    const card = CARDS['confirm return (from the dashboard, longest comment)']!();
+    assert.match(visibleText(card), /^Return version 3 of the Housing Strategy with your comment\?\n.*\nYour comment\n\\\[x\\\]/);
+    const confirm = findAction(card, 'Confirm');
+    assert.equal(confirm.verb, 'template.return');
+    assert.deepEqual(confirm.data, { verb: 'template.return', item: 'housing|strategy|7|3', from: 'dashboard', comment: '[x](http://y) *'.repeat(70) });
+    assert.deepEqual(findAction(card, 'Cancel').data, { verb: 'status.show', item: 'housing|strategy' });
+    assert.equal(textsOf(CARDS['confirm accept (version not known)']!())[0], 'Accept the NRM Referrals Pathway?');
   });
 
   it('when a channel notice is made, then it carries no observed text and no place', () => {

@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import { FakeConnector } from '../support/fakeConnector.js';
 import { actionTitles, assertAbsent, choiceTitles, choiceValues, findAction, inputIds, inputValue, tableRows, textsOf, visibleText } from '../support/cards.js';
-import { cardOf, channelConversation, invokeCard, personalConversation, TeamsClient, waitFor, runningApp, type RunningApp } from '../support/harness.js';
+import {
+  cardOf,
+  channelConversation,
+  invokeCard,
+  personalConversation,
+  TeamsClient,
+  waitFor,
+  runningApp,
+  type Card,
+  type RunningApp,
+} from '../support/harness.js';
+import type { PersonKey } from '../support/people.js';
 
 const SECTIONS = ['pursue', 'prevent', 'protect', 'prepare', 'partnership'];
 const PATHWAY = [
@@ -28,6 +39,12 @@ describe('drafting, versions, submitting and review, end to end over HTTP', () =
 
   const lastCard = (conversation: string) => cardOf(connector.sentTo(conversation).at(-1)!.body);
   const strategy = (text: string) => Object.fromEntries(SECTIONS.map((s) => [s, `${text} (${s})`]));
+  /** Presses a button on a card as Teams sends it: the button's verb and data, with what was typed or chosen. */
+  const press = async (key: PersonKey, card: Card, titles: [string, ...string[]], inputs: Record<string, unknown> = {}) => {
+    const action = findAction(card, ...titles);
+    return invokeCard(await teams.execute(key, String(action.verb), { ...(action.data as Record<string, unknown>), ...inputs }));
+  };
+  const housingStrategy = async () => (await app.stores.protocol.status('housing', 'strategy')).record;
 
   it('when a group member sends "draft strategy", then the card has the five Ps with their questions and Consider prompts', async () => {
     await teams.message('housingMember', 'draft strategy');
@@ -190,14 +207,30 @@ describe('drafting, versions, submitting and review, end to end over HTTP', () =
     assert.match(text, /Explainer: for council and housing association staff/);
   });
 
-  it('when a member tries to submit, then they are refused; when the lead submits, then the coordinator is told', async () => {
+  it('when the group lead clicks Submit on the versions card, then they are asked to confirm and nothing changes; Cancel goes back to the versions', async () => {
+    const before = await housingStrategy();
+    const history = invokeCard(await teams.execute('housingLead', 'draft.history', { template: 'strategy', group: 'housing' }));
+    const asked = await press('housingLead', history, ['Submit a version', 'Submit'], { version: '2' });
+    assert.equal(textsOf(asked)[0], 'Submit version 2 of the Housing Strategy to the coordinator?');
+    assert.deepEqual(actionTitles(asked), ['Confirm', 'Cancel']);
+    assert.deepEqual(await housingStrategy(), before, 'asking changes nothing');
+    assert.ok(!(await app.stores.protocol.events('housing', 'strategy')).some((e) => e.type === 'submitted'));
+
+    const back = await press('housingLead', asked, ['Cancel']);
+    assert.match(visibleText(back), /Housing: Strategy versions\nStatus: Drafting\./);
+    assert.deepEqual(await housingStrategy(), before, 'cancelling changes nothing');
+  });
+
+  it('when a member tries to submit, then they are refused; when the lead submits and confirms, then the coordinator is told', async () => {
     const refused = invokeCard(await teams.execute('housingMember', 'template.submit', { template: 'strategy', group: 'housing', version: '2' }));
     assert.match(visibleText(refused), /Only a lead of the Housing group can submit/);
     assert.equal((await app.stores.protocol.status('housing', 'strategy')).record.status, 'drafting');
 
     const history = invokeCard(await teams.execute('housingLead', 'draft.history', { template: 'strategy', group: 'housing' }));
     assert.match(visibleText(history), /Submit a version/);
-    const submitted = invokeCard(await teams.execute('housingLead', 'template.submit', { template: 'strategy', group: 'housing', version: '2' }));
+    const asked = await press('housingLead', history, ['Submit a version', 'Submit'], { version: '2' });
+    assert.equal((await housingStrategy()).status, 'drafting', 'not until confirmed');
+    const submitted = await press('housingLead', asked, ['Confirm']);
     assert.match(visibleText(submitted), /Version 2 submitted as the Housing Strategy/);
     const told = await waitFor(
       () => connector.sentTo(personalConversation('coordinator')).find((c) => /Submitted: Housing Strategy/.test(visibleText(c.body))),
@@ -206,13 +239,37 @@ describe('drafting, versions, submitting and review, end to end over HTTP', () =
     assert.match(visibleText(told.body), /Hana Housing submitted version 2/);
   });
 
+  it('when the coordinator clicks Accept or Return, then they are asked to confirm, naming the version, and nothing changes; Cancel goes back to the submission or the dashboard', async () => {
+    const before = await housingStrategy();
+    assert.equal(before.status, 'submitted');
+    const view = invokeCard(await teams.execute('coordinator', 'template.view', { item: 'housing|strategy' }));
+    const accept = await press('coordinator', view, ['Accept']);
+    assert.equal(textsOf(accept)[0], 'Accept version 2 of the Housing Strategy?');
+    assert.deepEqual(actionTitles(accept), ['Confirm', 'Cancel']);
+    const ret = await press('coordinator', view, ['Return', 'Return with comment'], { comment: 'Say *who* shares data' });
+    assert.equal(textsOf(ret)[0], 'Return version 2 of the Housing Strategy with your comment?');
+    assert.match(visibleText(ret), /Your comment\nSay \\\*who\\\* shares data/, 'the comment is shown, escaped');
+    assert.deepEqual(await housingStrategy(), before, 'asking changes nothing');
+    const back = await press('coordinator', ret, ['Cancel']);
+    assert.equal(textsOf(back)[0], 'Housing Strategy: version 2');
+    assert.deepEqual(actionTitles(back), ['Accept', 'Return', 'Back to the dashboard']);
+
+    await teams.message('coordinator', 'status');
+    const dashboard = lastCard(personalConversation('coordinator'));
+    const item = choiceValues(dashboard, 'item').find((v) => v.startsWith('housing|strategy|'))!;
+    const fromDashboard = await press('coordinator', dashboard, ['Accept'], { item });
+    assert.equal(textsOf(fromDashboard)[0], 'Accept version 2 of the Housing Strategy?');
+    const dashboardAgain = await press('coordinator', fromDashboard, ['Cancel']);
+    assert.match(visibleText(dashboardAgain), /groups at a glance/);
+    assert.equal(inputValue(dashboardAgain, 'item'), item, 'the same group and template are still chosen');
+    assert.deepEqual(await housingStrategy(), before, 'nothing changed');
+  });
+
   it('when the coordinator returns it with a comment, then the lead is told and can resubmit; then the coordinator accepts', async () => {
     const view = invokeCard(await teams.execute('coordinator', 'template.view', { item: 'housing|strategy' }));
     assert.match(visibleText(view), /Awareness sessions for housing officers/);
-    const revision = (findAction(view, 'Accept').data as { revision: string | number }).revision;
-    const returned = invokeCard(
-      await teams.execute('coordinator', 'template.return', { item: 'housing|strategy', revision, comment: 'Please add *how* you will share data' }),
-    );
+    const asked = await press('coordinator', view, ['Return', 'Return with comment'], { comment: 'Please add *how* you will share data' });
+    const returned = await press('coordinator', asked, ['Confirm']);
     assert.match(visibleText(returned), /Returned: Housing Strategy, version 2/);
     const told = await waitFor(
       () => connector.sentTo(personalConversation('housingLead')).find((c) => /Returned: Housing Strategy/.test(visibleText(c.body))),
@@ -220,7 +277,8 @@ describe('drafting, versions, submitting and review, end to end over HTTP', () =
     );
     assert.match(visibleText(told.body), /Please add \\\*how\\\* you will share data/, 'the comment is shown, escaped');
 
-    const stale = invokeCard(await teams.execute('coordinator', 'template.accept', { item: 'housing|strategy', revision }));
+    // Accepting from the card shown before the return: the confirmation carries that card's revision.
+    const stale = await press('coordinator', await press('coordinator', view, ['Accept']), ['Confirm']);
     assert.match(visibleText(stale), /changed since this card was shown/);
 
     const resubmitted = invokeCard(await teams.execute('housingLead', 'template.submit', { template: 'strategy', group: 'housing', version: '4' }));
