@@ -99,7 +99,7 @@ describe('the Agents Playground in a browser', function () {
     await choose(page, form.getByRole('combobox', { name: 'Age of the person' }), '18-25');
     await labourBox(form).check();
     await choose(page, form.getByRole('combobox', { name: /Where was it encountered/ }), /^Housing:/);
-    await choose(page, form.getByRole('combobox', { name: /consent to an NRM referral/ }), 'Consented');
+    await choose(page, form.getByRole('combobox', { name: /consent to an NRM referral/i }), 'Consented');
   }
 
   it('when a member of staff types raise concern in the Agents Playground and submits the card, then they see the receipt with a reference', async function () {
@@ -206,6 +206,81 @@ describe('the Agents Playground in a browser', function () {
 
     await versions.scrollIntoViewIfNeeded();
     await versions.screenshot({ path: path.join(ARTIFACTS, 'playground-versions.png') });
+  });
+
+  it('first hour, as the coordinator: after the first concern there is one calm "Waiting" card per unlinked channel naming the command, and no red "Not delivered" card', async function () {
+    const page = thePage();
+    // The first test raised an 18-25 concern in Housing: its notices wait for the Housing and Transition channels.
+    const waiting = (group: string) => page.locator('.ac-adaptiveCard').filter({ hasText: `Waiting: the ${group} channel is not linked` });
+    await waiting('Housing').first().waitFor();
+    await waiting('Transition to Adulthood').first().waitFor();
+    assert.equal(await waiting('Housing').count(), 1, 'one card for the Housing channel, not one per message');
+    assert.match(await waiting('Housing').first().innerText(), /send "link housing"/);
+    assert.equal(await page.getByText(/Not delivered|Undelivered/).count(), 0, 'nothing alarming in the demo');
+    await waiting('Housing').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'first-hour-1-waiting.png') });
+  });
+
+  it('first hour, as a member of staff: something the bot does not know gets the commands as buttons, and "Raise Concern!!" opens the form', async function () {
+    const page = thePage();
+    const sorry = page.locator('.ac-adaptiveCard').filter({ hasText: 'Sorry, I did not understand that' });
+    await sendAndAwaitNewCard(page, 'hello, what can you do?', sorry, 'the commands card');
+    const card = sorry.last();
+    await card.getByRole('button', { name: 'Raise a concern' }).waitFor();
+    await card.getByRole('button', { name: 'My concerns' }).waitFor();
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'first-hour-2-commands.png') });
+
+    const forms = page.locator('.ac-adaptiveCard').filter({ has: page.getByRole('button', { name: 'Send to the Modern Slavery Lead' }) });
+    await sendAndAwaitNewCard(page, 'Raise Concern!!', forms, 'the intake form for "Raise Concern!!"');
+    const form = forms.last();
+    await form
+      .getByText(/required for adults/i)
+      .first()
+      .waitFor();
+  });
+
+  it('first hour: observed text of 2,612 characters comes back from the server naming its length and the limit, with all of it kept', async function () {
+    const page = thePage();
+    const form = await openIntakeForm(page);
+    await answerForAnAdult(page, form);
+    const long = `${'Men collected at 5am by the same van. '.repeat(70).slice(0, 2611)}.`;
+    const box = form.getByRole('textbox', { name: /What you observed/ });
+    await box.fill(long);
+    assert.equal((await box.inputValue()).length, 2612, 'the client keeps the whole paste');
+    await form.getByRole('button', { name: 'Send to the Modern Slavery Lead' }).click();
+    const refused = page.locator('.ac-adaptiveCard').filter({ hasText: '2,612 characters; the limit is 2,000' }).last();
+    await refused.waitFor();
+    assert.equal((await refused.getByRole('textbox', { name: /What you observed/ }).inputValue()).length, 2612, 'all of it is kept');
+    await refused.getByText('2,612 characters; the limit is 2,000', { exact: false }).first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'first-hour-3-too-long.png') });
+  });
+
+  it('first hour, as the Lead: acknowledging tells the reporter it was picked up; an NRM referral without its reference comes back with the choice kept and the problem named', async function () {
+    const page = thePage();
+    const leadCard = page
+      .locator('.ac-adaptiveCard')
+      .filter({ has: page.getByRole('button', { name: 'Acknowledge' }) })
+      .first();
+    await leadCard.scrollIntoViewIfNeeded();
+    await leadCard.getByRole('button', { name: 'Acknowledge' }).click();
+    await page
+      .getByText(/has picked up the concern you raised/)
+      .first()
+      .waitFor();
+
+    const acknowledged = page
+      .locator('.ac-adaptiveCard')
+      .filter({ has: page.getByRole('button', { name: 'Record an action' }) })
+      .first();
+    await acknowledged.getByRole('button', { name: 'Record an action' }).click();
+    await choose(page, acknowledged.getByRole('combobox', { name: 'Action' }), 'NRM referral made');
+    await acknowledged.getByRole('button', { name: 'Record', exact: true }).click();
+    const refused = page.locator('.ac-adaptiveCard').filter({ hasText: 'Give the NRM referral reference.' }).first();
+    await refused.waitFor();
+    assert.match(await refused.getByRole('combobox', { name: 'Action' }).first().inputValue(), /NRM referral made/, 'the choice is kept');
+    await refused.getByText('Give the NRM referral reference.').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'first-hour-4-lead-refused.png') });
   });
 
   it('when the coordinator types status in a chat as wide as Teams on a laptop, then the dashboard shows every group and no word is broken across lines', async function () {

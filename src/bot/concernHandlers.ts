@@ -6,7 +6,7 @@ import { intakeCard } from '../cards/intakeCard.js';
 import { messageCard, refusalCard } from '../cards/messageCard.js';
 import type { Card } from '../cards/renderCard.js';
 import { VERBS, type Verb } from '../cards/verbs.js';
-import { LIMITS } from '../domain/concern.js';
+import { LIMITS, observedTooLong } from '../domain/concern.js';
 import type { ConcernCommand } from '../domain/status.js';
 import { cardAttachment } from '../messaging/teamsCard.js';
 import type { ConcernService, LeadResult, RaiseResult } from '../services/concernService.js';
@@ -106,8 +106,10 @@ export function registerConcernHandlers(app: Application<TurnState>, deps: Conce
 
   app.messageExtensions.fetchTask(MESSAGE_EXTENSION_COMMAND, (context) => {
     const payload = (context.activity.value as { messagePayload?: { body?: { content?: string } } } | undefined)?.messagePayload;
-    const observed = plainText(payload?.body?.content ?? '').slice(0, LIMITS.observed);
-    return Promise.resolve(dialog(intakeCard(randomUUID(), { values: { observed }, inDialog: true })));
+    // A message longer than the limit is not cut without a word: the dialog opens with it and says so.
+    const observed = plainText(payload?.body?.content ?? '');
+    const errors = observed.length > LIMITS.observed ? { observed: observedTooLong(observed.length) } : {};
+    return Promise.resolve(dialog(intakeCard(randomUUID(), { values: { observed }, errors, inDialog: true })));
   });
 
   app.messageExtensions.submitAction<CardData>(MESSAGE_EXTENSION_COMMAND, async (context, _state, data) => {

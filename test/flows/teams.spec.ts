@@ -110,6 +110,17 @@ describe('installing, linking channels, the message extension and refusals, over
     );
   });
 
+  it('when the message extension is used on a message over the limit, then the dialog opens with all of it and says how long it is, instead of cutting it', async () => {
+    const long = `${'The van came again at 5am and took six men. '.repeat(60).slice(0, 2499)}.`;
+    const answer = await teams.invoke('staff', 'composeExtension/fetchTask', {
+      commandId: 'raiseConcern',
+      commandContext: 'message',
+      messagePayload: { body: { contentType: 'html', content: `<p>${long}</p>` } },
+    });
+    assert.equal(inputValue(answer.body, 'observed'), long, 'nothing is cut without a word');
+    assert.match(visibleText(answer.body), /What you observed is 2,500 characters; the limit is 2,000/);
+  });
+
   it('when the dialog is submitted, then the concern is raised and the dialog shows the receipt; invalid input stays in the dialog', async () => {
     const opened = await teams.invoke('staff', 'composeExtension/fetchTask', { commandId: 'raiseConcern', commandContext: 'message' });
     const submissionId = (actionsOf(opened.body)[0]!.data as { submissionId: string }).submissionId;
