@@ -7,6 +7,7 @@ import { refusalCard } from '../cards/messageCard.js';
 import type { Card } from '../cards/renderCard.js';
 import { VERBS } from '../cards/verbs.js';
 import { GROUP_INFO } from '../domain/groups.js';
+import { pathwayDiagrams } from '../reports/pathwayDiagrams.js';
 import type { VersionHistory } from '../domain/submission.js';
 import { TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
 import type { DraftingService } from '../services/draftingService.js';
@@ -36,12 +37,14 @@ export function registerDraftingHandlers(app: Application<TurnState>, deps: Draf
     const template = DRAFT_COMMAND.exec(context.activity.text ?? '')![1]!.toLowerCase() as TemplateId;
     const opened = await drafting.openFor(actor, template, channelKeyOf(context));
     if (opened.kind === 'refused') return refusalCard(opened.reason);
-    return opened.kind === 'pickGroup' ? pickGroupCard(opened.template, opened.groups) : draftCard(opened.draft, { timeZone });
+    return opened.kind === 'pickGroup'
+      ? pickGroupCard(opened.template, opened.groups)
+      : draftCard(opened.draft, { timeZone, diagrams: await pathwayDiagrams(opened.draft) });
   });
 
   onTemplateAction(app, VERBS.openDraft, async (actor, { group, template }) => {
     const opened = await drafting.openDraft(actor, group, template);
-    return opened.kind === 'refused' ? refusalCard(opened.reason) : draftCard(opened.draft, { timeZone });
+    return opened.kind === 'refused' ? refusalCard(opened.reason) : draftCard(opened.draft, { timeZone, diagrams: await pathwayDiagrams(opened.draft) });
   });
 
   onTemplateAction(app, VERBS.saveDraft, async (actor, { group, template }, data) => {
@@ -50,7 +53,7 @@ export function registerDraftingHandlers(app: Application<TurnState>, deps: Draf
     if (result.kind === 'invalid')
       return refusedDraftCard(result.draft, { timeZone, values: data, errors: result.errors, pathwayErrors: result.pathwayErrors });
     const notice: Notice = { text: result.note ?? `Saved as version ${result.draft.record.latestVersion}.`, tone: result.note ? 'attention' : 'good' };
-    return draftCard(result.draft, { timeZone, notice });
+    return draftCard(result.draft, { timeZone, notice, diagrams: await pathwayDiagrams(result.draft) });
   });
 
   onTemplateAction(app, VERBS.history, async (actor, { group, template }) => {

@@ -3,8 +3,9 @@ import { describeStep, finishFlowcharts, parsePathway } from '../domain/pathway.
 import type { DraftState, TemplateRecord, VersionInfo } from '../domain/submission.js';
 import { cardBytes, DRAFT_LIMITS, STRATEGY_SECTIONS, TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
 import { formatLocal, noticeView, type Notice } from './format.js';
+import { fitDiagrams, noDiagrams, type DiagramsView, type DraftDiagram } from './draftDiagrams.js';
 import { escapeMarkdown } from './markdown.js';
-import { CardTooLargeError, cardTemplate, renderCard, type Card } from './renderCard.js';
+import { CardTooLargeError, cardTemplate, MAX_CARD_BYTES, renderCard, type Card } from './renderCard.js';
 import draftPathwayJson from './templates/draftPathway.json';
 import draftStrategyJson from './templates/draftStrategy.json';
 import pickGroupJson from './templates/pickGroup.json';
@@ -49,6 +50,8 @@ interface PathwayDraftView extends NoticeView {
   value: string;
   errors: { text: string }[];
   preview: { text: string; weight: string }[];
+  diagrams: DiagramsView['diagrams'];
+  notDrawn: string;
   group: GroupId;
   baseVersion: number;
   verbs: DraftVerbs;
@@ -64,6 +67,8 @@ export interface DraftCardOptions {
   errors?: Record<string, string>;
   /** Pathway: every problem, with its line. */
   pathwayErrors?: string[];
+  /** Pathway: the saved flowcharts drawn small (PNG data URIs), shown above the steps while the card has room. */
+  diagrams?: DraftDiagram[];
 }
 
 /** The draft card of either template, prefilled with the latest version (or with what was typed). */
@@ -177,14 +182,16 @@ function pathwayDraftCard({ record, latest }: DraftState, options: DraftCardOpti
   const saved = latest?.content.template === 'pathway' ? latest.content.text : '';
   const typed = options.values?.flowcharts;
   const parsed = options.pathwayErrors?.length ? undefined : parsePathway(saved);
+  const charts = parsed?.ok ? finishFlowcharts(parsed.flowcharts) : [];
+  const titles = charts.map((c) => c.title);
   const preview = parsed?.ok
-    ? finishFlowcharts(parsed.flowcharts).flatMap((chart) => [
+    ? charts.flatMap((chart) => [
         { text: escapeMarkdown(chart.title), weight: 'Bolder' },
         ...chart.steps.map((step) => ({ text: escapeMarkdown(describeStep(step)), weight: 'Default' })),
         ...(chart.explainer ? [{ text: `Explainer: ${escapeMarkdown(chart.explainer)}`, weight: 'Default' }] : []),
       ])
     : [];
-  return renderCard(pathwayTemplate, {
+  const view: PathwayDraftView = {
     heading: `${GROUP_INFO[record.group].name}: Pathway`,
     versionLine: versionLine(record, latest?.info, options.timeZone),
     ...noticeView(options.notice),
@@ -194,10 +201,22 @@ function pathwayDraftCard({ record, latest }: DraftState, options: DraftCardOpti
     value: (typeof typed === 'string' ? typed : saved).slice(0, DRAFT_LIMITS.pathway),
     errors: (options.pathwayErrors ?? []).slice(0, 15).map((text) => ({ text: escapeMarkdown(text) })),
     preview: fitPreview(preview),
+    ...noDiagrams(options.diagrams ? titles : []),
     group: record.group,
     baseVersion: record.latestVersion,
     verbs,
-  });
+  };
+  const text = renderCard(pathwayTemplate, view);
+  if (!options.diagrams?.length || !charts.length) return text;
+  // The pictures go in last, while the card has room: the text above is always kept whole.
+  const fitted = fitDiagrams(titles, options.diagrams, MAX_CARD_BYTES - Buffer.byteLength(JSON.stringify(text)) - 512);
+  if (!fitted.diagrams.length) return text;
+  try {
+    return renderCard(pathwayTemplate, { ...view, ...fitted });
+  } catch (error) {
+    if (error instanceof CardTooLargeError) return text;
+    throw error;
+  }
 }
 
 /** The "as saved" preview repeats the text, so it is cut to fit the card, and says so. */

@@ -22,7 +22,9 @@ import { Deadline } from '../../src/domain/deadline.js';
 import { diffLines } from '../../src/domain/diff.js';
 import { GROUP_IDS } from '../../src/domain/groups.js';
 import { cardBytes, DRAFT_LIMITS, STRATEGY_SECTIONS, TEMPLATE_IDS, type StrategyContent, type TemplateId } from '../../src/domain/templates.js';
-import type { TemplateRecord, VersionInfo } from '../../src/domain/submission.js';
+import type { DraftState, TemplateRecord, VersionInfo } from '../../src/domain/submission.js';
+import { pathwayDiagrams } from '../../src/reports/pathwayDiagrams.js';
+import type { DraftDiagram } from '../../src/cards/draftDiagrams.js';
 
 const TZ = 'Europe/London';
 const person = { aadObjectId: 'p', name: 'Hana _Housing_' };
@@ -40,6 +42,35 @@ const japanesePathway = (() => {
     lines.push(`${i}. 担当者${i}: 確認する手順の説明です`);
   return lines.join('\n');
 })();
+/** A Pathway as a group writes it: a flowchart with two questions, and a short second one. */
+const savedPathway = [
+  '## Housing officer identifies a concern',
+  '1. Housing officer: notices indicators during a visit',
+  '2. Is anyone in immediate danger? yes: 3, no: 4',
+  '3. Housing officer: calls 999 -> end',
+  '4. Housing officer: tells the Modern Slavery Lead through the referral form',
+  '5. Does the adult consent to an NRM referral? yes: 6, no: 7',
+  '6. Modern Slavery Lead: makes the NRM referral -> end',
+  '7. Modern Slavery Lead: sends a Duty to Notify to the Home Office',
+  'Explainer: for council and housing association staff.',
+  '## Children',
+  '1. Teacher: tells the designated safeguarding lead',
+  '2. Designated safeguarding lead: refers to the MASH',
+].join('\n');
+/** Flowcharts like that one, one after another, up to the 8,000-character limit. */
+const fullOfFlowcharts = (() => {
+  const charts: string[] = [];
+  const chart = (i: number) => savedPathway.split('## Children')[0]!.replace('## Housing officer identifies a concern', `## Flowchart ${i}`);
+  for (let i = 1; [...charts, chart(i)].join('').length <= DRAFT_LIMITS.pathway; i++) charts.push(chart(i));
+  return charts.join('').trim();
+})();
+const pathwayDraft = (text: string): DraftState => ({ record: record('pathway'), latest: { info: version, content: { template: 'pathway', text } } });
+// The saved flowcharts drawn as the bot draws them for the card (drawing is asynchronous; cards are built after).
+const diagrams: { saved: DraftDiagram[]; full: DraftDiagram[] } = { saved: [], full: [] };
+before(async () => {
+  diagrams.saved = await pathwayDiagrams(pathwayDraft(savedPathway));
+  diagrams.full = await pathwayDiagrams(pathwayDraft(fullOfFlowcharts));
+});
 const now = new Date('2027-06-25T09:00:00Z');
 const deadline = new Deadline('2027-07-02', TZ);
 const statusContext = { now, deadline };
@@ -185,6 +216,11 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
     draftCard({ record: record('pathway'), latest: { info: version, content: { template: 'pathway', text: longPathway } } }, { timeZone: TZ }),
   'pathway draft (at the byte limit, Japanese)': () =>
     draftCard({ record: record('pathway'), latest: { info: version, content: { template: 'pathway', text: japanesePathway } } }, { timeZone: TZ }),
+  'pathway draft (saved, with its diagrams)': () => draftCard(pathwayDraft(savedPathway), { timeZone: TZ, diagrams: diagrams.saved }),
+  'pathway draft (8,000 characters of flowcharts, diagrams where they fit)': () =>
+    draftCard(pathwayDraft(fullOfFlowcharts), { timeZone: TZ, diagrams: diagrams.full }),
+  'pathway draft (at the byte limit, Japanese, with a diagram that cannot fit)': () =>
+    draftCard(pathwayDraft(japanesePathway), { timeZone: TZ, diagrams: [{ ...diagrams.saved[0]!, title: '流れ' }] }),
   'pathway draft (errors)': () =>
     draftCard(
       { record: record('pathway') },
@@ -392,6 +428,41 @@ describe('card templates', () => {
     assert.deepEqual(confirm.data, { verb: 'template.return', item: 'housing|strategy|7|3', from: 'dashboard', comment: '[x](http://y) *'.repeat(70) });
     assert.deepEqual(findAction(card, 'Cancel').data, { verb: 'status.show', item: 'housing|strategy' });
     assert.equal(textsOf(CARDS['confirm accept (version not known)']!())[0], 'Accept the NRM Referrals Pathway?');
+  });
+
+  it('when a saved Pathway is drawn, then the card shows each flowchart as an image with words for screen readers, and the steps in words below', () => {
+    const card = CARDS['pathway draft (saved, with its diagrams)']!();
+    const images = elements(card).filter((e) => e.type === 'Image');
+    assert.deepEqual(
+      images.map((i) => i.altText),
+      ['Housing officer identifies a concern: diagram; the steps are listed below.', 'Children: diagram; the steps are listed below.'],
+    );
+    assert.ok(images.every((i) => /^data:image\/png;base64,/.test(i.url as string)));
+    const text = visibleText(card);
+    assert.match(
+      text,
+      /As saved\nHousing officer identifies a concern\n.*\nChildren\n.*\nThe same steps in words\nHousing officer identifies a concern\n1\\\. Housing officer/s,
+    );
+    assert.doesNotMatch(text, /too large to show here/);
+  });
+
+  it('when a full 8,000-character Pathway is saved, then the card stays under the limit: the diagrams that do not fit are named as too large, and every step is still in words', () => {
+    const card = CARDS['pathway draft (8,000 characters of flowcharts, diagrams where they fit)']!();
+    assert.ok(Buffer.byteLength(JSON.stringify(card)) < MAX_CARD_BYTES);
+    const shown = elements(card).filter((e) => e.type === 'Image').length;
+    assert.ok(shown < diagrams.full.length || diagrams.full.length < fullOfFlowcharts.split('##').length - 1, 'not every flowchart is drawn');
+    assert.match(
+      visibleText(card),
+      /The diagrams of "Flowchart \d+", "Flowchart \d+", "Flowchart \d+" and \d+ more are too large to show here; they will be in the collated Pathways document\./,
+    );
+    assert.equal(inputValue(card, 'flowcharts'), fullOfFlowcharts, 'the text to edit is whole');
+
+    const japanese = CARDS['pathway draft (at the byte limit, Japanese, with a diagram that cannot fit)']!();
+    assert.equal(elements(japanese).filter((e) => e.type === 'Image').length, 0);
+    assert.match(
+      visibleText(japanese),
+      /The diagram of "流れ" is too large to show here; it will be in the collated Pathways document\. Its steps are listed below\./,
+    );
   });
 
   it('when a channel notice is made, then it carries no observed text and no place', () => {
