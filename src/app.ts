@@ -9,7 +9,11 @@ import { createLogger, type Logger } from './logger.js';
 import { DEFAULT_DISPATCHER_OPTIONS, OutboxDispatcher, type DispatcherOptions } from './messaging/outboxDispatcher.js';
 import { reachability, teamsDelivery } from './messaging/teamsDelivery.js';
 import { createServer } from './server.js';
+import { buildPathwaysDocument } from './reports/pathwaysDocument.js';
+import { buildStrategyDocument } from './reports/strategyDocument.js';
+import { flowchartPng } from './reports/flowchart.js';
 import { ChannelService } from './services/channelService.js';
+import { CollationService } from './services/collationService.js';
 import { ConcernService } from './services/concernService.js';
 import { ConversationService } from './services/conversationService.js';
 import { DeliveryProblems } from './services/deliveryProblems.js';
@@ -22,6 +26,7 @@ import { SubmissionService } from './services/submissionService.js';
 import { TemplateAccess } from './services/templateAccess.js';
 import { ActivityLedger } from './storage/activityLedger.js';
 import { AuditLog } from './storage/auditLog.js';
+import { CollationStore } from './storage/collationStore.js';
 import { ConcernStore } from './storage/concernStore.js';
 import { ConversationStore, GroupChannelStore } from './storage/conversationStore.js';
 import { CounterStore } from './storage/counterStore.js';
@@ -43,11 +48,13 @@ export interface App {
   server: http.Server;
   outbox: OutboxDispatcher;
   reminders: ReminderService;
+  collations: CollationService;
   stores: {
     concerns: ConcernStore;
     outbox: OutboxStore;
     templateOutbox: OutboxStore;
     protocol: ProtocolStore;
+    collations: CollationStore;
     audit: AuditLog;
     conversations: ConversationStore;
     groupChannels: GroupChannelStore;
@@ -118,8 +125,23 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     outboxWritten,
   });
   const access = new TemplateAccess(directory, protocolStore, groupChannels);
+  const collationStore = new CollationStore(tables.collations);
+  const collations = new CollationService({
+    collations: collationStore,
+    templates: protocolStore,
+    audit,
+    directory,
+    clock,
+    timeZone: protocol.timeZone,
+    writers: {
+      strategy: (input) => buildStrategyDocument(input),
+      // Diagrams at print width; a flowchart Graphviz cannot draw is still given as numbered steps.
+      pathways: (input) => buildPathwaysDocument(input, { diagram: (chart) => flowchartPng(chart, { width: 1200 }) }),
+    },
+  });
   const reminders = new ReminderService({
     protocolStore,
+    collations: collationStore,
     concerns,
     audit,
     directory,
@@ -139,11 +161,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     services: {
       concerns: concernService,
       drafting: new DraftingService({ store: protocolStore, access, clock }),
-      submissions: new SubmissionService({ store: protocolStore, access, audit, directory, clock, outboxWritten }),
+      submissions: new SubmissionService({ store: protocolStore, collations: collationStore, access, audit, directory, clock, outboxWritten }),
       reminders,
       channels: new ChannelService({ groupChannels, audit, directory, clock, wake }),
       conversations: new ConversationService({ conversations, ledger: new ActivityLedger(tables.activities), audit, clock, wake }),
       directory,
+      collations,
     },
   });
   const server = createServer(adapter, bot, logger);
@@ -152,7 +175,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     server,
     outbox,
     reminders,
-    stores: { concerns, outbox: outboxStore, templateOutbox, protocol: protocolStore, audit, conversations, groupChannels },
+    collations,
+    stores: { concerns, outbox: outboxStore, templateOutbox, protocol: protocolStore, collations: collationStore, audit, conversations, groupChannels },
     async listen() {
       await new Promise<void>((resolve) => {
         server.listen(config.port, config.host, () => resolve());

@@ -3,8 +3,10 @@ import type { TurnContext } from 'botbuilder';
 import { messageCard, refusalCard } from '../cards/messageCard.js';
 import { escapeMarkdown } from '../cards/markdown.js';
 import type { Card } from '../cards/renderCard.js';
-import { GROUP_IDS, GROUP_INFO } from '../domain/groups.js';
+import { notUnderstoodCard } from '../cards/welcomeCard.js';
+import { findGroup, GROUP_IDS, GROUP_INFO } from '../domain/groups.js';
 import type { ChannelService, LinkResult } from '../services/channelService.js';
+import type { Directory } from '../services/directory.js';
 import { onCommand } from './cardActions.js';
 import { COMMANDS } from './commands.js';
 import { channelKeyOf } from './turn.js';
@@ -40,8 +42,12 @@ function linkResultCard(result: LinkResult): Card {
 }
 
 /** `link <group>`: a coordinator makes the current team channel a thematic group's channel. */
-export function registerChannelHandlers(app: Application<TurnState>, channels: ChannelService): void {
-  onCommand(app, LINK_COMMAND, async (actor, context) =>
-    linkResultCard(await channels.link(actor, channelOf(context), (context.activity.text ?? '').replace(LINK_COMMAND, '$1'))),
-  );
+export function registerChannelHandlers(app: Application<TurnState>, channels: ChannelService, directory: Directory): void {
+  onCommand(app, LINK_COMMAND, async (actor, context) => {
+    const wanted = (context.activity.text ?? '').replace(LINK_COMMAND, '$1');
+    const channel = channelOf(context);
+    // Outside a channel, "link to the safeguarding policy" is a sentence, not a command.
+    if (!channel && wanted && !findGroup(wanted)) return notUnderstoodCard(directory.roles(actor));
+    return linkResultCard(await channels.link(actor, channel, wanted));
+  });
 }

@@ -40,6 +40,8 @@ export const COMMANDS = {
   openConcerns: /^open concerns?$/,
   status: /^(?:status|dashboard)$/,
   draft: /^draft (strategy|pathway)$/,
+  /** "collate", or "collate latest submitted" to use each group's latest submission, not only accepted ones. */
+  collate: /^collate(?: the protocol)?( (?:using )?(?:the )?latest submitted)?$/,
   /** The group is what follows "link" (the handler reads it from the normalised text). */
   link: /^link\b ?(.*)$/,
 } as const;

@@ -3,6 +3,7 @@ import { messageCard } from '../cards/messageCard.js';
 import type { Deadline } from '../domain/deadline.js';
 import type { Logger } from '../logger.js';
 import type { ChannelService } from '../services/channelService.js';
+import type { CollationService } from '../services/collationService.js';
 import type { ConcernService } from '../services/concernService.js';
 import type { ConversationService } from '../services/conversationService.js';
 import type { Directory } from '../services/directory.js';
@@ -10,6 +11,7 @@ import type { DraftingService } from '../services/draftingService.js';
 import type { ReminderService } from '../services/reminderService.js';
 import type { SubmissionService } from '../services/submissionService.js';
 import { registerChannelHandlers } from './channelHandlers.js';
+import { registerCollationHandlers } from './collationHandlers.js';
 import { registerConcernHandlers } from './concernHandlers.js';
 import { registerDraftingHandlers } from './draftingHandlers.js';
 import { registerGuards } from './guards.js';
@@ -27,6 +29,7 @@ export interface BotServices {
   channels: ChannelService;
   conversations: ConversationService;
   directory: Directory;
+  collations: CollationService;
 }
 
 export interface BotDeps {
@@ -46,10 +49,11 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   const app = new Application<TurnState>({ adapter: deps.adapter, startTypingTimer: false, removeRecipientMention: true });
   registerGuards(app, { tenantId: deps.tenantId, conversations: services.conversations, logger: deps.logger });
   registerConcernHandlers(app, { concerns: services.concerns, timeZone: deps.deadline.timeZone });
-  registerChannelHandlers(app, services.channels);
+  registerChannelHandlers(app, services.channels, services.directory);
   registerDraftingHandlers(app, { drafting: services.drafting, submissions: services.submissions, clock });
   registerReviewHandlers(app, { submissions: services.submissions, clock });
   registerStatusHandlers(app, { submissions: services.submissions, reminders: services.reminders, clock });
+  registerCollationHandlers(app, services.collations);
   registerWelcomeHandlers(app, services.directory);
 
   // One turn-error handler: log ids only, and tell the person plainly that their last step may not be saved.

@@ -68,8 +68,8 @@ export function registerDraftingHandlers(app: Application<TurnState>, deps: Draf
     return compareCard(result.comparison, timeZone);
   });
 
-  const submit = async (actor: Actor, { group, template }: TemplateTarget, version: unknown): Promise<Card> => {
-    const result = await submissions.submit(actor, group, template, version);
+  const submit = async (actor: Actor, { group, template }: TemplateTarget, version: unknown, revision: unknown): Promise<Card> => {
+    const result = await submissions.submit(actor, group, template, version, revision);
     if (result.kind === 'refused') return refusalCard(result.reason);
     const { outcome } = result;
     const notice: Notice =
@@ -86,8 +86,9 @@ export function registerDraftingHandlers(app: Application<TurnState>, deps: Draf
   onTemplateAction(app, VERBS.confirmSubmit, async (actor, target, data) => {
     const version = typeof data.version === 'string' || typeof data.version === 'number' ? String(data.version) : '';
     // No version chosen: the submit's own answer says so (and changes nothing), so there is nothing to ask.
-    return /^\d{1,9}$/.test(version) ? confirmSubmitCard({ ...target, version }) : submit(actor, target, data.version);
+    const revision = typeof data.revision === 'string' || typeof data.revision === 'number' ? String(data.revision) : '';
+    return /^\d{1,9}$/.test(version) ? confirmSubmitCard({ ...target, version, revision }) : submit(actor, target, data.version, data.revision);
   });
 
-  onTemplateAction(app, VERBS.submitTemplate, (actor, target, data) => submit(actor, target, data.version));
+  onTemplateAction(app, VERBS.submitTemplate, (actor, target, data) => submit(actor, target, data.version, data.revision));
 }

@@ -87,7 +87,9 @@ async function rememberConversation(context: TurnContext, deps: GuardDeps): Prom
     from = { channelId };
     reference.conversation = { ...reference.conversation!, id: channelId };
   } else if (activity.conversation?.conversationType === 'personal' && aadObjectId) {
-    from = { personal: aadObjectId, installed: activity.type === 'installationUpdate' };
+    // Only adding the app makes someone reachable; removing it sends an installationUpdate too.
+    const added = activity.type === 'installationUpdate' && ((activity as { action?: string }).action ?? '').startsWith('add');
+    from = { personal: aadObjectId, installed: added };
   } else {
     return;
   }

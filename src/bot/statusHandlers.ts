@@ -27,7 +27,7 @@ export function registerStatusHandlers(app: Application<TurnState>, deps: Status
   onCommand(app, STATUS_COMMAND, async (actor, context) => {
     const result = await submissions.statusFor(actor, channelKeyOf(context));
     if (result.kind === 'refused') return refusalCard(result.reason);
-    return result.kind === 'dashboard' ? dashboardCard(result.records, status()) : groupStatusCard(result.group, result.records, status());
+    return result.kind === 'dashboard' ? dashboardCard(result.dashboard, status()) : groupStatusCard(result.group, result.records, status());
   });
 
   onCardAction(app, VERBS.dashboard, async (actor, data) => {
@@ -36,7 +36,7 @@ export function registerStatusHandlers(app: Application<TurnState>, deps: Status
     const shown = parseItem(data.item);
     return result.kind === 'refused'
       ? refusalCard(result.reason)
-      : dashboardCard(result.records, { ...status(), ...(shown ? { selected: `${shown.group}|${shown.template}` } : {}) });
+      : dashboardCard(result.dashboard, { ...status(), ...(shown ? { selected: `${shown.group}|${shown.template}` } : {}) });
   });
 
   onItemAction(app, VERBS.remind, async (actor, { group, template }) => {

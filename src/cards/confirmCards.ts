@@ -33,12 +33,12 @@ function naming(group: GroupId, template: TemplateId, version: string | undefine
  * Before a group lead submits: what will happen, with Confirm (the submit itself, carrying the same
  * version) and Cancel (back to the versions). Showing it changes nothing.
  */
-export function confirmSubmitCard({ group, template, version }: { group: GroupId; template: TemplateId; version: string }): Card {
+export function confirmSubmitCard({ group, template, version, revision }: { group: GroupId; template: TemplateId; version: string; revision: string }): Card {
   return renderCard(confirmTemplate, {
     question: `Submit ${naming(group, template, version)} to the coordinator?`,
     lines: [{ text: 'The coordinators are told, and accept it or return it with a comment. Your group can go on saving versions meanwhile.' }],
     quote: '',
-    confirm: press(VERBS.submitTemplate, { group, template, version }),
+    confirm: press(VERBS.submitTemplate, { group, template, version, revision }),
     cancel: press(VERBS.history, { group, template }),
   });
 }

@@ -15,7 +15,7 @@ export interface DiagramsView {
 }
 
 /** The most base64 the pictures on one card may take in all, leaving the rest of Teams' 28 KB for the text. */
-export const DIAGRAM_CARD_BYTES = 12 * 1024;
+export const DIAGRAM_CARD_BYTES = 14 * 1024;
 
 const PNG_URI = /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/;
 

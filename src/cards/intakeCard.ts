@@ -1,4 +1,4 @@
-import { ACTIONS_TAKEN, AGE_BANDS, CONSENT, EXPLOITATION_TYPES, INDICATORS, LIMITS, type IntakeField } from '../domain/concern.js';
+import { CONTROL_CHARACTERS, ACTIONS_TAKEN, AGE_BANDS, CONSENT, EXPLOITATION_TYPES, INDICATORS, LIMITS, type IntakeField } from '../domain/concern.js';
 import { GROUP_IDS, GROUP_INFO } from '../domain/groups.js';
 import { choicesOf } from './format.js';
 import { cardTemplate, renderCard, type Card } from './renderCard.js';
@@ -30,7 +30,6 @@ const areaChoices = () => GROUP_IDS.map((id) => ({ title: `${GROUP_INFO[id].name
 export const KEPT_TEXT_MAX = 4000;
 const KEPT_CHOICE_MAX = 200;
 // Control characters other than line breaks never belong in an answer; they would only bloat the card.
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 /**
  * Keeps only the card's own inputs, as strings, so a rejected card comes back as it was filled in.
@@ -42,7 +41,7 @@ function keptValues(data: Record<string, unknown>): Record<IntakeField, string> 
     const value = data[field];
     const text = typeof value === 'string' ? value : typeof value === 'boolean' ? String(value) : '';
     const max = field === 'observed' ? KEPT_TEXT_MAX : field === 'place' ? LIMITS.place * 2 : KEPT_CHOICE_MAX;
-    values[field] = text.replace(CONTROL, '').slice(0, max);
+    values[field] = text.replace(CONTROL_CHARACTERS, '').slice(0, max);
   }
   return values;
 }

@@ -121,6 +121,7 @@ const REASONS: Partial<Record<string, string>> = {
   '403': 'Teams refused it (the app is blocked by that person, or no longer in that team)',
   '404': 'that conversation no longer exists (the app was removed)',
   network: 'Teams could not be reached, however often it was tried',
+  '413': 'it was too large for a Teams card',
 };
 
 /** How a coordinator puts it right, in words: the real command for a group, or what to ask of a person. */

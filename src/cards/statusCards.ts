@@ -1,6 +1,6 @@
 import type { Deadline } from '../domain/deadline.js';
 import { GROUP_IDS, GROUP_INFO, type GroupId } from '../domain/groups.js';
-import { statusLabel, type SubmissionView, type TemplateRecord } from '../domain/submission.js';
+import { statusLabel, type Dashboard, type ProtocolState, type SubmissionView, type TemplateRecord } from '../domain/submission.js';
 import { STRATEGY_SECTIONS, TEMPLATE_IDS, TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
 import { statusWords } from './draftCards.js';
 import { formatLocal, noticeView, plural, type Notice } from './format.js';
@@ -56,7 +56,7 @@ interface DashboardView extends NoticeView {
 const dashboardTemplate = cardTemplate<DashboardView>(dashboardJson);
 
 /** The coordinator's dashboard: seven groups by two templates, with actions. */
-export function dashboardCard(records: TemplateRecord[], context: StatusContext & { notice?: Notice; selected?: string }): Card {
+export function dashboardCard({ records, protocol }: Dashboard, context: StatusContext & { notice?: Notice; selected?: string }): Card {
   const find = (g: GroupId, t: TemplateId) => records.find((r) => r.group === g && r.template === t)!;
   const cell = (r: TemplateRecord) => {
     const { label, late } = statusLabel(r.status, context.now, context.deadline.instant);
@@ -95,7 +95,7 @@ export function dashboardCard(records: TemplateRecord[], context: StatusContext 
   return renderCard(dashboardTemplate, {
     heading: 'Modern Slavery Protocol: groups at a glance',
     ...daysLeftLine(context),
-    summary: `${count((r) => r.status === 'accepted')} accepted, ${count((r) => r.status === 'submitted')} waiting for review, ${count((r) => r.status === 'returned')} returned, ${count((r) => r.status === 'drafting')} drafting, ${count((r) => r.status === 'notStarted')} not started (of ${records.length}).`,
+    summary: `${count((r) => r.status === 'accepted')} accepted, ${count((r) => r.status === 'submitted')} waiting for review, ${count((r) => r.status === 'returned')} returned, ${count((r) => r.status === 'drafting')} drafting, ${count((r) => r.status === 'notStarted')} not started (of ${records.length}). ${collationLine(protocol)}`,
     rows,
     ...noticeView(context.notice),
     selected: items.find((i) => context.selected && i.value.startsWith(`${context.selected}|`))?.value ?? '',
@@ -103,6 +103,13 @@ export function dashboardCard(records: TemplateRecord[], context: StatusContext 
     // Accept and Return ask first (confirmReview); the confirmation's Confirm sends the decision itself.
     verbs: { view: VERBS.viewSubmission, confirm: VERBS.confirmReview, remind: VERBS.remind },
   });
+}
+
+/** Where the city-wide protocol stands, in words: not collated yet, collated, or needing it again. */
+function collationLine(protocol: ProtocolState): string {
+  if (!protocol.currentVersion) return 'The protocol has not been collated yet: type "collate" when the groups are ready.';
+  if (protocol.needsRecollation) return `Needs collating again: a group resubmitted after protocol version ${protocol.currentVersion} (type "collate").`;
+  return `Protocol version ${protocol.currentVersion} is collated and up to date.`;
 }
 
 interface GroupStatusView {

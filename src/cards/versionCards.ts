@@ -27,6 +27,8 @@ interface HistoryView extends NoticeView {
   compareFrom: string;
   compareTo: string;
   canSubmit: boolean;
+  /** The template's revision the lead saw: a submit confirmed from an older card is refused. */
+  revision: number;
   group: GroupId;
   template: TemplateId;
   templateName: string;
@@ -53,6 +55,7 @@ export function historyCard({ record, versions, canSubmit }: VersionHistory, opt
     compareFrom: String(versions[1]?.version ?? ''),
     compareTo: String(versions[0]?.version ?? ''),
     canSubmit: canSubmit && versions.length > 0,
+    revision: record.revision,
     group: record.group,
     template: record.template,
     templateName: TEMPLATE_NAMES[record.template],

@@ -47,6 +47,14 @@ export const ACTIONS_TAKEN = {
   helpline: 'Called the Modern Slavery Helpline',
 } as const;
 
+/** Control characters other than line breaks and tabs never belong in text a person typed. */
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+/** Text without control characters: they would only bloat a card (six bytes each in JSON). */
+export function withoutControlCharacters(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, '');
+}
+
 /** Limits the card shows and the server enforces. */
 export const LIMITS = { observed: 2000, place: 100 } as const;
 
@@ -105,9 +113,14 @@ export const intakeSchema = z
       .transform((v) => v ?? []),
     observed: z
       .string({ error: 'Describe what you observed.' })
-      .trim()
-      .min(1, 'Describe what you observed.')
-      .max(LIMITS.observed, { error: (issue) => observedTooLong(typeof issue.input === 'string' ? issue.input.length : LIMITS.observed + 1) }),
+      .transform(withoutControlCharacters)
+      .pipe(
+        z
+          .string()
+          .trim()
+          .min(1, 'Describe what you observed.')
+          .max(LIMITS.observed, { error: (issue) => observedTooLong(typeof issue.input === 'string' ? issue.input.length : LIMITS.observed + 1) }),
+      ),
   })
   .superRefine((v, ctx) => {
     if (!isTreatedAsChild(v) && v.consent === undefined) {

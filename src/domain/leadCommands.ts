@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LEAD_ACTIONS, OUTCOMES, leadActionSchema, outcomeSchema, type ConcernStatus, type LeadAction, type Outcome } from './concern.js';
+import { CONTROL_CHARACTERS, LEAD_ACTIONS, OUTCOMES, leadActionSchema, outcomeSchema, type ConcernStatus, type LeadAction, type Outcome } from './concern.js';
 import type { ConcernEvent, ConcernRecord, PersonRef } from './concernRecord.js';
 import { GROUP_IDS, GROUP_INFO, type GroupId } from './groups.js';
 import { nextStatus, STATUS_LABELS, type ConcernCommand } from './status.js';
@@ -24,13 +24,12 @@ export const COMMAND_FIELDS = {
 export type CommandField = (typeof COMMAND_FIELDS)[ConcernCommand][number];
 
 // Control characters other than line breaks and tabs never belong in a note or a reference.
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 const n = (x: number) => x.toLocaleString('en-GB');
 
 /** An optional note: line breaks kept, control characters dropped, empty means none. */
 const note = z
   .string()
-  .transform((s) => s.replace(CONTROL, '').replace(/\r\n?/g, '\n').trim())
+  .transform((s) => s.replace(CONTROL_CHARACTERS, '').replace(/\r\n?/g, '\n').trim())
   .pipe(
     z.string().max(LEAD_LIMITS.note, {
       error: (issue) => {
@@ -100,7 +99,7 @@ export function keptInput(command: ConcernCommand, input: Record<string, unknown
   for (const field of COMMAND_FIELDS[command] as readonly CommandField[]) {
     const value = input[field];
     if (typeof value !== 'string') continue;
-    kept[field] = value.replace(CONTROL, '').slice(0, field.endsWith('Note') ? KEPT_NOTE_MAX : KEPT_OTHER_MAX);
+    kept[field] = value.replace(CONTROL_CHARACTERS, '').slice(0, field.endsWith('Note') ? KEPT_NOTE_MAX : KEPT_OTHER_MAX);
   }
   return kept;
 }

@@ -61,8 +61,12 @@ export interface WaitingPayload {
   waitingFor: WaitingFor;
 }
 
-/** Kinds that tell coordinators about other messages; never reported on themselves, or it could loop. */
-export const NOTICE_KINDS: readonly OutboxKind[] = ['coordinatorNotice', 'waitingNotice'];
+/**
+ * Kinds never reported to the coordinators when they cannot be delivered: notices about other
+ * messages (a notice about a notice could loop), and the reporter's updates (naming the person who
+ * failed to receive one would tell the coordinators who raised a concern).
+ */
+export const UNREPORTED_KINDS: readonly OutboxKind[] = ['coordinatorNotice', 'waitingNotice', 'reporterUpdate'];
 
 /** Why a message could not be delivered. */
 export type UndeliveredReason = '403' | '404' | 'network' | `${number}`;

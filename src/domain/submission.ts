@@ -103,6 +103,20 @@ export interface VersionComparison {
   parts: { title: string; lines: DiffLine[] }[];
 }
 
+/** Where the city-wide protocol stands: its latest collation, and whether a group resubmitted since. */
+export interface ProtocolState {
+  /** The latest collation's number; 0 before the first. */
+  currentVersion: number;
+  /** A group resubmitted after the latest collation: it should be collated again. */
+  needsRecollation: boolean;
+}
+
+/** What the coordinator's dashboard shows: every group's two templates, and the protocol as a whole. */
+export interface Dashboard {
+  records: TemplateRecord[];
+  protocol: ProtocolState;
+}
+
 /** The submitted version of a template, for review. */
 export interface SubmissionView {
   record: TemplateRecord;

@@ -10,7 +10,7 @@ import { DEFAULT_RETRY, decideRetry, type RetryOptions } from './retryPolicy.js'
  * Both are called after the entry's own state is recorded.
  */
 export interface DeliveryProblemHandler {
-  /** The first attempt found the recipient unreachable for now (not installed, channel not linked). */
+  /** An attempt found the recipient unreachable for now (not installed, channel not linked); `entry.attempts` says which. */
   waiting(entry: StoredOutboxEntry, waitingFor: WaitingFor): Promise<void>;
   /** The message will not be delivered (blocked, gone, or retries used up). */
   undeliverable(entry: StoredOutboxEntry, reason: UndeliveredReason): Promise<void>;
@@ -180,7 +180,7 @@ export class OutboxDispatcher {
       const nextAttemptAt = new Date(this.clock.now().getTime() + this.options.waitForRecipientMs);
       await this.recordResult(store, claimed, etag, { state: 'pending', nextAttemptAt, lastStatus: 404 });
       const waitingFor = failure.waitingFor;
-      if (claimed.attempts === 1) await this.report(() => this.problems.waiting(claimed, waitingFor));
+      await this.report(() => this.problems.waiting(claimed, waitingFor));
       return 'waiting';
     }
     const retryAfterMs = failure instanceof DeliveryError ? failure.retryAfterMs : undefined;

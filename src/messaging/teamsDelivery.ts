@@ -1,6 +1,6 @@
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import { MessageFactory } from 'botbuilder';
-import type { Card } from '../cards/renderCard.js';
+import { CardTooLargeError, type Card } from '../cards/renderCard.js';
 import type { Clock } from '../domain/clock.js';
 import type { GroupId } from '../domain/groups.js';
 import type { ConversationStore, GroupChannelStore } from '../storage/conversationStore.js';
@@ -56,7 +56,7 @@ export function teamsDelivery(deps: TeamsDeliveryDeps): DeliverEntry {
   }
 
   return async (entry) => {
-    const message = await deps.compose(entry);
+    const message = await composeOrRefuse(deps.compose, entry);
     if (!message) return { superseded: true };
     const reference = await conversationOf(message.to);
     await limiter.acquire(reference.conversation?.id ?? entry.recipient);
@@ -81,6 +81,16 @@ export function teamsDelivery(deps: TeamsDeliveryDeps): DeliverEntry {
     if (failure !== undefined) throw toDeliveryError(failure, deps.clock.now());
     return activityId ? { activityId } : {};
   };
+}
+
+/** A message too big for a Teams card is refused like Teams would refuse it (413), never retried as a network failure. */
+async function composeOrRefuse(compose: ComposeMessage, entry: StoredOutboxEntry): Promise<ComposedMessage | undefined> {
+  try {
+    return await compose(entry);
+  } catch (error) {
+    if (error instanceof CardTooLargeError) throw new DeliveryError('card too large for Teams', 413);
+    throw error;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import { Resvg } from '@resvg/resvg-js';
 import { finishFlowcharts, type Flowchart, type PathwayStep } from '../domain/pathway.js';
-import { indexedPng } from './indexedPng.js';
+import sharp from 'sharp';
 
 /**
  * A Pathway flowchart drawn as a diagram a council officer would recognise: Start, one box per
@@ -170,12 +170,13 @@ export async function flowchartPng(chart: Flowchart, options: PngOptions): Promi
   return svgToPng(await flowchartSvg(chart), options);
 }
 
-/** Renders SVG to PNG with resvg, using the system's fonts. */
-export function svgToPng(svg: string, { width, colours, maxScale }: PngOptions): Buffer {
+/** Renders SVG to PNG with resvg (using the system's fonts); with `colours`, sharp makes it a palette PNG. */
+export async function svgToPng(svg: string, { width, colours, maxScale }: PngOptions): Promise<Buffer> {
   const own = Number(/<svg width="([\d.]+)pt"/.exec(svg)?.[1] ?? Infinity) * (96 / 72);
   const fitTo = { mode: 'width' as const, value: maxScale ? Math.min(width, Math.ceil(own * maxScale)) : width };
   // In few colours, crisp lines keep the file small; letters stay smooth, or they break up.
   const crisp = colours ? { shapeRendering: 0 as const, textRendering: 1 as const } : {};
   const image = new Resvg(svg, { fitTo, background: 'white', ...crisp, font: { loadSystemFonts: true } }).render();
-  return colours ? indexedPng(image.width, image.height, image.pixels, colours) : image.asPng();
+  const png = image.asPng();
+  return colours ? sharp(png).png({ palette: true, colours, dither: 0, compressionLevel: 9, effort: 10 }).toBuffer() : png;
 }

@@ -13,16 +13,16 @@ export interface PathwayDiagram {
 
 /**
  * How a diagram is drawn for a card: at most 400 px wide (a Teams chat gives a card about 450 px)
- * with letters at most about 14 px (a small flowchart is not blown up), in 8 colours, which keeps a
+ * with letters at most about 14 px (a small flowchart is not blown up), in a few colours (a palette PNG made by sharp), which keeps a
  * seven-step flowchart to about 6 KB of PNG; one taller than `maxHeight` is left to the text.
  */
-export const CARD_DIAGRAM = { width: 400, maxScale: 0.85, colours: 8, maxHeight: 1200 } as const;
+export const CARD_DIAGRAM = { width: 360, maxScale: 0.8, colours: 8, maxHeight: 1200 } as const;
 
 /**
  * The most base64 the diagrams of one card may take in all (the card builder also keeps the whole
  * card under Teams' limit, and drops what does not fit).
  */
-export const DIAGRAM_BUDGET = 12 * 1024;
+export const DIAGRAM_BUDGET = 14 * 1024;
 
 const PNG_URI = 'data:image/png;base64,';
 const cache = new Map<string, PathwayDiagram[]>();

@@ -1,5 +1,5 @@
 import type { Clock } from '../domain/clock.js';
-import { newOutboxEntry, NOTICE_KINDS, type UndeliveredReason, type WaitingFor } from '../domain/outbox.js';
+import { newOutboxEntry, UNREPORTED_KINDS, type UndeliveredReason, type WaitingFor } from '../domain/outbox.js';
 import type { DeliveryProblemHandler } from '../messaging/outboxDispatcher.js';
 import type { OutboxStore, StoredOutboxEntry } from '../storage/outboxStore.js';
 import type { WaitingStore } from '../storage/waitingStore.js';
@@ -25,25 +25,30 @@ export const waitingPartition = (recipient: string) => `wait-${recipient}`;
 export class DeliveryProblems implements DeliveryProblemHandler {
   constructor(private readonly deps: DeliveryProblemDeps) {}
 
+  /**
+   * Called on every attempt that finds the recipient unreachable. The message is counted on its
+   * first attempt (or again if no open wait is recorded), and the notices are made sure of every
+   * time, so a storage failure part-way through is put right by the next attempt.
+   */
   async waiting(entry: StoredOutboxEntry, waitingFor: WaitingFor): Promise<void> {
-    if (NOTICE_KINDS.includes(entry.kind)) return; // a notice about a notice could loop
+    if (UNREPORTED_KINDS.includes(entry.kind)) return;
     const now = this.deps.clock.now();
-    const { started } = await this.deps.waiting.add(entry.recipient, waitingFor, now);
+    const open = await this.deps.waiting.get(entry.recipient);
+    const count = entry.attempts === 1 || !open || open.resolvedAt !== undefined;
+    if (count) await this.deps.waiting.add(entry.recipient, waitingFor, now);
     const partition = waitingPartition(entry.recipient);
-    if (started) {
-      const notices = this.deps.directory
-        .coordinators()
-        .map((c) =>
-          newOutboxEntry({ kind: 'waitingNotice', recipient: c.aadObjectId, now, key: 'waiting', payload: { recipient: entry.recipient, waitingFor } }),
-        );
-      await this.deps.notices.add(partition, notices);
-    }
+    const notices = this.deps.directory
+      .coordinators()
+      .map((c) =>
+        newOutboxEntry({ kind: 'waitingNotice', recipient: c.aadObjectId, now, key: 'waiting', payload: { recipient: entry.recipient, waitingFor } }),
+      );
+    await this.deps.notices.add(partition, notices); // insert-if-absent: one notice per coordinator and cause
     // A notice already sent is updated with the new count (or, after a resolved wait, the new one).
-    await this.deps.notices.rearm(partition, now);
+    if (count) await this.deps.notices.rearm(partition, now);
   }
 
   async undeliverable(entry: StoredOutboxEntry, reason: UndeliveredReason): Promise<void> {
-    if (NOTICE_KINDS.includes(entry.kind)) return;
+    if (UNREPORTED_KINDS.includes(entry.kind)) return;
     const payload = { failedKind: entry.kind, recipient: entry.recipient, reason, owner: entry.ownerId };
     const notices = this.deps.directory.coordinators().map((c) =>
       newOutboxEntry({

@@ -6,10 +6,11 @@ import { GROUP_INFO, type GroupId } from '../domain/groups.js';
 import { newOutboxEntry, type ReminderPayload } from '../domain/outbox.js';
 import type { Protocol } from '../domain/protocol.js';
 import { dueEscalationStep, dueReminderStep } from '../domain/schedule.js';
-import { awaitingSubmission, type TemplateRecord } from '../domain/submission.js';
+import { awaitingSubmission, type Dashboard } from '../domain/submission.js';
 import { TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
 import type { AuditLog } from '../storage/auditLog.js';
 import type { ConcernStore } from '../storage/concernStore.js';
+import type { CollationStore } from '../storage/collationStore.js';
 import type { ProtocolStore } from '../storage/protocolStore.js';
 import type { Destination } from '../messaging/teamsDelivery.js';
 import type { Directory } from './directory.js';
@@ -28,7 +29,7 @@ export interface PassItem {
 /** "Remind now": what happened, and the dashboard to show again. */
 export type RemindNowResult =
   | { kind: 'refused'; reason: string }
-  | { kind: 'done'; outcome: { kind: 'ok'; item: PassItem; reach: Reach[] } | { kind: 'invalid'; reason: string }; dashboard: TemplateRecord[] };
+  | { kind: 'done'; outcome: { kind: 'ok'; item: PassItem; reach: Reach[] } | { kind: 'invalid'; reason: string }; dashboard: Dashboard };
 
 /** Who a reminder is for, and whether it can reach them now or waits (not installed, channel not linked). */
 export interface Reach {
@@ -40,6 +41,8 @@ export interface Reach {
 
 export interface ReminderServiceDeps {
   protocolStore: ProtocolStore;
+  /** Read for the dashboard shown after "remind now". */
+  collations: CollationStore;
   concerns: ConcernStore;
   audit: AuditLog;
   directory: Directory;
@@ -117,7 +120,8 @@ export class ReminderService {
       if (item.sent) this.deps.outboxWritten();
       outcome = { kind: 'ok', item, reach: await this.reach(group) };
     }
-    return { kind: 'done', outcome, dashboard: await this.deps.protocolStore.allStatuses() };
+    const [records, protocol] = await Promise.all([this.deps.protocolStore.allStatuses(), this.deps.collations.state()]);
+    return { kind: 'done', outcome, dashboard: { records, protocol } };
   }
 
   /** Whether each of a group's reminder recipients can be reached now, so the coordinator is told the truth. */

@@ -1,6 +1,6 @@
 import type { PersonRef } from '../domain/concernRecord.js';
 import { GROUP_IDS, type GroupId } from '../domain/groups.js';
-import type { DraftState, SubmissionView, TemplateRecord, VersionComparison, VersionHistory } from '../domain/submission.js';
+import type { Dashboard, DraftState, SubmissionView, TemplateRecord, VersionComparison, VersionHistory } from '../domain/submission.js';
 import { TEMPLATE_IDS, type TemplateId } from '../domain/templates.js';
 import { z } from 'zod';
 
@@ -21,7 +21,6 @@ export type Outcome = { kind: 'ok'; record: TemplateRecord } | { kind: 'invalid'
 export type SubmitResult = Refused | { kind: 'done'; outcome: Outcome; history: VersionHistory };
 export type CompareResult = Refused | { kind: 'compared'; comparison: VersionComparison } | { kind: 'invalid'; reason: string; history: VersionHistory };
 /** Where the coordinator is taken after a review: back to the dashboard, or to the submission. */
-export type ReviewResult =
-  Refused | { kind: 'done'; outcome: Outcome; dashboard: TemplateRecord[] } | { kind: 'done'; outcome: Outcome; submission: SubmissionView };
-export type SubmissionResult = Refused | { kind: 'ok'; submission: SubmissionView } | { kind: 'missing'; reason: string; dashboard?: TemplateRecord[] };
-export type StatusResult = Refused | { kind: 'dashboard'; records: TemplateRecord[] } | { kind: 'group'; group: GroupId; records: TemplateRecord[] };
+export type ReviewResult = Refused | { kind: 'done'; outcome: Outcome; dashboard: Dashboard } | { kind: 'done'; outcome: Outcome; submission: SubmissionView };
+export type SubmissionResult = Refused | { kind: 'ok'; submission: SubmissionView } | { kind: 'missing'; reason: string; dashboard?: Dashboard };
+export type StatusResult = Refused | { kind: 'dashboard'; dashboard: Dashboard } | { kind: 'group'; group: GroupId; records: TemplateRecord[] };

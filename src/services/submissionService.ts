@@ -2,9 +2,10 @@ import type { Clock } from '../domain/clock.js';
 import type { PersonRef } from '../domain/concernRecord.js';
 import { GROUP_INFO, type GroupId } from '../domain/groups.js';
 import { newOutboxEntry, type OutboxEntry } from '../domain/outbox.js';
-import { nextSubmissionStatus, type TemplateEvent, type TemplateEventType, type TemplateRecord } from '../domain/submission.js';
+import { nextSubmissionStatus, type Dashboard, type TemplateEvent, type TemplateEventType, type TemplateRecord } from '../domain/submission.js';
 import { TEMPLATE_IDS, TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
 import type { AuditLog } from '../storage/auditLog.js';
+import type { CollationStore } from '../storage/collationStore.js';
 import { StaleTemplateError, type ProtocolStore } from '../storage/protocolStore.js';
 import type { Directory } from './directory.js';
 import type { Outcome, Refused, ReviewResult, StatusResult, SubmissionResult, SubmitResult } from './results.js';
@@ -16,6 +17,8 @@ const refusal = (reason: string): Refused => ({ kind: 'refused', reason });
 
 export interface SubmissionServiceDeps {
   store: ProtocolStore;
+  /** The protocol's collations: a submission after one means it needs collating again. */
+  collations: CollationStore;
   access: TemplateAccess;
   audit: AuditLog;
   directory: Directory;
@@ -31,17 +34,30 @@ export class SubmissionService {
   constructor(private readonly deps: SubmissionServiceDeps) {}
 
   /** A group lead hands in a chosen version; the coordinators are told. */
-  async submit(actor: Actor, group: GroupId, template: TemplateId, version: unknown): Promise<SubmitResult> {
+  /**
+   * `cardRevision` is the template's revision the lead's card showed, when it says: a submit
+   * confirmed from a card shown before another submission or review changes nothing.
+   */
+  async submit(actor: Actor, group: GroupId, template: TemplateId, version: unknown, cardRevision?: unknown): Promise<SubmitResult> {
     if (!this.deps.access.isGroupLead(actor, group)) {
       await this.audit(actor, 'refused', `submit ${group} ${template}: not a group lead`);
       return refusal(`Only a lead of the ${GROUP_INFO[group].name} group can submit its ${TEMPLATE_NAMES[template]}. Ask your group lead.`);
     }
-    const outcome = await this.submitVersion(actor, group, template, Number(version));
+    const outcome = await this.submitVersion(actor, group, template, Number(version), cardRevision);
+    // A submission after the protocol was collated means the collated documents are out of date.
+    if (outcome.kind === 'ok') await this.deps.collations.markNeedsRecollation();
     return { kind: 'done', outcome, history: await this.deps.access.versionHistory(actor, group, template) };
   }
 
-  private async submitVersion(actor: Actor, group: GroupId, template: TemplateId, chosen: number): Promise<Outcome> {
+  private async submitVersion(actor: Actor, group: GroupId, template: TemplateId, chosen: number, cardRevision: unknown): Promise<Outcome> {
     const { record, etag } = await this.deps.store.status(group, template);
+    const shown = cardRevision === undefined || cardRevision === '' ? undefined : Number(cardRevision);
+    if (shown !== undefined && shown !== record.revision) {
+      return {
+        kind: 'stale',
+        reason: `Not submitted: the ${TEMPLATE_NAMES[template]} changed since this card was shown (now ${record.status}, version ${record.submittedVersion ?? '-'} submitted). Check the versions again.`,
+      };
+    }
     if (!Number.isInteger(chosen) || chosen < 1 || chosen > record.latestVersion) return { kind: 'invalid', reason: 'Choose a saved version to submit.' };
     return this.change(
       actor,
@@ -79,11 +95,9 @@ export class SubmissionService {
       return refusal('Only a protocol coordinator can accept or return a submission.');
     }
     const outcome = await this.decide(actor, group, template, decision, input.comment, input.revision);
-    if (input.from === 'dashboard') return { kind: 'done', outcome, dashboard: await this.deps.store.allStatuses() };
+    if (input.from === 'dashboard') return { kind: 'done', outcome, dashboard: await this.dashboardData() };
     const shown = await this.submission(actor, group, template);
-    return shown.kind === 'ok'
-      ? { kind: 'done', outcome, submission: shown.submission }
-      : { kind: 'done', outcome, dashboard: await this.deps.store.allStatuses() };
+    return shown.kind === 'ok' ? { kind: 'done', outcome, submission: shown.submission } : { kind: 'done', outcome, dashboard: await this.dashboardData() };
   }
 
   private async decide(
@@ -177,7 +191,7 @@ export class SubmissionService {
       const reason = record.submittedVersion
         ? 'The submitted version could not be found.'
         : `The ${GROUP_INFO[group].name} group has not submitted its ${TEMPLATE_NAMES[template]} yet.`;
-      return { kind: 'missing', reason, ...(this.deps.access.isCoordinator(actor) ? { dashboard: await this.deps.store.allStatuses() } : {}) };
+      return { kind: 'missing', reason, ...(this.deps.access.isCoordinator(actor) ? { dashboard: await this.dashboardData() } : {}) };
     }
     return {
       kind: 'ok',
@@ -186,10 +200,15 @@ export class SubmissionService {
   }
 
   /** Every group's two templates, for the coordinator's dashboard. */
-  async dashboard(actor: Actor): Promise<Refused | { kind: 'dashboard'; records: TemplateRecord[] }> {
+  async dashboard(actor: Actor): Promise<Refused | { kind: 'dashboard'; dashboard: Dashboard }> {
     if (!this.deps.access.isCoordinator(actor))
       return refusal('The dashboard is for protocol coordinators. In your group\'s channel, "status" shows your group.');
-    return { kind: 'dashboard', records: await this.deps.store.allStatuses() };
+    return { kind: 'dashboard', dashboard: await this.dashboardData() };
+  }
+
+  private async dashboardData(): Promise<Dashboard> {
+    const [records, protocol] = await Promise.all([this.deps.store.allStatuses(), this.deps.collations.state()]);
+    return { records, protocol };
   }
 
   /** "status": the dashboard for a coordinator, a group's own status in its channel or for its members. */

@@ -12,7 +12,9 @@ export type AuditAction =
   | 'request.refused'
   | 'template.changed'
   | 'reminder.sent'
-  | 'concern.escalated';
+  | 'concern.escalated'
+  | 'protocol.collated'
+  | 'protocol.exported';
 
 /** One audit event: who did what to which record, and whether it was allowed. No free text from users. */
 export interface AuditEvent {

@@ -10,6 +10,7 @@ export const TABLE_NAMES = {
   counters: 'counters',
   activities: 'activities',
   templates: 'templates',
+  collations: 'collations',
 } as const;
 
 export type TableName = keyof typeof TABLE_NAMES;

@@ -265,32 +265,38 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
     ),
   'dashboard (every status, late)': () =>
     dashboardCard(
-      GROUP_IDS.flatMap((g, i) =>
-        TEMPLATE_IDS.map((t, j) => ({
-          ...record(t),
-          group: g,
-          status: (['notStarted', 'drafting', 'submitted', 'returned', 'accepted'] as const)[(i * 2 + j) % 5]!,
-          submittedBy: person,
-          submittedVersion: 3,
-          lastChangeAt: '2027-06-01T10:00:00Z',
-          lastChangeBy: person,
-        })),
-      ),
+      {
+        protocol: { currentVersion: 2, needsRecollation: true },
+        records: GROUP_IDS.flatMap((g, i) =>
+          TEMPLATE_IDS.map((t, j) => ({
+            ...record(t),
+            group: g,
+            status: (['notStarted', 'drafting', 'submitted', 'returned', 'accepted'] as const)[(i * 2 + j) % 5]!,
+            submittedBy: person,
+            submittedVersion: 3,
+            lastChangeAt: '2027-06-01T10:00:00Z',
+            lastChangeBy: person,
+          })),
+        ),
+      },
       { now: new Date('2027-07-05T09:00:00Z'), deadline },
     ),
   dashboard: () =>
     dashboardCard(
-      GROUP_IDS.flatMap((g) =>
-        TEMPLATE_IDS.map((t) => ({
-          ...record(t),
-          group: g,
-          status: 'submitted' as const,
-          submittedBy: person,
-          submittedVersion: 3,
-          lastChangeAt: '2027-06-01T10:00:00Z',
-          lastChangeBy: person,
-        })),
-      ),
+      {
+        protocol: { currentVersion: 0, needsRecollation: false },
+        records: GROUP_IDS.flatMap((g) =>
+          TEMPLATE_IDS.map((t) => ({
+            ...record(t),
+            group: g,
+            status: 'submitted' as const,
+            submittedBy: person,
+            submittedVersion: 3,
+            lastChangeAt: '2027-06-01T10:00:00Z',
+            lastChangeBy: person,
+          })),
+        ),
+      },
       { ...statusContext, notice: { text: 'Done', tone: 'good' }, selected: 'housing|strategy' },
     ),
   'group status': () => groupStatusCard('housing', [record('strategy'), { ...record('pathway'), status: 'returned', comment: 'Add NRPF' }], statusContext),
@@ -309,7 +315,7 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
       },
       { timeZone: TZ },
     ),
-  'confirm submit': () => confirmSubmitCard({ group: 'transition', template: 'pathway', version: '12' }),
+  'confirm submit': () => confirmSubmitCard({ group: 'transition', template: 'pathway', version: '12', revision: '4' }),
   'confirm return (from the dashboard, longest comment)': () =>
     confirmReviewCard({
       group: 'housing',

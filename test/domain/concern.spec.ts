@@ -3,6 +3,12 @@ import { LIMITS, parseIntake } from '../../src/domain/concern.js';
 import { validIntake } from '../support/harness.js';
 
 describe('intake validation', () => {
+  it('when the observed text carries control characters (a paste from elsewhere), then they are dropped and the line breaks kept', () => {
+    const result = parseIntake(validIntake({ observed: 'Men\u0007 collected\u0000 at 5am\nby a van\u001b' }));
+    assert.ok(result.ok);
+    assert.equal(result.intake.observed, 'Men collected at 5am\nby a van');
+  });
+
   it('when every answer is given, then the concern is accepted with lists split', () => {
     const result = parseIntake(validIntake({ exploitation: 'labour,criminal' }));
     assert.ok(result.ok);

@@ -63,6 +63,14 @@ describe('commands as people type them, over HTTP', () => {
     assert.match(visibleText(await ask('lead', 'Open concerns?')), /Open concerns/);
   });
 
+  it('when someone writes a sentence that starts with "link" in a personal chat, then it is not taken for the link command: no refusal, nothing audited', async () => {
+    const card = await ask('staff', 'link to the safeguarding policy?');
+    assert.match(visibleText(card), /Sorry, I did not understand that/);
+    assert.doesNotMatch(visibleText(card), /Only a protocol coordinator/);
+    const audit = await app.stores.audit.forDay(new Date().toISOString().slice(0, 10));
+    assert.ok(!audit.some((e) => e.actorId === 'aad-staff' && /link/.test(e.reason ?? '')));
+  });
+
   it('when someone types "?" or "Help!", then they get the help card', async () => {
     for (const phrase of ['?', 'Help!']) assert.match(visibleText(await ask('staff', phrase)), /What you can do/, phrase);
   });

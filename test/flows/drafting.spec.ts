@@ -221,6 +221,24 @@ describe('drafting, versions, submitting and review, end to end over HTTP', () =
     assert.deepEqual(await housingStrategy(), before, 'cancelling changes nothing');
   });
 
+  it('when the lead confirms a submit from a card shown before the template changed, then nothing is submitted and they are told to check again', async () => {
+    const history = invokeCard(await teams.execute('housingLead', 'draft.history', { template: 'strategy', group: 'housing' }));
+    const asked = await press('housingLead', history, ['Submit a version', 'Submit'], { version: '1' });
+    // Meanwhile the strategy changes: a member saves another version.
+    const latest = (await housingStrategy()).latestVersion;
+    await teams.execute('housingMember', 'draft.save', {
+      template: 'strategy',
+      group: 'housing',
+      baseVersion: latest,
+      pursue: 'A newer plan, saved meanwhile.',
+    });
+    const before = await housingStrategy();
+    assert.equal(before.latestVersion, latest + 1);
+    const stale = await press('housingLead', asked, ['Confirm']);
+    assert.match(visibleText(stale), /Not submitted: the Strategy changed since this card was shown/);
+    assert.deepEqual(await housingStrategy(), before, 'the old confirmation changed nothing');
+  });
+
   it('when a member tries to submit, then they are refused; when the lead submits and confirms, then the coordinator is told', async () => {
     const refused = invokeCard(await teams.execute('housingMember', 'template.submit', { template: 'strategy', group: 'housing', version: '2' }));
     assert.match(visibleText(refused), /Only a lead of the Housing group can submit/);

@@ -116,6 +116,42 @@ describe('the outbox: proactive sends that survive failures and restarts', () =>
     assert.equal(connector.sentTo(personalConversation('coordinator')).length, 1, 'still one card: it was updated in place');
   });
 
+  it('when the update for the person who raised a concern cannot be delivered, then no coordinator is told who it was for', async () => {
+    // Rita raised the concern (so her chat is known), then blocked the bot.
+    const id = randomUUID();
+    await teams.execute('staff2', 'intake.submit', { submissionId: id, ...validIntake() });
+    const card = await waitFor(() => connector.sentTo(personalConversation('lead')).find((c) => /Concern MS-/.test(visibleText(c.body))), 'the lead card');
+    await app.outbox.idle();
+    connector.clear();
+    connector.failNext((c) => c.conversationId === personalConversation('staff2') && c.method === 'POST', 403);
+    const revision = (await app.stores.concerns.get(id))!.record.revision;
+    await teams.execute('lead', 'concern.acknowledge', { concernId: id, revision });
+    await waitFor(async () => (await app.stores.outbox.list(id)).find((e) => e.kind === 'reporterUpdate' && e.state === 'undeliverable'), 'the failed update');
+    await app.outbox.idle();
+    assert.ok(card);
+    for (const told of connector.sentTo(personalConversation('coordinator'))) assertAbsent(told.body, /Rita|Reporter|raised it/);
+    assert.equal(connector.sentTo(personalConversation('coordinator')).length, 0, 'nothing at all is sent to the coordinator about it');
+  });
+
+  it('when someone with waiting messages removes the app, then nothing is woken and no "sorted" notice is sent', async () => {
+    const protocol = testProtocol();
+    protocol.modernSlaveryLeads.push({ aadObjectId: 'aad-new-lead', name: 'Nia New' });
+    await app.close();
+    app = await startApp(tables, { dispatcher, protocol });
+    teams.appUrl = app.url;
+    await teams.execute('staff', 'intake.submit', { submissionId: randomUUID(), ...validIntake() });
+    await waitFor(() => connector.sentTo(personalConversation('coordinator')).find((c) => /Nia New/.test(visibleText(c.body))), 'the waiting notice');
+    await teams.post({
+      ...teams.activity('staff', { type: 'installationUpdate', action: 'remove' }),
+      from: { id: '29:nia', name: 'Nia New', aadObjectId: 'aad-new-lead' },
+      conversation: { id: 'a:personal-nia', conversationType: 'personal', tenantId: TENANT },
+    });
+    await app.outbox.idle();
+    const updates = connector.calls.filter((c) => c.method === 'PUT' && /Sorted/.test(JSON.stringify(c.body)));
+    assert.equal(updates.length, 0);
+    assert.equal(connector.sentTo('a:personal-nia').length, 0, 'nothing was sent to someone who removed the app');
+  });
+
   it('when a Lead has not installed the app yet, then the coordinator is told, and the Lead gets the card as soon as they install it', async () => {
     // A third Lead, Nia, is in the protocol file but has never opened the app.
     const protocol = testProtocol();

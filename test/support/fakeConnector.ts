@@ -32,7 +32,12 @@ export class FakeConnector {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.answer(req, res, Buffer.concat(chunks).toString('utf8')));
+      req.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        // OneDrive's side of a bot's file upload: Teams hands the bot an upload URL, here on this server.
+        if (req.url?.startsWith('/upload/')) return this.receiveUpload(req, res, bytes);
+        this.answer(req, res, bytes.toString('utf8'));
+      });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
@@ -50,6 +55,21 @@ export class FakeConnector {
   /** Messages (not invoke responses or updates) that reached one conversation. */
   sentTo(conversationId: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === 'POST' && c.conversationId === conversationId && c.body.type === 'message');
+  }
+
+  /** Where a file upload was put, by the name in its upload URL, with the Content-Range it carried. */
+  readonly uploads = new Map<string, { bytes: Buffer; contentRange: string | undefined }>();
+
+  /** An upload URL, as Teams gives one when someone accepts a file consent card. */
+  uploadUrl(name: string): string {
+    return `${this.url}upload/${encodeURIComponent(name)}`;
+  }
+
+  private receiveUpload(req: http.IncomingMessage, res: http.ServerResponse, bytes: Buffer) {
+    const name = decodeURIComponent((req.url ?? '').slice('/upload/'.length));
+    this.uploads.set(name, { bytes, contentRange: req.headers['content-range'] });
+    res.writeHead(req.method === 'PUT' ? 201 : 405, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id: `file-${name}` }));
   }
 
   clear(): void {

@@ -1,0 +1,57 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createApp } from '../app.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { GROUP_INFO } from '../domain/groups.js';
+import { createLogger } from '../logger.js';
+
+const USAGE = 'usage: npm run collate -- --out <folder> [--latest-submitted]';
+
+/**
+ * Collates the protocol from the command line, against the configured storage, as the coordinator
+ * does with "collate" in Teams: a new numbered version, its two Word documents written to --out.
+ * With the embedded storage, stop the running app first: two emulators must not share a data folder.
+ */
+async function main(): Promise<number> {
+  let values: { out?: string; 'latest-submitted'?: boolean };
+  try {
+    ({ values } = parseArgs({ options: { out: { type: 'string' }, 'latest-submitted': { type: 'boolean' } }, strict: true }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (!values.out) {
+    process.stderr.write(`--out is required.\n${USAGE}\n`);
+    return 2;
+  }
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const app = await createApp(loadConfig(), { logger: createLogger({ silent: true }), schedulerIntervalMs: 0 });
+  try {
+    const result = await app.collations.collate('operator', values['latest-submitted'] ? 'latestSubmitted' : 'accepted');
+    if (result.kind === 'refused') throw new Error(result.reason);
+    mkdirSync(values.out, { recursive: true });
+    process.stdout.write(
+      `Protocol version ${result.record.version}, from each group's ${result.record.basis === 'accepted' ? 'accepted' : 'latest submitted'} version.\n`,
+    );
+    for (const document of result.documents) {
+      const file = path.join(values.out, document.name);
+      writeFileSync(file, document.bytes);
+      process.stdout.write(`${file}  ${(document.bytes.length / 1024).toFixed(1)} KB\n`);
+    }
+    for (const [template, groups] of Object.entries(result.missing)) {
+      if (groups.length) process.stdout.write(`Missing from the ${template}: ${groups.map((g) => GROUP_INFO[g].name).join(', ')}\n`);
+    }
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof ConfigError ? 'Configuration error' : 'Failed'}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,173 @@
+import type { Clock } from '../domain/clock.js';
+import type { CollatedTemplate, CollationInput } from '../domain/collation.js';
+import { GROUP_IDS, type GroupId } from '../domain/groups.js';
+import type { TemplateRecord } from '../domain/submission.js';
+import { TEMPLATE_IDS, type TemplateId } from '../domain/templates.js';
+import type { AuditLog } from '../storage/auditLog.js';
+import type { CollationRecord, CollationSources, CollationStore } from '../storage/collationStore.js';
+import type { ProtocolStore } from '../storage/protocolStore.js';
+import type { Directory } from './directory.js';
+import type { Actor, Refused } from './results.js';
+
+export type Basis = CollationRecord['basis'];
+
+/** The two documents of one collation, ready to send or write. */
+export interface CollatedDocument {
+  kind: 'strategy' | 'pathways';
+  name: string;
+  bytes: Buffer;
+}
+
+/** Builds the Word documents from a collation; the reports are handed in by app.ts. */
+export interface DocumentWriters {
+  strategy: (input: CollationInput) => Promise<Buffer>;
+  pathways: (input: CollationInput) => Promise<Buffer>;
+}
+
+export interface CollationServiceDeps {
+  collations: CollationStore;
+  templates: ProtocolStore;
+  audit: AuditLog;
+  directory: Directory;
+  clock: Clock;
+  timeZone: string;
+  writers: DocumentWriters;
+}
+
+export type Collated = {
+  kind: 'collated';
+  record: CollationRecord;
+  input: CollationInput;
+  missing: Record<TemplateId, GroupId[]>;
+  documents: CollatedDocument[];
+};
+
+const refusal = (reason: string): Refused => ({ kind: 'refused', reason });
+
+/** The version of a group's template that goes into a collation on this basis, if any. */
+function chosenVersion(record: TemplateRecord, basis: Basis): number | undefined {
+  if (!record.submittedVersion) return undefined;
+  if (record.status === 'accepted') return record.submittedVersion;
+  return basis === 'latestSubmitted' && record.status === 'submitted' ? record.submittedVersion : undefined;
+}
+
+/**
+ * Combines the seven groups' Strategies and Pathways into the city-wide protocol. Each collation is
+ * a numbered version that records which version of each group's template went in, so any version
+ * can be rebuilt exactly and two versions compared. Coordinators only; every collation and export is audited.
+ */
+export class CollationService {
+  constructor(private readonly deps: CollationServiceDeps) {}
+
+  async collate(actor: Actor | 'operator', basis: Basis): Promise<Refused | Collated> {
+    if (actor !== 'operator' && !this.deps.directory.roles(actor).coordinator) {
+      await this.audit(actor, 'request.refused', 'refused', 'collate: not a coordinator');
+      return refusal('Only a protocol coordinator can collate the protocol.');
+    }
+    const statuses = await this.deps.templates.allStatuses();
+    const sources: CollationSources = { strategy: {}, pathway: {} };
+    for (const record of statuses) {
+      const version = chosenVersion(record, basis);
+      if (version)
+        sources[record.template][record.group] = { version, status: record.status, ...(record.submittedBy ? { submittedBy: record.submittedBy.name } : {}) };
+    }
+    const by = actor === 'operator' ? { aadObjectId: 'operator', name: 'Operator (command line)' } : actor;
+    const record = await this.deps.collations.record((version) => ({ version, collatedAt: this.deps.clock.now().toISOString(), by, basis, sources }));
+    await this.audit(actor, 'protocol.collated', 'allowed', `version ${record.version} (${basis})`);
+    const input = await this.inputOf(record);
+    return { kind: 'collated', record, input, missing: missingOf(sources), documents: await this.write(input) };
+  }
+
+  /** A recorded collation rebuilt from the template versions it recorded: the same content every time. */
+  async rebuild(version: number): Promise<CollationInput | undefined> {
+    const record = await this.deps.collations.version(version);
+    return record && this.inputOf(record);
+  }
+
+  /** Both documents of a recorded collation, for the coordinator (or an operator at the command line). */
+  async documents(
+    actor: Actor | 'operator',
+    version: number,
+    only?: CollatedDocument['kind'],
+  ): Promise<Refused | { kind: 'documents'; documents: CollatedDocument[] }> {
+    if (actor !== 'operator' && !this.deps.directory.roles(actor).coordinator) {
+      await this.audit(actor, 'request.refused', 'refused', `export protocol version ${version}: not a coordinator`);
+      return refusal('Only a protocol coordinator can download the protocol.');
+    }
+    const input = await this.rebuild(version);
+    if (!input) return refusal('That version of the protocol does not exist.');
+    const documents = await this.write(input, only);
+    await this.audit(actor, 'protocol.exported', 'allowed', `version ${version}${only ? ` ${only}` : ''}`);
+    return { kind: 'documents', documents };
+  }
+
+  /** Builds the documents (or only one: a coordinator accepting one file waits for that one alone). */
+  private async write(input: CollationInput, only?: CollatedDocument['kind']): Promise<CollatedDocument[]> {
+    const kinds = only ? [only] : (['strategy', 'pathways'] as const);
+    return Promise.all(
+      kinds.map(async (kind) => ({
+        kind,
+        name: documentName(kind === 'strategy' ? 'Strategy' : 'Pathways', input.protocolVersion),
+        bytes: await this.deps.writers[kind](input),
+      })),
+    );
+  }
+
+  /** Which groups' text changed between two collations (a version used, added or dropped). */
+  async compare(a: number, b: number): Promise<{ template: TemplateId; group: GroupId; from?: number; to?: number }[] | undefined> {
+    const [older, newer] = await Promise.all([this.deps.collations.version(Math.min(a, b)), this.deps.collations.version(Math.max(a, b))]);
+    if (!older || !newer) return undefined;
+    return TEMPLATE_IDS.flatMap((template) =>
+      GROUP_IDS.flatMap((group) => {
+        const from = older.sources[template][group]?.version;
+        const to = newer.sources[template][group]?.version;
+        return from === to ? [] : [{ template, group, ...(from ? { from } : {}), ...(to ? { to } : {}) }];
+      }),
+    );
+  }
+
+  private async inputOf(record: CollationRecord): Promise<CollationInput> {
+    const pick = async (template: TemplateId) => {
+      const chosen: Partial<Record<GroupId, CollatedTemplate>> = {};
+      for (const group of GROUP_IDS) {
+        const source = record.sources[template][group];
+        const saved = source ? await this.deps.templates.version(group, template, source.version) : undefined;
+        if (source && saved) chosen[group] = { ...source, content: saved.content };
+      }
+      return chosen;
+    };
+    return {
+      protocolVersion: record.version,
+      collatedAt: record.collatedAt,
+      timeZone: this.deps.timeZone,
+      status: 'collated',
+      basis: record.basis,
+      strategies: await pick('strategy'),
+      pathways: await pick('pathway'),
+    };
+  }
+
+  private async audit(
+    actor: Actor | 'operator',
+    action: 'protocol.collated' | 'protocol.exported' | 'request.refused',
+    outcome: 'allowed' | 'refused',
+    reason: string,
+  ) {
+    await this.deps.audit.append({
+      at: this.deps.clock.now().toISOString(),
+      actorId: actor === 'operator' ? 'operator' : actor.aadObjectId,
+      action,
+      outcome,
+      reason,
+    });
+  }
+}
+
+function missingOf(sources: CollationSources): Record<TemplateId, GroupId[]> {
+  return { strategy: GROUP_IDS.filter((g) => !sources.strategy[g]), pathway: GROUP_IDS.filter((g) => !sources.pathway[g]) };
+}
+
+/** "Coventry-Modern-Slavery-Protocol-Strategy-v3.docx": safe in any file system and in Teams. */
+export function documentName(part: 'Strategy' | 'Pathways', version: number): string {
+  return `Coventry-Modern-Slavery-Protocol-${part}-v${version}.docx`;
+}
