@@ -3,11 +3,15 @@
  * vary by machine; compare runs on the same machine.
  *   - an intake submit over HTTP (the invoke Teams needs answered within 5 s), p50/p95/p99;
  *   - a reminder pass for 7 groups x 2 templates, first (sending) and repeated (nothing due);
- *   - an escalation pass over 700 unacknowledged concerns, first and repeated.
+ *   - an escalation pass over 700 unacknowledged concerns, first and repeated;
+ *   - collating seven full groups (every Strategy section and every Pathway at its limit) into the
+ *     two Word documents, cold (first Graphviz load) and warm, with the documents' sizes.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { systemClock } from '../src/domain/clock.js';
+import { GROUP_IDS } from '../src/domain/groups.js';
+import { DRAFT_LIMITS, STRATEGY_SECTIONS, type StrategyContent } from '../src/domain/templates.js';
 import { ConcernService } from '../src/services/concernService.js';
 import { Directory } from '../src/services/directory.js';
 import { AuditLog } from '../src/storage/auditLog.js';
@@ -83,12 +87,53 @@ async function main(): Promise<void> {
     console.log(
       `escalation pass over ${escalated.length} unacknowledged concerns: first ${ms(escalateMs)} (${escalated.filter((i) => i.sent).length} escalated), repeated ${ms(escalateAgainMs)}`,
     );
+    await benchCollation(app);
     const memory = process.memoryUsage();
     console.log(`bot process memory after the runs: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`);
   } finally {
     await app.close();
     await connector.stop();
     await tables.close();
+  }
+}
+
+/** Seven groups with every Strategy section and every Pathway at its limit, accepted, then collated twice. */
+async function benchCollation(app: Awaited<ReturnType<typeof startApp>>): Promise<void> {
+  console.log('collation: seeding seven full groups ...');
+  const author = { aadObjectId: 'aad-bench', name: 'Bench Author' };
+  const section = (group: string, p: string) =>
+    `${group} ${p}: ${'Share intelligence with partners within 48 hours and train every officer. '.repeat(40)}`.slice(0, DRAFT_LIMITS.strategySection);
+  const step = (n: number) => `${n}. Officer ${n}: checks the indicators and records what was seen`;
+  const chart = (title: string, from: number) =>
+    [
+      `## ${title}`,
+      ...Array.from({ length: 12 }, (_, i) =>
+        i % 4 === 1 ? `${from + i}. Is anyone in danger at step ${from + i}? yes: ${from + i + 1}, no: ${from + i + 2}` : step(from + i),
+      ),
+    ].join('\n');
+  for (const group of GROUP_IDS) {
+    let text = '';
+    for (let k = 1; `${text}\n${chart(`Flowchart ${k}`, 1)}`.length <= DRAFT_LIMITS.pathway; k++) text = `${text}\n${chart(`Flowchart ${k}`, 1)}`.trim();
+    const contents = [
+      { template: 'strategy' as const, sections: Object.fromEntries(STRATEGY_SECTIONS.map((s) => [s.id, section(group, s.title)])) as StrategyContent },
+      { template: 'pathway' as const, text },
+    ];
+    for (const content of contents) {
+      const now = new Date();
+      const saved = await app.stores.protocol.saveVersion(group, content.template, content, author, now, (current) => {
+        const record = { ...current, status: 'drafting' as const, revision: current.revision + 1, latestVersion: current.latestVersion + 1 };
+        return { record, event: { revision: record.revision, type: 'saved' as const, by: author, at: now.toISOString(), detail: 'bench' } };
+      });
+      const { etag } = await app.stores.protocol.status(group, content.template);
+      const next = { ...saved, status: 'accepted' as const, revision: saved.revision + 1, submittedVersion: saved.latestVersion, submittedBy: author };
+      await app.stores.protocol.changeStatus(next, etag, { revision: next.revision, type: 'accepted', by: author, at: now.toISOString(), detail: 'bench' }, []);
+    }
+  }
+  for (const run of ['cold (first Graphviz load)', 'warm']) {
+    const [result, took] = await timed(() => app.collations.collate('operator', 'accepted'));
+    if (result.kind !== 'collated') throw new Error('collation refused');
+    const sizes = result.documents.map((d) => `${d.name} ${(d.bytes.length / 1024).toFixed(0)} KB`).join(', ');
+    console.log(`collation of seven full groups, ${run}: ${ms(took)} (target: well under a minute; it is a coordinator's command, not an invoke) -> ${sizes}`);
   }
 }
 

@@ -178,5 +178,5 @@ export async function svgToPng(svg: string, { width, colours, maxScale }: PngOpt
   const crisp = colours ? { shapeRendering: 0 as const, textRendering: 1 as const } : {};
   const image = new Resvg(svg, { fitTo, background: 'white', ...crisp, font: { loadSystemFonts: true } }).render();
   const png = image.asPng();
-  return colours ? sharp(png).png({ palette: true, colours, dither: 0, compressionLevel: 9, effort: 10 }).toBuffer() : png;
+  return colours ? sharp(png).png({ palette: true, colours, dither: 0, compressionLevel: 9, effort: 3 }).toBuffer() : png;
 }

@@ -98,15 +98,11 @@ describe('the Strategy document', () => {
   it('when it is built, then it has a contents field over the chapters, which Word updates on opening', () => {
     assert.match(draft.document, /<w:instrText[^>]*>TOC \\h \\o &quot;1-1&quot;<\/w:instrText>/);
     assert.match(draft.part('word/settings.xml'), /<w:updateFields\/>|<w:updateFields w:val="(true|1)"\/>/);
-    // The entries are written too, with their pages, for viewers that do not update fields.
+    // The entries are written too, for viewers that do not update fields; Word fills in their pages.
     const entries = withStyle(draft, 'TOC1').map((t) => t.split('\t'));
     assert.deepEqual(
       entries.map(([title]) => title),
       ['Introduction', 'Groups', ...CHAPTERS],
-    );
-    assert.ok(
-      entries.every(([, page]) => /^\d+$/.test(page ?? '')),
-      JSON.stringify(entries),
     );
   });
 
