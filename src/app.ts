@@ -13,6 +13,7 @@ import { buildPathwaysDocument } from './reports/pathwaysDocument.js';
 import { buildStrategyDocument } from './reports/strategyDocument.js';
 import { flowchartPng } from './reports/flowchart.js';
 import { ChannelService } from './services/channelService.js';
+import { ChapterReviewService } from './services/chapterReviewService.js';
 import { CollationService } from './services/collationService.js';
 import { ConcernService } from './services/concernService.js';
 import { ConversationService } from './services/conversationService.js';
@@ -26,6 +27,7 @@ import { SubmissionService } from './services/submissionService.js';
 import { TemplateAccess } from './services/templateAccess.js';
 import { ActivityLedger } from './storage/activityLedger.js';
 import { AuditLog } from './storage/auditLog.js';
+import { ChapterReviewStore } from './storage/chapterReviewStore.js';
 import { CollationStore } from './storage/collationStore.js';
 import { ConcernStore } from './storage/concernStore.js';
 import { ConversationStore, GroupChannelStore } from './storage/conversationStore.js';
@@ -100,10 +102,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const refreshIds = leadRefreshIds(directory, conversations);
   const waiting = new WaitingStore(tables.conversations);
   const noticeOutbox = new OutboxStore(tables.conversations);
-  const compose = outboxMessages({ concerns, protocolStore, waiting, directory, deadline, clock, leadRefreshIds: refreshIds });
+  // The groups' chapter-by-chapter review of each collation, and its outbox, beside the collations.
+  const reviewOutbox = new OutboxStore(tables.collations);
+  const chapterReviews = new ChapterReviewService({
+    reviews: new ChapterReviewStore(tables.collations),
+    outbox: reviewOutbox,
+    collations: new CollationStore(tables.collations),
+    directory,
+    audit,
+    clock,
+    outboxWritten: () => outbox.kick(),
+  });
+  const compose = outboxMessages({ concerns, protocolStore, waiting, directory, deadline, clock, leadRefreshIds: refreshIds, chapterReviews });
   const deliver = teamsDelivery({ adapter, appId: credentials?.appId ?? '', conversations, groupChannels, clock, compose });
   const problems = new DeliveryProblems({ waiting, notices: noticeOutbox, directory, clock });
-  const outbox = new OutboxDispatcher([outboxStore, templateOutbox, noticeOutbox], deliver, problems, clock, logger, {
+  const outbox = new OutboxDispatcher([outboxStore, templateOutbox, noticeOutbox, reviewOutbox], deliver, problems, clock, logger, {
     ...DEFAULT_DISPATCHER_OPTIONS,
     ...options.dispatcher,
   });
@@ -133,6 +146,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     directory,
     clock,
     timeZone: protocol.timeZone,
+    collated: (record) => chapterReviews.requestReviews(record),
     writers: {
       strategy: (input) => buildStrategyDocument(input),
       // Diagrams at print width; a flowchart Graphviz cannot draw is still given as numbered steps.
@@ -167,6 +181,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       conversations: new ConversationService({ conversations, ledger: new ActivityLedger(tables.activities), audit, clock, wake }),
       directory,
       collations,
+      chapterReviews,
     },
   });
   const server = createServer(adapter, bot, logger);

@@ -42,6 +42,8 @@ export const COMMANDS = {
   draft: /^draft (strategy|pathway)$/,
   /** "collate", or "collate latest submitted" to use each group's latest submission, not only accepted ones. */
   collate: /^collate(?: the protocol)?( (?:using )?(?:the )?latest submitted)?$/,
+  /** The coordinator reads the groups' answers on the collated protocol, chapter by chapter. */
+  reviewComments: /^(?:(?:the )?(?:protocol |chapter )?review comments|(?:protocol|chapter) comments|comments)$/,
   /** The group is what follows "link" (the handler reads it from the normalised text). */
   link: /^link\b ?(.*)$/,
 } as const;

@@ -3,6 +3,7 @@ import { messageCard } from '../cards/messageCard.js';
 import type { Deadline } from '../domain/deadline.js';
 import type { Logger } from '../logger.js';
 import type { ChannelService } from '../services/channelService.js';
+import type { ChapterReviewService } from '../services/chapterReviewService.js';
 import type { CollationService } from '../services/collationService.js';
 import type { ConcernService } from '../services/concernService.js';
 import type { ConversationService } from '../services/conversationService.js';
@@ -11,6 +12,7 @@ import type { DraftingService } from '../services/draftingService.js';
 import type { ReminderService } from '../services/reminderService.js';
 import type { SubmissionService } from '../services/submissionService.js';
 import { registerChannelHandlers } from './channelHandlers.js';
+import { registerChapterReviewHandlers } from './chapterReviewHandlers.js';
 import { registerCollationHandlers } from './collationHandlers.js';
 import { registerConcernHandlers } from './concernHandlers.js';
 import { registerDraftingHandlers } from './draftingHandlers.js';
@@ -30,6 +32,7 @@ export interface BotServices {
   conversations: ConversationService;
   directory: Directory;
   collations: CollationService;
+  chapterReviews: ChapterReviewService;
 }
 
 export interface BotDeps {
@@ -54,6 +57,7 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   registerReviewHandlers(app, { submissions: services.submissions, clock });
   registerStatusHandlers(app, { submissions: services.submissions, reminders: services.reminders, clock });
   registerCollationHandlers(app, services.collations);
+  registerChapterReviewHandlers(app, { reviews: services.chapterReviews, timeZone: deps.deadline.timeZone });
   registerWelcomeHandlers(app, services.directory);
 
   // One turn-error handler: log ids only, and tell the person plainly that their last step may not be saved.

@@ -20,6 +20,8 @@ export const VERBS = {
   confirmReview: 'template.confirmReview',
   remind: 'template.remind',
   dashboard: 'status.show',
+  chapterReviewAnswer: 'chapterReview.answer',
+  chapterReviewComments: 'chapterReview.comments',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -3,7 +3,16 @@ import type { TemplateId } from './templates.js';
 
 /** What an outbox entry delivers; the content is worked out when it is sent. */
 export type OutboxKind =
-  'leadCard' | 'channelNotice' | 'coordinatorNotice' | 'waitingNotice' | 'escalation' | 'reminder' | 'reminderChannel' | 'review' | 'reporterUpdate';
+  | 'leadCard'
+  | 'channelNotice'
+  | 'coordinatorNotice'
+  | 'waitingNotice'
+  | 'escalation'
+  | 'reminder'
+  | 'reminderChannel'
+  | 'review'
+  | 'reporterUpdate'
+  | 'chapterReview';
 
 /**
  * superseded: no longer worth sending when its turn came (a later reminder, a template submitted, a
@@ -28,6 +37,12 @@ export interface ReviewPayload {
   version?: number;
   by: string;
   comment?: string;
+}
+
+/** A group lead's review card for a collated version of the protocol; its chapters and answers are read when it is sent. */
+export interface ChapterReviewPayload {
+  version: number;
+  group: GroupId;
 }
 
 /** An unacknowledged concern past an escalation step ("1 hour", "1 working day"). */
@@ -91,6 +106,7 @@ export interface OutboxPayloads {
   coordinatorNotice: UndeliveredPayload;
   waitingNotice: WaitingPayload;
   reporterUpdate: ReporterUpdatePayload;
+  chapterReview: ChapterReviewPayload;
 }
 
 export interface OutboxEntry {

@@ -32,6 +32,8 @@ export interface CollationServiceDeps {
   clock: Clock;
   timeZone: string;
   writers: DocumentWriters;
+  /** Told of each collation once it is recorded (app.ts: the groups' leads are asked to review it). */
+  collated?: (record: CollationRecord) => Promise<void>;
 }
 
 export type Collated = {
@@ -74,6 +76,7 @@ export class CollationService {
     const by = actor === 'operator' ? { aadObjectId: 'operator', name: 'Operator (command line)' } : actor;
     const record = await this.deps.collations.record((version) => ({ version, collatedAt: this.deps.clock.now().toISOString(), by, basis, sources }));
     await this.audit(actor, 'protocol.collated', 'allowed', `version ${record.version} (${basis})`);
+    await this.deps.collated?.(record);
     const input = await this.inputOf(record);
     return { kind: 'collated', record, input, missing: missingOf(sources), documents: await this.write(input) };
   }

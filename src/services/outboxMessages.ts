@@ -1,3 +1,4 @@
+import { chapterReviewCard } from '../cards/chapterReviewCards.js';
 import { channelNoticeCard, leadCard } from '../cards/concernCards.js';
 import { escalationMessage, reminderMessage, reporterUpdateMessage, reviewMessage, undeliveredMessage, waitingMessage } from '../cards/notificationCards.js';
 import type { Deadline } from '../domain/deadline.js';
@@ -12,6 +13,7 @@ import type { ConcernStore } from '../storage/concernStore.js';
 import type { StoredOutboxEntry } from '../storage/outboxStore.js';
 import type { ProtocolStore } from '../storage/protocolStore.js';
 import type { WaitingStore } from '../storage/waitingStore.js';
+import type { ChapterReviewService } from './chapterReviewService.js';
 import type { Directory } from './directory.js';
 
 export interface OutboxMessageDeps {
@@ -23,6 +25,8 @@ export interface OutboxMessageDeps {
   clock: Clock;
   /** The Teams user ids whose Lead cards refresh automatically. */
   leadRefreshIds: () => Promise<string[]>;
+  /** A group lead's review card for a collated version, as it stands when sent. */
+  chapterReviews: ChapterReviewService;
 }
 
 type Entry<K extends OutboxKind> = StoredOutboxEntry & { kind: K };
@@ -60,6 +64,7 @@ export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
 
   /** What an undelivered message was about, in words: a concern reference or a group's template. */
   async function subjectOf(owner: string): Promise<string> {
+    if (/^review\|\d+$/.test(owner)) return `protocol version ${Number(owner.slice('review|'.length))}`;
     const [group, template] = owner.split('|');
     if (template && group && isGroupId(group)) return `the ${GROUP_INFO[group].name} ${TEMPLATE_NAMES[template as TemplateId] ?? template}`;
     const concern = await deps.concerns.get(owner);
@@ -101,6 +106,11 @@ export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
       }
       case 'waitingNotice':
         return waiting(entry as Entry<'waitingNotice'>);
+      case 'chapterReview': {
+        // Not sent once a newer version is collated (its own card follows) or the person no longer leads the group.
+        const form = await deps.chapterReviews.formFor(payloadOf(entry as Entry<'chapterReview'>), entry.recipient);
+        return form && { to: person(entry), card: chapterReviewCard(form, timeZone) };
+      }
     }
   };
 }

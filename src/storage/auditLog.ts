@@ -14,7 +14,8 @@ export type AuditAction =
   | 'reminder.sent'
   | 'concern.escalated'
   | 'protocol.collated'
-  | 'protocol.exported';
+  | 'protocol.exported'
+  | 'protocol.reviewed';
 
 /** One audit event: who did what to which record, and whether it was allowed. No free text from users. */
 export interface AuditEvent {
