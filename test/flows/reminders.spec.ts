@@ -163,7 +163,9 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
     assert.equal(connector.sentTo('a:personal-deputy').filter((c) => /not acknowledged/.test(visibleText(c.body))).length, 1);
   });
 
-  it('when an operator runs "npm run reminders -- --at ... --dry-run", then it prints what would be sent and records nothing; without --dry-run it sends', async () => {
+  it('when an operator runs "npm run reminders -- --at ... --dry-run", then it prints what would be sent and records nothing; without --dry-run it sends', async function () {
+    // Four child processes, each starting the app: slow on a busy machine, so more time than the default.
+    this.timeout(90_000);
     const dir = mkdtempSync(path.join(tmpdir(), 'reminders-'));
     const protocolFile = path.join(dir, 'protocol.json');
     // A real run may not look ahead, so this protocol's deadline is three weeks ago: the pass is "now", in the late phase.
