@@ -12,6 +12,7 @@ import { createServer } from './server.js';
 import { buildPathwaysDocument } from './reports/pathwaysDocument.js';
 import { buildStrategyDocument } from './reports/strategyDocument.js';
 import { flowchartPng } from './reports/flowchart.js';
+import { ApprovalService } from './services/approvalService.js';
 import { ChannelService } from './services/channelService.js';
 import { ChapterReviewService } from './services/chapterReviewService.js';
 import { CollationService } from './services/collationService.js';
@@ -26,6 +27,7 @@ import { Scheduler } from './services/scheduler.js';
 import { SubmissionService } from './services/submissionService.js';
 import { TemplateAccess } from './services/templateAccess.js';
 import { ActivityLedger } from './storage/activityLedger.js';
+import { ApprovalStore } from './storage/approvalStore.js';
 import { AuditLog } from './storage/auditLog.js';
 import { ChapterReviewStore } from './storage/chapterReviewStore.js';
 import { CollationStore } from './storage/collationStore.js';
@@ -139,8 +141,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const access = new TemplateAccess(directory, protocolStore, groupChannels);
   const collationStore = new CollationStore(tables.collations);
+  // Approvals live beside the collations (one partition): the documents' status comes from them.
+  const approvalStore = new ApprovalStore(tables.collations);
+  const approvals = new ApprovalService({ approvals: approvalStore, collations: collationStore, audit, directory, clock, timeZone: protocol.timeZone });
   const collations = new CollationService({
     collations: collationStore,
+    approvals: approvalStore,
     templates: protocolStore,
     audit,
     directory,
@@ -181,6 +187,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       conversations: new ConversationService({ conversations, ledger: new ActivityLedger(tables.activities), audit, clock, wake }),
       directory,
       collations,
+      approvals,
       chapterReviews,
     },
   });

@@ -39,6 +39,8 @@ export const COMMANDS = {
   myConcerns: /^my concerns?$/,
   openConcerns: /^open concerns?$/,
   status: /^(?:status|dashboard)$/,
+  /** The protocol's approvals: the panel, the Council, publication (coordinators). */
+  approvals: /^(?:(?:protocol )?approvals?|approve(?: the protocol)?)$/,
   draft: /^draft (strategy|pathway)$/,
   /** "collate", or "collate latest submitted" to use each group's latest submission, not only accepted ones. */
   collate: /^collate(?: the protocol)?( (?:using )?(?:the )?latest submitted)?$/,

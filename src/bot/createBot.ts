@@ -2,6 +2,7 @@ import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams
 import { messageCard } from '../cards/messageCard.js';
 import type { Deadline } from '../domain/deadline.js';
 import type { Logger } from '../logger.js';
+import type { ApprovalService } from '../services/approvalService.js';
 import type { ChannelService } from '../services/channelService.js';
 import type { ChapterReviewService } from '../services/chapterReviewService.js';
 import type { CollationService } from '../services/collationService.js';
@@ -11,6 +12,7 @@ import type { Directory } from '../services/directory.js';
 import type { DraftingService } from '../services/draftingService.js';
 import type { ReminderService } from '../services/reminderService.js';
 import type { SubmissionService } from '../services/submissionService.js';
+import { registerApprovalHandlers } from './approvalHandlers.js';
 import { registerChannelHandlers } from './channelHandlers.js';
 import { registerChapterReviewHandlers } from './chapterReviewHandlers.js';
 import { registerCollationHandlers } from './collationHandlers.js';
@@ -32,6 +34,7 @@ export interface BotServices {
   conversations: ConversationService;
   directory: Directory;
   collations: CollationService;
+  approvals: ApprovalService;
   chapterReviews: ChapterReviewService;
 }
 
@@ -57,6 +60,7 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   registerReviewHandlers(app, { submissions: services.submissions, clock });
   registerStatusHandlers(app, { submissions: services.submissions, reminders: services.reminders, clock });
   registerCollationHandlers(app, services.collations);
+  registerApprovalHandlers(app, services.approvals);
   registerChapterReviewHandlers(app, { reviews: services.chapterReviews, timeZone: deps.deadline.timeZone });
   registerWelcomeHandlers(app, services.directory);
 

@@ -12,6 +12,7 @@ export const VERBS = {
   saveDraft: 'draft.save',
   history: 'draft.history',
   compare: 'draft.compare',
+  recordApproval: 'approvals.record',
   submitTemplate: 'template.submit',
   confirmSubmit: 'template.confirmSubmit',
   viewSubmission: 'template.view',

@@ -1,8 +1,10 @@
+import { statusOfApprovals } from '../domain/approvals.js';
 import type { Clock } from '../domain/clock.js';
 import type { CollatedTemplate, CollationInput } from '../domain/collation.js';
 import { GROUP_IDS, type GroupId } from '../domain/groups.js';
 import type { TemplateRecord } from '../domain/submission.js';
 import { TEMPLATE_IDS, type TemplateId } from '../domain/templates.js';
+import type { ApprovalStore } from '../storage/approvalStore.js';
 import type { AuditLog } from '../storage/auditLog.js';
 import type { CollationRecord, CollationSources, CollationStore } from '../storage/collationStore.js';
 import type { ProtocolStore } from '../storage/protocolStore.js';
@@ -26,6 +28,8 @@ export interface DocumentWriters {
 
 export interface CollationServiceDeps {
   collations: CollationStore;
+  /** The approvals recorded for each version: the documents' status (DRAFT until the Council approves). */
+  approvals: ApprovalStore;
   templates: ProtocolStore;
   audit: AuditLog;
   directory: Directory;
@@ -143,7 +147,9 @@ export class CollationService {
       protocolVersion: record.version,
       collatedAt: record.collatedAt,
       timeZone: this.deps.timeZone,
-      status: 'collated',
+      // The status this version reached through its own approvals: the current version's status, and for
+      // a superseded one what it had reached when the next was collated (no step is recorded for it since).
+      status: statusOfApprovals(await this.deps.approvals.forVersion(record.version)),
       basis: record.basis,
       strategies: await pick('strategy'),
       pathways: await pick('pathway'),

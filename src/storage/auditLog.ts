@@ -3,6 +3,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 
 export type AuditAction =
   | 'concern.raised'
+  | 'protocol.approval'
   | 'concern.viewed'
   | 'concern.changed'
   | 'concern.listed'

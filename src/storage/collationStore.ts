@@ -1,12 +1,13 @@
 import type { TableClient } from '@azure/data-tables';
+import type { CollationStatus } from '../domain/collation.js';
 import type { PersonRef } from '../domain/concernRecord.js';
 import type { GroupId } from '../domain/groups.js';
 import type { ProtocolState, SubmissionStatus } from '../domain/submission.js';
 import type { TemplateId } from '../domain/templates.js';
 import { getOrUndefined, isConflict, isStale, rowsStartingWith } from './tables.js';
 
-const PARTITION = 'protocol';
-const STATE_ROW = 'state';
+export const PARTITION = 'protocol';
+export const STATE_ROW = 'state';
 const versionRow = (n: number) => `version|${String(n).padStart(6, '0')}`;
 
 /** One group's template as it went into a collation: the saved version, and its status and submitter then. */
@@ -28,15 +29,21 @@ export interface CollationRecord {
   sources: CollationSources;
 }
 
-type StateEntity = ProtocolState & { partitionKey: string; rowKey: string };
+/** The state row; `status` is where the current version stands (approvals): absent in rows written before it existed. */
+type StateEntity = ProtocolState & { partitionKey: string; rowKey: string; status?: CollationStatus };
+
+/** The protocol's state with its status: 'draft' before the first collation, 'collated' when no approval says more. */
+export type ProtocolStanding = ProtocolState & { status: CollationStatus };
 
 /** The protocol's collations and its overall state, in one partition so a new version and the state change together. */
 export class CollationStore {
   constructor(private readonly table: TableClient) {}
 
-  async state(): Promise<ProtocolState> {
+  async state(): Promise<ProtocolStanding> {
     const entity = await getOrUndefined<StateEntity>(this.table, PARTITION, STATE_ROW);
-    return entity ? { currentVersion: entity.currentVersion, needsRecollation: entity.needsRecollation } : { currentVersion: 0, needsRecollation: false };
+    return entity
+      ? { currentVersion: entity.currentVersion, needsRecollation: entity.needsRecollation, status: entity.status ?? 'collated' }
+      : { currentVersion: 0, needsRecollation: false, status: 'draft' };
   }
 
   /**
@@ -47,7 +54,8 @@ export class CollationStore {
     for (let attempt = 0; attempt < 20; attempt++) {
       const current = await getOrUndefined<StateEntity>(this.table, PARTITION, STATE_ROW);
       const next = make((current?.currentVersion ?? 0) + 1);
-      const state = { partitionKey: PARTITION, rowKey: STATE_ROW, currentVersion: next.version, needsRecollation: false };
+      // A new version starts its approvals again: its status is 'collated' whatever the last one reached.
+      const state = { partitionKey: PARTITION, rowKey: STATE_ROW, currentVersion: next.version, needsRecollation: false, status: 'collated' };
       try {
         await this.table.submitTransaction([
           ['create', { partitionKey: PARTITION, rowKey: versionRow(next.version), record: JSON.stringify(next) }],
@@ -82,7 +90,13 @@ export class CollationStore {
       if (!current || current.currentVersion === 0 || current.needsRecollation) return;
       try {
         await this.table.updateEntity(
-          { partitionKey: PARTITION, rowKey: STATE_ROW, currentVersion: current.currentVersion, needsRecollation: true },
+          {
+            partitionKey: PARTITION,
+            rowKey: STATE_ROW,
+            currentVersion: current.currentVersion,
+            needsRecollation: true,
+            ...(current.status ? { status: current.status } : {}),
+          },
           'Replace',
           {
             etag: current.etag,
