@@ -5,6 +5,7 @@ import { createBot } from './bot/createBot.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { Deadline } from './domain/deadline.js';
+import { protocolPeople } from './domain/signUp.js';
 import { createLogger, type Logger } from './logger.js';
 import { DEFAULT_DISPATCHER_OPTIONS, OutboxDispatcher, type DispatcherOptions } from './messaging/outboxDispatcher.js';
 import { reachability, teamsDelivery } from './messaging/teamsDelivery.js';
@@ -23,6 +24,7 @@ import { Directory, leadRefreshIds } from './services/directory.js';
 import { DraftingService } from './services/draftingService.js';
 import { outboxMessages } from './services/outboxMessages.js';
 import { ReminderService } from './services/reminderService.js';
+import { SignUpService } from './services/signUpService.js';
 import { Scheduler } from './services/scheduler.js';
 import { SubmissionService } from './services/submissionService.js';
 import { TemplateAccess } from './services/templateAccess.js';
@@ -38,6 +40,7 @@ import { startEmbeddedTables } from './storage/embeddedAzurite.js';
 import { OutboxStore } from './storage/outboxStore.js';
 import { WaitingStore } from './storage/waitingStore.js';
 import { ProtocolStore } from './storage/protocolStore.js';
+import { SignUpStore } from './storage/signUpStore.js';
 import { openTables } from './storage/tables.js';
 
 export interface AppOptions {
@@ -171,6 +174,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     outboxWritten,
     reachable: reachability({ conversations, groupChannels }),
   });
+  // Sign-ups live beside the collations; the sign-up cards for people and channels go out through the outbox.
+  const signUps = new SignUpService({
+    signUps: new SignUpStore(tables.collations),
+    conversations,
+    groupChannels,
+    invites: noticeOutbox,
+    outboxWritten: () => outboxWritten(),
+    audit,
+    directory,
+    people: protocolPeople(protocol),
+    clock,
+    timeZone: protocol.timeZone,
+  });
   const scheduler = new Scheduler(reminders, clock, logger, options.schedulerIntervalMs ?? 5 * 60_000);
   const bot = createBot({
     adapter,
@@ -187,6 +203,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       conversations: new ConversationService({ conversations, ledger: new ActivityLedger(tables.activities), audit, clock, wake }),
       directory,
       collations,
+      signUps,
       approvals,
       chapterReviews,
     },

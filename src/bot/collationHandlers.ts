@@ -6,6 +6,7 @@ import { messageCard, refusalCard } from '../cards/messageCard.js';
 import { fileConsentAttachment, fileInfoAttachment, uploadFile } from '../messaging/teamsCard.js';
 import type { CollationService } from '../services/collationService.js';
 import { COMMANDS, typedCommand } from './commands.js';
+import { isSignUpConsent } from './signUpHandlers.js';
 import { actorOf, answerInvoke, isInvoke, isPersonalChat, sendCard } from './turn.js';
 
 /** What a file consent card carries, checked again when it comes back: it could be tampered with. */
@@ -46,7 +47,8 @@ export function registerCollationHandlers(app: Application<TurnState>, collation
   );
 
   app.activity(
-    (context) => Promise.resolve(isInvoke(context) && context.activity.name === 'fileConsent/invoke'),
+    // The sign-up list's file consent answers are its own handler's (signUpHandlers.ts).
+    (context) => Promise.resolve(isInvoke(context) && context.activity.name === 'fileConsent/invoke' && !isSignUpConsent(context.activity.value)),
     async (context) => answerInvoke(context, await consent(context, collations)),
   );
 }

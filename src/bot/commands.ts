@@ -46,6 +46,14 @@ export const COMMANDS = {
   collate: /^collate(?: the protocol)?( (?:using )?(?:the )?latest submitted)?$/,
   /** The coordinator reads the groups' answers on the collated protocol, chapter by chapter. */
   reviewComments: /^(?:(?:the )?(?:protocol |chapter )?review comments|(?:protocol|chapter) comments|comments)$/,
+  /** Anyone: the card on which a partner organisation signs up to the protocol ("sign up", "sign-up"). */
+  signUp: /^sign[ -]?up(?: (?:to|for) the protocol)?$/,
+  /** Coordinators: post the sign-up card in this channel, or (in personal chat) choose channels and people to send it to. */
+  sendSignUp: /^send (?:the |a )?sign[ -]?up(?: card| form)?$/,
+  /** Coordinators: who has signed up. */
+  signUps: /^(?:sign[ -]?ups|signatories|(?:who has|who's) signed(?: up)?|list sign[ -]?ups)$/,
+  /** Coordinators: the sign-up list as a CSV file. */
+  exportSignUps: /^export (?:the )?sign[ -]?ups?(?: (?:as|to) csv| csv)?$/,
   /** The group is what follows "link" (the handler reads it from the normalised text). */
   link: /^link\b ?(.*)$/,
 } as const;

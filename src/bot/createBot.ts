@@ -11,6 +11,7 @@ import type { ConversationService } from '../services/conversationService.js';
 import type { Directory } from '../services/directory.js';
 import type { DraftingService } from '../services/draftingService.js';
 import type { ReminderService } from '../services/reminderService.js';
+import type { SignUpService } from '../services/signUpService.js';
 import type { SubmissionService } from '../services/submissionService.js';
 import { registerApprovalHandlers } from './approvalHandlers.js';
 import { registerChannelHandlers } from './channelHandlers.js';
@@ -20,6 +21,7 @@ import { registerConcernHandlers } from './concernHandlers.js';
 import { registerDraftingHandlers } from './draftingHandlers.js';
 import { registerGuards } from './guards.js';
 import { registerReviewHandlers } from './reviewHandlers.js';
+import { registerSignUpHandlers } from './signUpHandlers.js';
 import { registerStatusHandlers } from './statusHandlers.js';
 import { answerInvoke, isInvoke, sendCard } from './turn.js';
 import { registerWelcomeHandlers } from './welcomeHandlers.js';
@@ -34,6 +36,7 @@ export interface BotServices {
   conversations: ConversationService;
   directory: Directory;
   collations: CollationService;
+  signUps: SignUpService;
   approvals: ApprovalService;
   chapterReviews: ChapterReviewService;
 }
@@ -60,6 +63,7 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   registerReviewHandlers(app, { submissions: services.submissions, clock });
   registerStatusHandlers(app, { submissions: services.submissions, reminders: services.reminders, clock });
   registerCollationHandlers(app, services.collations);
+  registerSignUpHandlers(app, services.signUps, deps.deadline.timeZone);
   registerApprovalHandlers(app, services.approvals);
   registerChapterReviewHandlers(app, { reviews: services.chapterReviews, timeZone: deps.deadline.timeZone });
   registerWelcomeHandlers(app, services.directory);

@@ -115,6 +115,7 @@ const KIND_NAMES: Record<OutboxKind, string> = {
   reminderChannel: 'A deadline reminder',
   review: 'A review message',
   reporterUpdate: 'An update for the person who raised it',
+  signUpInvite: 'The sign-up card',
   chapterReview: 'A chapter review card',
 };
 

@@ -21,6 +21,11 @@ export const VERBS = {
   confirmReview: 'template.confirmReview',
   remind: 'template.remind',
   dashboard: 'status.show',
+  openSignUp: 'signUp.open',
+  submitSignUp: 'signUp.submit',
+  sendSignUp: 'signUp.send',
+  listSignUps: 'signUp.list',
+  exportSignUps: 'signUp.export',
   chapterReviewAnswer: 'chapterReview.answer',
   chapterReviewComments: 'chapterReview.comments',
 } as const;

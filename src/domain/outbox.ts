@@ -12,6 +12,7 @@ export type OutboxKind =
   | 'reminderChannel'
   | 'review'
   | 'reporterUpdate'
+  | 'signUpInvite'
   | 'chapterReview';
 
 /**
@@ -106,6 +107,8 @@ export interface OutboxPayloads {
   coordinatorNotice: UndeliveredPayload;
   waitingNotice: WaitingPayload;
   reporterUpdate: ReporterUpdatePayload;
+  /** The sign-up card for a person or a group's channel; it says the same to everyone. */
+  signUpInvite: undefined;
   chapterReview: ChapterReviewPayload;
 }
 

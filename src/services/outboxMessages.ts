@@ -1,9 +1,11 @@
 import { chapterReviewCard } from '../cards/chapterReviewCards.js';
 import { channelNoticeCard, leadCard } from '../cards/concernCards.js';
+import { signUpFormCard } from '../cards/signUpCards.js';
 import { escalationMessage, reminderMessage, reporterUpdateMessage, reviewMessage, undeliveredMessage, waitingMessage } from '../cards/notificationCards.js';
 import type { Deadline } from '../domain/deadline.js';
 import { GROUP_INFO, isGroupId, type GroupId } from '../domain/groups.js';
 import { payloadOf, type OutboxKind } from '../domain/outbox.js';
+import { SIGN_UP_INVITES } from '../domain/signUp.js';
 import { awaitingSubmission } from '../domain/submission.js';
 import { TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
 import { DeliveryError } from '../messaging/outboxDispatcher.js';
@@ -64,6 +66,7 @@ export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
 
   /** What an undelivered message was about, in words: a concern reference or a group's template. */
   async function subjectOf(owner: string): Promise<string> {
+    if (owner === SIGN_UP_INVITES) return 'the sign-up to the protocol';
     if (/^review\|\d+$/.test(owner)) return `protocol version ${Number(owner.slice('review|'.length))}`;
     const [group, template] = owner.split('|');
     if (template && group && isGroupId(group)) return `the ${GROUP_INFO[group].name} ${TEMPLATE_NAMES[template as TemplateId] ?? template}`;
@@ -106,6 +109,8 @@ export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
       }
       case 'waitingNotice':
         return waiting(entry as Entry<'waitingNotice'>);
+      case 'signUpInvite':
+        return { to: isGroupId(entry.recipient) ? channel(entry) : person(entry), card: signUpFormCard() };
       case 'chapterReview': {
         // Not sent once a newer version is collated (its own card follows) or the person no longer leads the group.
         const form = await deps.chapterReviews.formFor(payloadOf(entry as Entry<'chapterReview'>), entry.recipient);

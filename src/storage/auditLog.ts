@@ -15,6 +15,9 @@ export type AuditAction =
   | 'reminder.sent'
   | 'concern.escalated'
   | 'protocol.collated'
+  | 'signup.recorded'
+  | 'signup.sent'
+  | 'signup.exported'
   | 'protocol.exported'
   | 'protocol.reviewed';
 
