@@ -158,8 +158,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     collated: (record) => chapterReviews.requestReviews(record),
     writers: {
       strategy: (input) => buildStrategyDocument(input),
-      // Diagrams at print width; a flowchart Graphviz cannot draw is still given as numbered steps.
-      pathways: (input) => buildPathwaysDocument(input, { diagram: (chart) => flowchartPng(chart, { width: 1200 }) }),
+      // Diagrams wide enough to print clearly, as palette PNGs (about 90 KB each rather than 300 KB);
+      // a flowchart Graphviz cannot draw is still given as numbered steps.
+      pathways: (input) => buildPathwaysDocument(input, { diagram: (chart) => flowchartPng(chart, { width: 900, colours: 64 }) }),
     },
   });
   const reminders = new ReminderService({

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { statusOfApprovals } from '../domain/approvals.js';
 import type { Clock } from '../domain/clock.js';
 import type { CollatedTemplate, CollationInput } from '../domain/collation.js';
@@ -63,6 +64,14 @@ function chosenVersion(record: TemplateRecord, basis: Basis): number | undefined
  * can be rebuilt exactly and two versions compared. Coordinators only; every collation and export is audited.
  */
 export class CollationService {
+  /**
+   * The documents of the latest few collations, by their exact content (so a change of status is a
+   * new entry), so that accepting the file (an invoke Teams gives 5 seconds) uploads at once
+   * instead of drawing every diagram again. Per instance: another instance rebuilds them from the
+   * recorded versions, which gives the same content.
+   */
+  private readonly built = new Map<string, CollatedDocument[]>();
+
   constructor(private readonly deps: CollationServiceDeps) {}
 
   async collate(actor: Actor | 'operator', basis: Basis): Promise<Refused | Collated> {
@@ -82,7 +91,9 @@ export class CollationService {
     await this.audit(actor, 'protocol.collated', 'allowed', `version ${record.version} (${basis})`);
     await this.deps.collated?.(record);
     const input = await this.inputOf(record);
-    return { kind: 'collated', record, input, missing: missingOf(sources), documents: await this.write(input) };
+    const documents = await this.write(input);
+    this.remember(input, documents);
+    return { kind: 'collated', record, input, missing: missingOf(sources), documents };
   }
 
   /** A recorded collation rebuilt from the template versions it recorded: the same content every time. */
@@ -103,9 +114,16 @@ export class CollationService {
     }
     const input = await this.rebuild(version);
     if (!input) return refusal('That version of the protocol does not exist.');
-    const documents = await this.write(input, only);
+    const cached = this.built.get(contentKey(input))?.filter((d) => !only || d.kind === only);
+    const documents = cached?.length ? cached : await this.write(input, only);
     await this.audit(actor, 'protocol.exported', 'allowed', `version ${version}${only ? ` ${only}` : ''}`);
     return { kind: 'documents', documents };
+  }
+
+  private remember(input: CollationInput, documents: CollatedDocument[]): void {
+    this.built.set(contentKey(input), documents);
+    // Maps keep insertion order: the oldest go first.
+    for (const old of [...this.built.keys()].slice(0, -3)) this.built.delete(old);
   }
 
   /** Builds the documents (or only one: a coordinator accepting one file waits for that one alone). */
@@ -170,6 +188,11 @@ export class CollationService {
       reason,
     });
   }
+}
+
+/** The exact content of a collation, as a short key. */
+function contentKey(input: CollationInput): string {
+  return createHash('sha256').update(JSON.stringify(input)).digest('base64url');
 }
 
 function missingOf(sources: CollationSources): Record<TemplateId, GroupId[]> {
