@@ -54,13 +54,27 @@ function commandsFor(roles: Roles): Command[] {
   } else if (roles.memberOf.length) {
     commands.push({ say: 'status', does: "Where your group's templates stand, and days left", button: { title: 'Status' } });
   }
-  if (roles.leadOf.length) commands.push({ say: '(group lead)', does: 'Submit a version from "Versions and submit"; you get deadline reminders' });
+  if (roles.leadOf.length)
+    commands.push({
+      say: '(group lead)',
+      does: 'Submit a version from "Versions and submit"; you get deadline reminders, and a review card for each collated protocol',
+    });
   if (roles.modernSlaveryLead) {
-    commands.push({ say: '(concern cards)', does: 'Every concern arrives here in full: acknowledge, record actions, reroute and close it from the card' });
+    commands.push({
+      say: '(concern cards)',
+      does: 'Each concern reaches the Modern Slavery Lead here in full (deputies: through escalations and "open concerns"): acknowledge, record actions, reroute and close it from its card',
+    });
     commands.push({ say: 'open concerns', does: 'Every concern not yet closed, urgent first', button: { title: 'Open concerns' } });
   }
-  if (roles.coordinator)
+  if (roles.coordinator) {
     commands.push({ say: 'link <group>', does: 'In a team channel (with the bot @mentioned): make it a group\'s channel, e.g. "link housing"' });
+    commands.push({ say: 'collate', does: "Combine the groups' templates into the protocol's two Word documents (a new numbered version)" });
+    commands.push({ say: 'review comments', does: "The group leads' answers on the collated protocol, chapter by chapter" });
+    commands.push({ say: 'approvals', does: 'Record the Lived Experience Advisory Panel, then the Council, then publication' });
+    commands.push({ say: 'sign-ups', does: 'Who has signed up to the protocol; export the list as CSV' });
+    commands.push({ say: 'send sign-up', does: 'Send the sign-up card to a channel or to people' });
+  }
+  commands.push({ say: 'sign up', does: 'Sign your organisation up to the protocol' });
   return commands;
 }
 
