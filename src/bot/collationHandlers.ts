@@ -36,7 +36,7 @@ export function registerCollationHandlers(app: Application<TurnState>, collation
       const basis = COMMANDS.collate.exec(typedCommand(context) ?? '')?.[1] ? 'latestSubmitted' : 'accepted';
       const result = await collations.collate(actorOf(context), basis);
       if (result.kind === 'refused') return sendCard(context, refusalCard(result.reason));
-      await sendCard(context, collationPreviewCard(result.input, result.missing));
+      await sendCard(context, collationPreviewCard(result.input, result.missing, result.changes));
       for (const document of result.documents) {
         const context_ = { collation: result.record.version, document: document.kind };
         await context.sendActivity(

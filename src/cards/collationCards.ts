@@ -1,4 +1,4 @@
-import type { CollationInput } from '../domain/collation.js';
+import type { CollationInput, VersionChange } from '../domain/collation.js';
 import { GROUP_IDS, GROUP_INFO, type GroupId } from '../domain/groups.js';
 import { TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
 import { formatLocal } from './format.js';
@@ -12,7 +12,7 @@ const names = (groups: GroupId[]) => groups.map((g) => GROUP_INFO[g].name).join(
  * What a collation holds, before the coordinator opens the documents: its number, the basis, each
  * group's version in each document, and the groups missing (never silently dropped).
  */
-export function collationPreviewCard(input: CollationInput, missing: Record<TemplateId, GroupId[]>): Card {
+export function collationPreviewCard(input: CollationInput, missing: Record<TemplateId, GroupId[]>, changes?: VersionChange[]): Card {
   const used = (template: TemplateId) => {
     const chosen = template === 'strategy' ? input.strategies : input.pathways;
     const lines = GROUP_IDS.filter((g) => chosen[g]).map(
@@ -30,7 +30,19 @@ export function collationPreviewCard(input: CollationInput, missing: Record<Temp
     used('pathway'),
     gaps('strategy'),
     gaps('pathway'),
+    ...(changes ? [changesLine(input.protocolVersion - 1, changes)] : []),
     'Contents of the Strategy: introduction (purpose and values), then Pursue, Prevent, Protect, Prepare and Partnership, each with every group. The Pathways: one chapter per group, each flowchart as a diagram and as numbered steps.',
     'The two Word documents follow: accept each to save it to your OneDrive.',
   ]);
+}
+
+/** "Changed since version 1: Housing Strategy (v1 to v2); Migration Strategy (new, v1)." */
+function changesLine(previous: number, changes: VersionChange[]): string {
+  if (!changes.length) return `No group's text changed since version ${previous}.`;
+  const what = changes.map((c) => {
+    const name = `${GROUP_INFO[c.group].name} ${TEMPLATE_NAMES[c.template]}`;
+    if (c.from && c.to) return `${name} (v${c.from} to v${c.to})`;
+    return c.to ? `${name} (new, v${c.to})` : `${name} (no longer included)`;
+  });
+  return `Changed since version ${previous}: ${what.join('; ')}.`;
 }

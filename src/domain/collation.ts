@@ -180,3 +180,11 @@ export function collationProblems(input: CollationInput): string[] {
   }
   return problems;
 }
+
+/** One group's template that differs between two collations: a version used, added or dropped. */
+export interface VersionChange {
+  template: TemplateId;
+  group: GroupId;
+  from?: number;
+  to?: number;
+}

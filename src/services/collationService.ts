@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { statusOfApprovals } from '../domain/approvals.js';
 import type { Clock } from '../domain/clock.js';
-import type { CollatedTemplate, CollationInput } from '../domain/collation.js';
+import type { CollatedTemplate, CollationInput, VersionChange } from '../domain/collation.js';
 import { GROUP_IDS, type GroupId } from '../domain/groups.js';
 import type { TemplateRecord } from '../domain/submission.js';
 import { TEMPLATE_IDS, type TemplateId } from '../domain/templates.js';
@@ -47,6 +47,8 @@ export type Collated = {
   input: CollationInput;
   missing: Record<TemplateId, GroupId[]>;
   documents: CollatedDocument[];
+  /** What changed since the previous version (which groups' templates); undefined for the first. */
+  changes?: VersionChange[];
 };
 
 const refusal = (reason: string): Refused => ({ kind: 'refused', reason });
@@ -93,7 +95,8 @@ export class CollationService {
     const input = await this.inputOf(record);
     const documents = await this.write(input);
     this.remember(input, documents);
-    return { kind: 'collated', record, input, missing: missingOf(sources), documents };
+    const changes = record.version > 1 ? await this.compare(record.version - 1, record.version) : undefined;
+    return { kind: 'collated', record, input, missing: missingOf(sources), documents, ...(changes ? { changes } : {}) };
   }
 
   /** A recorded collation rebuilt from the template versions it recorded: the same content every time. */
@@ -139,7 +142,7 @@ export class CollationService {
   }
 
   /** Which groups' text changed between two collations (a version used, added or dropped). */
-  async compare(a: number, b: number): Promise<{ template: TemplateId; group: GroupId; from?: number; to?: number }[] | undefined> {
+  async compare(a: number, b: number): Promise<VersionChange[] | undefined> {
     const [older, newer] = await Promise.all([this.deps.collations.version(Math.min(a, b)), this.deps.collations.version(Math.max(a, b))]);
     if (!older || !newer) return undefined;
     return TEMPLATE_IDS.flatMap((template) =>

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { strFromU8, unzipSync } from 'fflate';
 import type { GroupId } from '../../src/domain/groups.js';
 import type { DraftContent, TemplateId } from '../../src/domain/templates.js';
+import { collationPreviewCard } from '../../src/cards/collationCards.js';
 import { visibleText } from '../support/cards.js';
 import { personalConversation, runningApp, type RunningApp, TeamsClient } from '../support/harness.js';
 import type { FakeConnector } from '../support/fakeConnector.js';
@@ -158,6 +159,11 @@ describe('collating the protocol, end to end over HTTP', function () {
     assert.equal(second?.sources.strategy.housing?.version, 2);
     assert.equal(second?.basis, 'latestSubmitted');
     assert.deepEqual(await app.collations.rebuild(1), before, 'version 1 is rebuilt from what it recorded');
+    assert.ok(result.kind === 'collated');
+    assert.match(
+      visibleText(collationPreviewCard(result.input, result.missing, result.changes)),
+      /Changed since version 1: Housing Strategy \(v1 to v2\); Migration Strategy \(new, v1\)\./,
+    );
     const changes = await app.collations.compare(1, 2);
     assert.deepEqual(changes, [
       { template: 'strategy', group: 'housing', from: 1, to: 2 },
