@@ -1,10 +1,7 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { createApp } from '../app.js';
-import { ConfigError, loadConfig } from '../config.js';
 import { GROUP_INFO } from '../domain/groups.js';
-import { createLogger } from '../logger.js';
+import { argumentsOrUsage, runCommand, withApp } from './command.js';
 
 const USAGE = 'usage: npm run collate -- --out <folder> [--latest-submitted]';
 
@@ -14,28 +11,22 @@ const USAGE = 'usage: npm run collate -- --out <folder> [--latest-submitted]';
  * With the embedded storage, stop the running app first: two emulators must not share a data folder.
  */
 async function main(): Promise<number> {
-  let values: { out?: string; 'latest-submitted'?: boolean };
-  try {
-    ({ values } = parseArgs({ options: { out: { type: 'string' }, 'latest-submitted': { type: 'boolean' } }, strict: true }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (!values.out) {
+  const values = argumentsOrUsage({ out: { type: 'string' }, 'latest-submitted': { type: 'boolean' } }, USAGE);
+  if (!values) return 2;
+  const out = values.out;
+  if (!out) {
     process.stderr.write(`--out is required.\n${USAGE}\n`);
     return 2;
   }
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const app = await createApp(loadConfig(), { logger: createLogger({ silent: true }), schedulerIntervalMs: 0 });
-  try {
+  return withApp(async (app) => {
     const result = await app.collations.collate('operator', values['latest-submitted'] ? 'latestSubmitted' : 'accepted');
     if (result.kind === 'refused') throw new Error(result.reason);
-    mkdirSync(values.out, { recursive: true });
+    mkdirSync(out, { recursive: true });
     process.stdout.write(
       `Protocol version ${result.record.version}, from each group's ${result.record.basis === 'accepted' ? 'accepted' : 'latest submitted'} version.\n`,
     );
     for (const document of result.documents) {
-      const file = path.join(values.out, document.name);
+      const file = path.join(out, document.name);
       writeFileSync(file, document.bytes);
       process.stdout.write(`${file}  ${(document.bytes.length / 1024).toFixed(1)} KB\n`);
     }
@@ -43,15 +34,7 @@ async function main(): Promise<number> {
       if (groups.length) process.stdout.write(`Missing from the ${template}: ${groups.map((g) => GROUP_INFO[g].name).join(', ')}\n`);
     }
     return 0;
-  } finally {
-    await app.close();
-  }
+  });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError ? 'Configuration error' : 'Failed'}: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCommand(main);

@@ -1,8 +1,4 @@
-import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { createApp } from '../app.js';
-import { ConfigError, loadConfig } from '../config.js';
-import { createLogger } from '../logger.js';
+import { argumentsOrUsage, runCommand, withApp } from './command.js';
 
 const USAGE = 'usage: npm run reminders -- --at <ISO instant, e.g. 2027-06-25T09:00:00+01:00> [--dry-run]';
 
@@ -12,13 +8,8 @@ const USAGE = 'usage: npm run reminders -- --at <ISO instant, e.g. 2027-06-25T09
  * With the embedded storage, stop the running app first: two emulators must not share a data folder.
  */
 async function main(): Promise<number> {
-  let values: { at?: string; 'dry-run'?: boolean };
-  try {
-    ({ values } = parseArgs({ options: { at: { type: 'string' }, 'dry-run': { type: 'boolean' } }, strict: true }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
+  const values = argumentsOrUsage({ at: { type: 'string' }, 'dry-run': { type: 'boolean' } }, USAGE);
+  if (!values) return 2;
   const at = values.at ? new Date(values.at) : undefined;
   if (!at || Number.isNaN(at.getTime()) || !/\d{4}-\d{2}-\d{2}T/.test(values.at ?? '')) {
     process.stderr.write(`--at must be an ISO date and time.\n${USAGE}\n`);
@@ -30,10 +21,7 @@ async function main(): Promise<number> {
     process.stderr.write(`--at ${values.at} is in the future: only a --dry-run may look ahead.\n${USAGE}\n`);
     return 2;
   }
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const config = loadConfig();
-  const app = await createApp(config, { logger: createLogger({ silent: true }), schedulerIntervalMs: 0 });
-  try {
+  return withApp(async (app) => {
     const items = await app.reminders.runPass(at, { dryRun });
     process.stdout.write(`Reminder and escalation pass as of ${at.toISOString()}${dryRun ? ' (dry run: nothing is sent or recorded)' : ''}\n`);
     for (const item of items) {
@@ -49,15 +37,7 @@ async function main(): Promise<number> {
       );
     }
     return 0;
-  } finally {
-    await app.close();
-  }
+  });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError ? 'Configuration error' : 'Failed'}: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCommand(main);
