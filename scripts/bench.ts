@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     );
 
     // 700 unacknowledged concerns, stored through the real service (without sending their cards).
-    const t = await openTables(tables.connectionString);
+    const t = await openTables({ connectionString: tables.connectionString });
     const protocol = testProtocol();
     const service = new ConcernService({
       concerns: new ConcernStore(t.concerns),

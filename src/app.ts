@@ -41,7 +41,7 @@ import { OutboxStore } from './storage/outboxStore.js';
 import { WaitingStore } from './storage/waitingStore.js';
 import { ProtocolStore } from './storage/protocolStore.js';
 import { SignUpStore } from './storage/signUpStore.js';
-import { openTables } from './storage/tables.js';
+import { openTables, type TableAccess } from './storage/tables.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -72,13 +72,18 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** The configured storage, when it is not the embedded emulator (which app.ts starts itself). */
+function tableAccess(storage: Config['storage']): TableAccess {
+  if ('embeddedDataDir' in storage) throw new Error('the embedded emulator must be started first');
+  return storage;
+}
+
 /** The one composition root: config -> tables -> repositories -> services -> bot -> server. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger();
   const embedded = 'embeddedDataDir' in config.storage ? await startEmbeddedTables(config.storage.embeddedDataDir) : undefined;
-  const connectionString = embedded?.connectionString ?? ('connectionString' in config.storage ? config.storage.connectionString : '');
-  const tables = await openTables(connectionString);
+  const tables = await openTables(embedded ? { connectionString: embedded.connectionString } : tableAccess(config.storage));
 
   const concerns = new ConcernStore(tables.concerns);
   const outboxStore = new OutboxStore(tables.concerns);

@@ -18,10 +18,15 @@ const envSchema = z
     MicrosoftAppPassword: optionalString,
     MicrosoftAppTenantId: optionalString,
     TABLES_CONNECTION_STRING: optionalString,
+    /** Production: the storage account's table endpoint, reached with the app's managed identity (no key). */
+    TABLES_ENDPOINT: optionalString,
+    /** The user-assigned managed identity's client id, for @azure/identity. */
+    AZURE_CLIENT_ID: optionalString,
     DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('.data')),
     PROTOCOL_CONFIG: optionalString,
   })
   .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production') refuseUnsafeStorage(env, ctx);
     if (env.MicrosoftAppId === undefined) {
       if (env.NODE_ENV === 'production') {
         ctx.addIssue({ code: 'custom', path: ['MicrosoftAppId'], message: 'is required when NODE_ENV=production (authentication cannot be off)' });
@@ -36,6 +41,30 @@ const envSchema = z
     }
   });
 
+/**
+ * Concerns are special-category data: in production they are never kept in the embedded emulator
+ * (a plaintext file on one web host), never sent over plain http, and never reached with an
+ * account key. Each refusal names the setting to change.
+ */
+function refuseUnsafeStorage(env: { TABLES_ENDPOINT?: string | undefined; TABLES_CONNECTION_STRING?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (env.TABLES_CONNECTION_STRING !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['TABLES_CONNECTION_STRING'],
+      message: 'must not be set when NODE_ENV=production (it carries an account key): set TABLES_ENDPOINT and use the managed identity',
+    });
+  }
+  if (env.TABLES_ENDPOINT === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['TABLES_ENDPOINT'],
+      message: 'is required when NODE_ENV=production (the embedded emulator is for development only)',
+    });
+  } else if (!/^https:\/\//i.test(env.TABLES_ENDPOINT)) {
+    ctx.addIssue({ code: 'custom', path: ['TABLES_ENDPOINT'], message: 'must be an https:// endpoint when NODE_ENV=production' });
+  }
+}
+
 export interface BotCredentials {
   appId: string;
   appType: 'SingleTenant' | 'UserAssignedMsi';
@@ -49,7 +78,11 @@ export interface Config {
   host: string;
   production: boolean;
   credentials: BotCredentials | undefined;
-  storage: { connectionString: string } | { embeddedDataDir: string };
+  /**
+   * Development and tests: a connection string (Azurite) or the embedded emulator. Production: the
+   * table endpoint and the managed identity, with no key anywhere.
+   */
+  storage: { connectionString: string } | { embeddedDataDir: string } | { endpoint: string; clientId: string | undefined };
   protocol: Protocol;
   protocolSource: string;
 }
@@ -89,7 +122,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: credentials ? '0.0.0.0' : '127.0.0.1',
     production: e.NODE_ENV === 'production',
     credentials,
-    storage: e.TABLES_CONNECTION_STRING ? { connectionString: e.TABLES_CONNECTION_STRING } : { embeddedDataDir: path.resolve(e.DATA_DIR) },
+    storage: e.TABLES_ENDPOINT
+      ? { endpoint: e.TABLES_ENDPOINT, clientId: e.AZURE_CLIENT_ID }
+      : e.TABLES_CONNECTION_STRING
+        ? { connectionString: e.TABLES_CONNECTION_STRING }
+        : { embeddedDataDir: path.resolve(e.DATA_DIR) },
     protocol,
     protocolSource,
   };

@@ -56,6 +56,32 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /MicrosoftAppId: is required when NODE_ENV=production/);
   });
 
+  describe('storage in production', () => {
+    const TENANT = '00000000-0000-0000-0000-0000000000001';
+    const bot = { NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppType: 'UserAssignedMsi', MicrosoftAppTenantId: TENANT };
+
+    it('when NODE_ENV is production and no storage is set, then it refuses to start rather than keep concerns in the embedded emulator', () => {
+      assert.throws(() => loadConfig(bot), /TABLES_ENDPOINT: is required when NODE_ENV=production/);
+    });
+
+    it('when NODE_ENV is production and storage is an http endpoint, then it refuses to start, naming the setting', () => {
+      assert.throws(() => loadConfig({ ...bot, TABLES_ENDPOINT: 'http://council.table.core.windows.net' }), /TABLES_ENDPOINT: must be an https:\/\/ endpoint/);
+    });
+
+    it('when NODE_ENV is production and a connection string (an account key) is set, then it refuses to start', () => {
+      const key = 'DefaultEndpointsProtocol=https;AccountName=x;AccountKey=abc;EndpointSuffix=core.windows.net';
+      assert.throws(
+        () => loadConfig({ ...bot, TABLES_ENDPOINT: 'https://x.table.core.windows.net', TABLES_CONNECTION_STRING: key }),
+        /TABLES_CONNECTION_STRING: must not be set/,
+      );
+    });
+
+    it('when NODE_ENV is production with an https endpoint and the managed identity, then storage is reached by the identity, with no key', () => {
+      const config = loadConfig({ ...bot, TABLES_ENDPOINT: 'https://x.table.core.windows.net', AZURE_CLIENT_ID: 'client-1' });
+      assert.deepEqual(config.storage, { endpoint: 'https://x.table.core.windows.net', clientId: 'client-1' });
+    });
+  });
+
   it('when app credentials are given, then it listens on every interface and needs the tenant and secret', () => {
     assert.throws(() => loadConfig({ MicrosoftAppId: 'app' }), /MicrosoftAppTenantId/);
     const config = loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 's', MicrosoftAppTenantId: '00000000-0000-0000-0000-0000000000001' });

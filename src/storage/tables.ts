@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { odata, RestError, TableClient } from '@azure/data-tables';
+import { DefaultAzureCredential } from '@azure/identity';
 
 /** Every table the app uses, one per aggregate (Azure table names: letters and digits, 3-63). */
 export const TABLE_NAMES = {
@@ -16,17 +17,46 @@ export const TABLE_NAMES = {
 export type TableName = keyof typeof TABLE_NAMES;
 export type TableClients = Record<TableName, TableClient>;
 
-/** Opens (and creates when missing) every table; http is allowed only for the local emulator. */
-export async function openTables(connectionString: string): Promise<TableClients> {
-  const allowInsecureConnection = /DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true/.test(connectionString);
-  const entries = await Promise.all(
-    (Object.keys(TABLE_NAMES) as TableName[]).map(async (name) => {
-      const client = TableClient.fromConnectionString(connectionString, TABLE_NAMES[name], { allowInsecureConnection });
-      await client.createTable();
-      return [name, client] as const;
-    }),
-  );
-  return Object.fromEntries(entries) as TableClients;
+/** How the app reaches its tables: a connection string (the emulator), or an endpoint and the managed identity. */
+export type TableAccess = { connectionString: string } | { endpoint: string; clientId: string | undefined };
+
+/**
+ * Opens every table. With a connection string (development, tests) missing tables are created;
+ * with the managed identity (production) the app may not create tables, so it checks that each
+ * exists and names any that is missing.
+ */
+export async function openTables(access: TableAccess): Promise<TableClients> {
+  const names = Object.keys(TABLE_NAMES) as TableName[];
+  if ('connectionString' in access) {
+    const allowInsecureConnection = /DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true/.test(access.connectionString);
+    const entries = await Promise.all(
+      names.map(async (name) => {
+        const client = TableClient.fromConnectionString(access.connectionString, TABLE_NAMES[name], { allowInsecureConnection });
+        await client.createTable();
+        return [name, client] as const;
+      }),
+    );
+    return Object.fromEntries(entries) as TableClients;
+  }
+  const credential = new DefaultAzureCredential(access.clientId ? { managedIdentityClientId: access.clientId } : {});
+  const clients = names.map((name) => [name, new TableClient(access.endpoint, TABLE_NAMES[name], credential)] as const);
+  const missing = (await Promise.all(clients.map(async ([name, client]) => ((await tableExists(client)) ? undefined : TABLE_NAMES[name])))).filter(Boolean);
+  if (missing.length)
+    throw new Error(
+      `These tables do not exist in ${access.endpoint}: ${missing.join(', ')}. Create them with the template in infra/ (the app may not create tables).`,
+    );
+  return Object.fromEntries(clients) as TableClients;
+}
+
+/** A read of a key that cannot exist tells a missing table (TableNotFound) from a missing entity. */
+async function tableExists(client: TableClient): Promise<boolean> {
+  try {
+    await client.getEntity('probe', 'probe');
+    return true;
+  } catch (error) {
+    if (error instanceof RestError && error.statusCode === 404) return error.code !== 'TableNotFound';
+    throw error;
+  }
 }
 
 /** True when the service refused a write because the entity already exists (insert-if-absent). */

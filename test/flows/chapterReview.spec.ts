@@ -71,7 +71,7 @@ describe('reviewing the collated protocol chapter by chapter, end to end over HT
 
   before(async () => {
     ({ app, teams, connector } = world);
-    tables = await openTables(world.tables.connectionString);
+    tables = await openTables({ connectionString: world.tables.connectionString });
     for (const key of ['coordinator', 'housingLead', 'healthLead', 'housingMember'] as const) await teams.install(key);
     for (const [group, template] of [
       ['housing', 'strategy'],

@@ -181,7 +181,7 @@ describe('the outbox: proactive sends that survive failures and restarts', () =>
   it('when the app stopped after storing a concern but before sending, then the restarted app delivers everything, each once', async () => {
     await app.close();
     // The stopped instance: the real service stored the concern and its outbox, and nothing was sent.
-    const tablesAgain = await openTables(tables.connectionString);
+    const tablesAgain = await openTables({ connectionString: tables.connectionString });
     const service = new ConcernService({
       concerns: new ConcernStore(tablesAgain.concerns),
       counters: new CounterStore(tablesAgain.counters),

@@ -29,7 +29,7 @@ export function usingAzurite(): AzuriteWorld {
   before(async () => {
     shared ??= startEmbeddedTables(undefined);
     world.connectionString = (await shared).connectionString;
-    world.tables = await openTables(world.connectionString);
+    world.tables = await openTables({ connectionString: world.connectionString });
   });
   return world;
 }
