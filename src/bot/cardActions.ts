@@ -26,21 +26,26 @@ export function onCardAction(app: Application<TurnState>, verb: Verb, handler: (
 }
 
 /**
- * Registers a typed command ("status", "draft strategy"): its answer is sent as a card. `command`
- * is matched against the normalised text (commands.ts: "Status?" is "status"), and the handler
- * reads that same normalised text in `context.activity.text`, so what it parses (a template, a
- * group after "link") is exactly what matched. Card submits are never taken for commands.
+ * Registers a typed command ("status", "draft strategy"). `command` is matched against the
+ * normalised text (commands.ts: "Status?" is "status"), and the handler is handed that match, so
+ * what it parses (a template, a group after "link") is exactly what matched. Its answer is sent as
+ * a card; a handler that sends its own answers (files) returns nothing. Card submits are never
+ * taken for commands.
  */
-export function onCommand(app: Application<TurnState>, command: RegExp, handler: (actor: Actor, context: TurnContext) => Promise<Card>): void {
-  const matches = (context: TurnContext) => {
+export function onCommand(
+  app: Application<TurnState>,
+  command: RegExp,
+  handler: (actor: Actor, context: TurnContext, match: RegExpExecArray) => Promise<Card | undefined>,
+): void {
+  const match = (context: TurnContext) => {
     const typed = typedCommand(context);
-    return typed !== undefined && command.test(typed);
+    return typed === undefined ? null : command.exec(typed);
   };
   app.message(
-    (context) => Promise.resolve(matches(context)),
+    (context) => Promise.resolve(match(context) !== null),
     async (context) => {
-      context.activity.text = typedCommand(context) ?? '';
-      await sendCard(context, await cardOrTooLarge(() => handler(actorOf(context), context)));
+      const answer = await cardOrTooLarge(() => handler(actorOf(context), context, match(context)!));
+      if (answer) await sendCard(context, answer);
     },
   );
 }
@@ -49,7 +54,7 @@ export function onCommand(app: Application<TurnState>, command: RegExp, handler:
  * A card too big for Teams is answered with a short message rather than "something went wrong";
  * the message does not claim success, because the work behind it may have been refused.
  */
-async function cardOrTooLarge(make: () => Promise<Card>): Promise<Card> {
+async function cardOrTooLarge<T extends Card | undefined>(make: () => Promise<T>): Promise<T | Card> {
   try {
     return await make();
   } catch (error) {

@@ -43,8 +43,7 @@ function linkResultCard(result: LinkResult): Card {
 
 /** `link <group>`: a coordinator makes the current team channel a thematic group's channel. */
 export function registerChannelHandlers(app: Application<TurnState>, channels: ChannelService, directory: Directory): void {
-  onCommand(app, LINK_COMMAND, async (actor, context) => {
-    const wanted = (context.activity.text ?? '').replace(LINK_COMMAND, '$1');
+  onCommand(app, LINK_COMMAND, async (actor, context, [, wanted = '']) => {
     const channel = channelOf(context);
     // Outside a channel, "link to the safeguarding policy" is a sentence, not a command.
     if (!channel && wanted && !findGroup(wanted)) return notUnderstoodCard(directory.roles(actor));

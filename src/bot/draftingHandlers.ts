@@ -33,8 +33,8 @@ export function registerDraftingHandlers(app: Application<TurnState>, deps: Draf
   const versions = (history: VersionHistory, notice?: Notice) =>
     historyCard(history, { now: clock.now(), deadline: clock.deadline.instant, timeZone, ...(notice ? { notice } : {}) });
 
-  onCommand(app, DRAFT_COMMAND, async (actor, context) => {
-    const template = DRAFT_COMMAND.exec(context.activity.text ?? '')![1]!.toLowerCase() as TemplateId;
+  onCommand(app, DRAFT_COMMAND, async (actor, context, match) => {
+    const template = match[1] as TemplateId;
     const opened = await drafting.openFor(actor, template, channelKeyOf(context));
     if (opened.kind === 'refused') return refusalCard(opened.reason);
     return opened.kind === 'pickGroup'

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Application, TurnState } from '@microsoft/teams-ai';
-import { MessageFactory, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { escapeMarkdown } from '../cards/markdown.js';
 import { messageCard, refusalCard } from '../cards/messageCard.js';
@@ -8,24 +8,14 @@ import type { Card } from '../cards/renderCard.js';
 import { signedUpCard, signUpFormCard, signUpListCard, signUpSendCard } from '../cards/signUpCards.js';
 import { VERBS } from '../cards/verbs.js';
 import { GROUP_INFO } from '../domain/groups.js';
-import { fileConsentAttachment, fileInfoAttachment, uploadFile } from '../messaging/teamsCard.js';
 import type { Recipients, SendResult, SignUpService } from '../services/signUpService.js';
 import { onCardAction, onCommand } from './cardActions.js';
-import { COMMANDS, typedCommand } from './commands.js';
-import { actorOf, answerInvoke, isInvoke, isPersonalChat, sendCard } from './turn.js';
+import { COMMANDS } from './commands.js';
+import { offerFile, onFileConsent } from './fileConsent.js';
+import { actorOf, isPersonalChat, sendCard } from './turn.js';
 
 /** What the sign-up list's file consent card carries; checked again when it comes back. */
-const SIGN_UPS_DOCUMENT = 'signups';
-const consentAnswer = z.object({
-  action: z.enum(['accept', 'decline']),
-  context: z.object({ document: z.literal(SIGN_UPS_DOCUMENT) }),
-  uploadInfo: z.object({ name: z.string(), uploadUrl: z.string().url(), contentUrl: z.string(), uniqueId: z.string(), fileType: z.string() }).optional(),
-});
-
-/** True for a file consent answer about the sign-up list: other features' consent handlers leave these alone. */
-export function isSignUpConsent(value: unknown): boolean {
-  return (value as { context?: { document?: unknown } } | undefined)?.context?.document === SIGN_UPS_DOCUMENT;
-}
+const signUpsContext = z.object({ document: z.literal('signups') });
 
 const personalChatOnly = () =>
   messageCard('Please use a personal chat', 'The sign-up list is shown and exported only in a personal chat with me: type "sign-ups" there.');
@@ -90,56 +80,37 @@ export function registerSignUpHandlers(app: Application<TurnState>, signUps: Sig
 
   onCardAction(app, VERBS.exportSignUps, async (_actor, _data, context) => {
     if (!isPersonalChat(context)) return personalChatOnly();
-    const result = await offerFile(context, signUps);
+    const result = await offerList(context, signUps);
     if (result.kind === 'refused') return refusalCard(result.reason);
     return signUpListCard(result.signUps, timeZone, { text: 'The list as a CSV file is below: accept it to save it to your OneDrive.', tone: 'good' });
   });
-  app.message(
-    (context) => Promise.resolve(COMMANDS.exportSignUps.test(typedCommand(context) ?? '\u0000')),
-    async (context) => {
-      if (!isPersonalChat(context)) return sendCard(context, personalChatOnly());
-      const result = await offerFile(context, signUps, () =>
-        sendCard(context, messageCard('Sign-up list', 'The list of organisations signed up follows as a CSV file: accept it to save it to your OneDrive.')),
-      );
-      if (result.kind === 'refused') await sendCard(context, refusalCard(result.reason));
-    },
-  );
+  onCommand(app, COMMANDS.exportSignUps, async (_actor, context) => {
+    if (!isPersonalChat(context)) return personalChatOnly();
+    const result = await offerList(context, signUps, () =>
+      sendCard(context, messageCard('Sign-up list', 'The list of organisations signed up follows as a CSV file: accept it to save it to your OneDrive.')),
+    );
+    return result.kind === 'refused' ? refusalCard(result.reason) : undefined;
+  });
 
-  app.activity(
-    (context) => Promise.resolve(isInvoke(context) && context.activity.name === 'fileConsent/invoke' && isSignUpConsent(context.activity.value)),
-    async (context) => answerInvoke(context, await consent(context, signUps)),
-  );
+  // On accept, the list is made again now (it may have grown) and uploaded.
+  onFileConsent(app, {
+    context: signUpsContext,
+    declined: 'The sign-up list was not saved to your OneDrive. Type "export sign-ups" to make it again.',
+    bytes: (actor) => signUps.file(actor, 'upload'),
+  });
 }
 
 /** Offers the CSV as a file consent card (after `before`, if given); coordinators only. */
-async function offerFile(context: TurnContext, signUps: SignUpService, before?: () => Promise<void>) {
+async function offerList(context: TurnContext, signUps: SignUpService, before?: () => Promise<void>) {
   const result = await signUps.file(actorOf(context), 'offer');
   if (result.kind === 'file') {
     await before?.();
-    const attachment = fileConsentAttachment(result.name, 'Organisations signed up to the protocol (CSV)', result.bytes.length, {
-      document: SIGN_UPS_DOCUMENT,
+    await offerFile(context, {
+      name: result.name,
+      description: 'Organisations signed up to the protocol (CSV)',
+      size: result.bytes.length,
+      about: { document: 'signups' },
     });
-    await context.sendActivity(MessageFactory.attachment(attachment));
   }
   return result;
-}
-
-/** The answer to the sign-up list's file consent card: on accept, the list made now is uploaded and shown. */
-async function consent(context: TurnContext, signUps: SignUpService): Promise<{ statusCode: number }> {
-  const parsed = consentAnswer.safeParse(context.activity.value);
-  if (!parsed.success) return { statusCode: 400 };
-  const { action, uploadInfo } = parsed.data;
-  if (action === 'decline') {
-    await sendCard(context, messageCard('Not saved', 'The sign-up list was not saved to your OneDrive. Type "export sign-ups" to make it again.'));
-    return { statusCode: 200 };
-  }
-  if (!uploadInfo) return { statusCode: 400 };
-  const result = await signUps.file(actorOf(context), 'upload');
-  if (result.kind === 'refused') {
-    await sendCard(context, refusalCard(result.reason));
-    return { statusCode: 200 };
-  }
-  await uploadFile(uploadInfo.uploadUrl, result.bytes);
-  await context.sendActivity(MessageFactory.attachment(fileInfoAttachment(uploadInfo)));
-  return { statusCode: 200 };
 }

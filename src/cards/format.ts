@@ -41,3 +41,21 @@ export function noticeView(notice?: Notice): { notice: string; noticeStyle: 'goo
 export function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * A form's problems as its template binds them: one message per input (empty when fine), and a
+ * summary above the form that says how many answers need checking and that nothing was done yet.
+ */
+export function formProblems<F extends string>(
+  fields: readonly F[],
+  errors: Partial<Record<F, string>>,
+  nothingDone: string,
+): { errors: Record<F, string>; hasErrors: boolean; errorSummary: string } {
+  const problems = Object.values(errors).filter(Boolean).length;
+  return {
+    errors: Object.fromEntries(fields.map((f) => [f, errors[f] ?? ''])) as Record<F, string>,
+    hasErrors: problems > 0,
+    errorSummary:
+      problems === 1 ? `Please check the answer marked below: ${nothingDone}.` : `Please check the ${problems} answers marked below: ${nothingDone}.`,
+  };
+}

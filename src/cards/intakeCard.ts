@@ -1,6 +1,6 @@
 import { CONTROL_CHARACTERS, ACTIONS_TAKEN, AGE_BANDS, CONSENT, EXPLOITATION_TYPES, INDICATORS, LIMITS, type IntakeField } from '../domain/concern.js';
 import { GROUP_IDS, GROUP_INFO } from '../domain/groups.js';
-import { choicesOf } from './format.js';
+import { choicesOf, formProblems } from './format.js';
 import { cardTemplate, renderCard, type Card } from './renderCard.js';
 import intakeJson from './templates/intake.json';
 import { VERBS, type Verb } from './verbs.js';
@@ -83,17 +83,11 @@ export function intakeCard(submissionId: string, options: IntakeOptions = {}): C
   if (errors.observed && observed.length > KEPT_TEXT_MAX) {
     errors.observed = `What you observed is ${n(observed.trim().length)} characters; the limit is ${n(LIMITS.observed)}. Only the first ${n(KEPT_TEXT_MAX)} are kept below: shorten it and send again. Nothing has been sent.`;
   }
-  const problems = Object.values(errors).filter(Boolean).length;
   return renderCard(intakeTemplate, {
     submissionId,
     inDialog: options.inDialog ?? false,
     values: keptValues(data),
-    errors: Object.fromEntries(INTAKE_FIELDS.map((f) => [f, errors[f] ?? ''])) as Record<IntakeField, string>,
-    hasErrors: problems > 0,
-    errorSummary:
-      problems === 1
-        ? 'Please check the answer marked below: nothing has been sent yet.'
-        : `Please check the ${problems} answers marked below: nothing has been sent yet.`,
+    ...formProblems(INTAKE_FIELDS, errors, 'nothing has been sent yet'),
     choices: {
       ageBands: choicesOf(AGE_BANDS),
       exploitation: choicesOf(EXPLOITATION_TYPES),

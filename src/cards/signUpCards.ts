@@ -9,7 +9,7 @@ import {
   type SignUpInput,
   type SignUpRecord,
 } from '../domain/signUp.js';
-import { choicesOf, noticeView, plural, type Notice } from './format.js';
+import { choicesOf, formProblems, noticeView, plural, type Notice } from './format.js';
 import { escapeMarkdown } from './markdown.js';
 import { noticeCard } from './messageCard.js';
 import { CardTooLargeError, cardTemplate, renderCard, type Card } from './renderCard.js';
@@ -46,16 +46,9 @@ function keptValues(data: Record<string, unknown>): Record<SignUpField, string> 
  * the inputs kept and each problem next to its input.
  */
 export function signUpFormCard(options: { values?: Record<string, unknown>; errors?: Partial<Record<SignUpField, string>> } = {}): Card {
-  const errors = options.errors ?? {};
-  const problems = Object.values(errors).filter(Boolean).length;
   return renderCard(formTemplate, {
     values: keptValues(options.values ?? {}),
-    errors: Object.fromEntries(SIGN_UP_FIELDS.map((f) => [f, errors[f] ?? ''])) as Record<SignUpField, string>,
-    hasErrors: problems > 0,
-    errorSummary:
-      problems === 1
-        ? 'Please check the answer marked below: nothing has been recorded yet.'
-        : `Please check the ${problems} answers marked below: nothing has been recorded yet.`,
+    ...formProblems(SIGN_UP_FIELDS, options.errors ?? {}, 'nothing has been recorded yet'),
     documents: choicesOf(SIGN_UP_DOCUMENTS),
     limits: SIGN_UP_LIMITS,
     verbs: { submit: VERBS.submitSignUp },

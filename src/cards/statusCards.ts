@@ -109,7 +109,7 @@ export function dashboardCard({ records, protocol }: Dashboard, context: StatusC
 function collationLine(protocol: ProtocolState): string {
   if (!protocol.currentVersion) return 'The protocol has not been collated yet: type "collate" when the groups are ready.';
   if (protocol.needsRecollation) return `Needs collating again: a group resubmitted after protocol version ${protocol.currentVersion} (type "collate").`;
-  return `Protocol version ${protocol.currentVersion} is collated and up to date; status: ${'status' in protocol && typeof protocol.status === 'string' ? protocol.status : 'collated'} (type "approvals").`;
+  return `Protocol version ${protocol.currentVersion} is collated and up to date; status: ${protocol.status} (type "approvals").`;
 }
 
 interface GroupStatusView {

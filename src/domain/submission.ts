@@ -1,5 +1,6 @@
 import type { PersonRef } from './concernRecord.js';
 import type { GroupId } from './groups.js';
+import type { CollationStatus } from './collation.js';
 import type { DiffLine } from './diff.js';
 import type { DraftContent, TemplateId } from './templates.js';
 
@@ -109,6 +110,8 @@ export interface ProtocolState {
   currentVersion: number;
   /** A group resubmitted after the latest collation: it should be collated again. */
   needsRecollation: boolean;
+  /** Where the latest version stands on its way to approval ('draft' before the first collation). */
+  status: CollationStatus;
 }
 
 /** What the coordinator's dashboard shows: every group's two templates, and the protocol as a whole. */

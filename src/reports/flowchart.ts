@@ -180,3 +180,18 @@ export async function svgToPng(svg: string, { width, colours, maxScale }: PngOpt
   const png = image.asPng();
   return colours ? sharp(png).png({ palette: true, colours, dither: 0, compressionLevel: 9, effort: 3 }).toBuffer() : png;
 }
+
+/**
+ * A PNG's size in pixels, or undefined when the bytes are not a PNG. The PNG specification fixes
+ * the layout: an 8-byte signature, then the IHDR chunk (4-byte length, "IHDR"), whose data starts
+ * with the width (bytes 16-19) and height (bytes 20-23), big-endian.
+ */
+export function pngSize(data: Uint8Array): { width: number; height: number } | undefined {
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (data.length < 24 || signature.some((byte, i) => data[i] !== byte)) return undefined;
+  if (String.fromCharCode(...data.subarray(12, 16)) !== 'IHDR') return undefined;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  return width > 0 && height > 0 ? { width, height } : undefined;
+}

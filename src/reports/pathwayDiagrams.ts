@@ -1,6 +1,6 @@
 import { finishFlowcharts, parsePathway } from '../domain/pathway.js';
 import type { DraftState } from '../domain/submission.js';
-import { flowchartPng } from './flowchart.js';
+import { flowchartPng, pngSize } from './flowchart.js';
 
 /** One flowchart drawn small enough for a Teams card, as the card binds it. */
 export interface PathwayDiagram {
@@ -63,7 +63,7 @@ async function drawWithin(text: string, budget: number): Promise<PathwayDiagram[
       continue; // the steps are on the card as text anyway
     }
     const dataUri = PNG_URI + png.toString('base64');
-    if (dataUri.length > left || png.readUInt32BE(20) > CARD_DIAGRAM.maxHeight) {
+    if (dataUri.length > left || (pngSize(png)?.height ?? Infinity) > CARD_DIAGRAM.maxHeight) {
       misses++;
       continue;
     }

@@ -2,6 +2,7 @@ import { AlignmentType, HeadingLevel, ImageRun, Paragraph, type FileChild } from
 import { pathwayFlowcharts, versionLabel, type CollationInput } from '../domain/collation.js';
 import { GROUP_IDS, GROUP_INFO, type GroupId } from '../domain/groups.js';
 import { describeStep, type Flowchart } from '../domain/pathway.js';
+import { pngSize } from './flowchart.js';
 import {
   TEXT_AREA_PX,
   checkInput,
@@ -27,21 +28,6 @@ const ABOUT: readonly string[] = [
 export interface PathwaysOptions {
   /** Draws a flowchart as a PNG, or undefined when it cannot (the steps in words still follow). */
   diagram?: (chart: Flowchart) => Promise<Buffer | undefined>;
-}
-
-/**
- * A PNG's size in pixels, or undefined when the bytes are not a PNG. The PNG specification fixes
- * the layout: an 8-byte signature, then the IHDR chunk (4-byte length, "IHDR"), whose data starts
- * with the width (bytes 16-19) and height (bytes 20-23), big-endian.
- */
-export function pngSize(data: Uint8Array): { width: number; height: number } | undefined {
-  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (data.length < 24 || signature.some((byte, i) => data[i] !== byte)) return undefined;
-  if (String.fromCharCode(...data.subarray(12, 16)) !== 'IHDR') return undefined;
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const width = view.getUint32(16);
-  const height = view.getUint32(20);
-  return width > 0 && height > 0 ? { width, height } : undefined;
 }
 
 /**

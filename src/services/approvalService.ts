@@ -17,7 +17,7 @@ import type { ApprovalContext, ApprovalStore } from '../storage/approvalStore.js
 import type { AuditLog } from '../storage/auditLog.js';
 import type { CollationStore } from '../storage/collationStore.js';
 import type { Directory } from './directory.js';
-import type { Actor, Refused } from './results.js';
+import { type Actor, type Refused, refusal } from './results.js';
 
 export interface ApprovalServiceDeps {
   approvals: ApprovalStore;
@@ -52,8 +52,6 @@ const form = z.object({
   date: text(50),
   comments: text(KEPT_COMMENTS),
 });
-
-const refusal = (reason: string): Refused => ({ kind: 'refused', reason });
 
 /**
  * The protocol's approvals: the Lived Experience Advisory Panel, then the Council, then publication,

@@ -16,7 +16,7 @@ import { reviewPartition, type ChapterReviewStore } from '../storage/chapterRevi
 import type { CollationRecord, CollationStore } from '../storage/collationStore.js';
 import type { OutboxStore } from '../storage/outboxStore.js';
 import type { Directory } from './directory.js';
-import type { Actor, Refused } from './results.js';
+import { type Actor, type Refused, refusal } from './results.js';
 
 export interface ChapterReviewServiceDeps {
   reviews: ChapterReviewStore;
@@ -31,8 +31,6 @@ export interface ChapterReviewServiceDeps {
 
 export type AnswerResult = Refused | { kind: 'stale'; reason: string } | { kind: 'form'; form: ReviewForm };
 export type CommentsResult = Refused | { kind: 'none'; reason: string } | { kind: 'summary'; summary: ReviewSummary };
-
-const refusal = (reason: string): Refused => ({ kind: 'refused', reason });
 
 /**
  * After a collation, each group's leads review the protocol chapter by chapter (agree, or comment on

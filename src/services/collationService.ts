@@ -10,7 +10,7 @@ import type { AuditLog } from '../storage/auditLog.js';
 import type { CollationRecord, CollationSources, CollationStore } from '../storage/collationStore.js';
 import type { ProtocolStore } from '../storage/protocolStore.js';
 import type { Directory } from './directory.js';
-import type { Actor, Refused } from './results.js';
+import { type Actor, type Refused, refusal } from './results.js';
 
 export type Basis = CollationRecord['basis'];
 
@@ -50,8 +50,6 @@ export type Collated = {
   /** What changed since the previous version (which groups' templates); undefined for the first. */
   changes?: VersionChange[];
 };
-
-const refusal = (reason: string): Refused => ({ kind: 'refused', reason });
 
 /** The version of a group's template that goes into a collation on this basis, if any. */
 function chosenVersion(record: TemplateRecord, basis: Basis): number | undefined {
@@ -155,25 +153,32 @@ export class CollationService {
   }
 
   private async inputOf(record: CollationRecord): Promise<CollationInput> {
-    const pick = async (template: TemplateId) => {
-      const chosen: Partial<Record<GroupId, CollatedTemplate>> = {};
-      for (const group of GROUP_IDS) {
-        const source = record.sources[template][group];
-        const saved = source ? await this.deps.templates.version(group, template, source.version) : undefined;
-        if (source && saved) chosen[group] = { ...source, content: saved.content };
-      }
-      return chosen;
+    // Every saved version is read at once; the groups stay in their fixed order.
+    const pick = async (template: TemplateId): Promise<Partial<Record<GroupId, CollatedTemplate>>> => {
+      const read = await Promise.all(
+        GROUP_IDS.map(async (group) => {
+          const source = record.sources[template][group];
+          const saved = source ? await this.deps.templates.version(group, template, source.version) : undefined;
+          return source && saved ? [[group, { ...source, content: saved.content }] as const] : [];
+        }),
+      );
+      return Object.fromEntries(read.flat());
     };
+    const [status, strategies, pathways] = await Promise.all([
+      this.deps.approvals.forVersion(record.version).then(statusOfApprovals),
+      pick('strategy'),
+      pick('pathway'),
+    ]);
     return {
       protocolVersion: record.version,
       collatedAt: record.collatedAt,
       timeZone: this.deps.timeZone,
       // The status this version reached through its own approvals: the current version's status, and for
       // a superseded one what it had reached when the next was collated (no step is recorded for it since).
-      status: statusOfApprovals(await this.deps.approvals.forVersion(record.version)),
+      status,
       basis: record.basis,
-      strategies: await pick('strategy'),
-      pathways: await pick('pathway'),
+      strategies,
+      pathways,
     };
   }
 

@@ -12,12 +12,10 @@ import {
 } from '../domain/submission.js';
 import { STRATEGY_SECTIONS, TEMPLATE_NAMES, validateDraft, type DraftContent, type TemplateId } from '../domain/templates.js';
 import type { ProtocolStore } from '../storage/protocolStore.js';
-import type { CompareResult, Opened, Refused, SaveResult } from './results.js';
+import { type CompareResult, type Opened, type Refused, type SaveResult, refusal } from './results.js';
 import type { TemplateAccess } from './templateAccess.js';
 
 type Actor = PersonRef;
-
-const refusal = (reason: string): Refused => ({ kind: 'refused', reason });
 
 /** A draft's text for comparing versions: one part per section (Strategy) or the whole (Pathway). */
 function partsOf(content: DraftContent): { title: string; text: string }[] {

@@ -11,6 +11,9 @@ export const templateSchema = z.enum(TEMPLATE_IDS);
 
 /** What the protocol services answer: each bot action gets everything its answer card needs. */
 export type Refused = { kind: 'refused'; reason: string };
+
+/** A request the person's role (or the state of things) does not allow, with the reason to show them. */
+export const refusal = (reason: string): Refused => ({ kind: 'refused', reason });
 export type Opened = Refused | { kind: 'draft'; draft: DraftState } | { kind: 'pickGroup'; template: TemplateId; groups: GroupId[] };
 export type SaveResult =
   | Refused

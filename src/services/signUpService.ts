@@ -10,7 +10,7 @@ import type { ConversationStore, GroupChannelStore } from '../storage/conversati
 import type { OutboxStore } from '../storage/outboxStore.js';
 import { signUpKey, type SignUpStore } from '../storage/signUpStore.js';
 import type { Directory } from './directory.js';
-import type { Actor, Refused } from './results.js';
+import { type Actor, type Refused, refusal } from './results.js';
 
 export interface SignUpServiceDeps {
   signUps: SignUpStore;
@@ -136,5 +136,3 @@ export class SignUpService {
     await this.deps.audit.append({ at: this.deps.clock.now().toISOString(), actorId: actor.aadObjectId, action, outcome, reason });
   }
 }
-
-const refusal = (reason: string): Refused => ({ kind: 'refused', reason });

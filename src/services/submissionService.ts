@@ -8,12 +8,10 @@ import type { AuditLog } from '../storage/auditLog.js';
 import type { CollationStore } from '../storage/collationStore.js';
 import { StaleTemplateError, type ProtocolStore } from '../storage/protocolStore.js';
 import type { Directory } from './directory.js';
-import type { Outcome, Refused, ReviewResult, StatusResult, SubmissionResult, SubmitResult } from './results.js';
+import { type Outcome, type Refused, type ReviewResult, type StatusResult, type SubmissionResult, type SubmitResult, refusal } from './results.js';
 import type { TemplateAccess } from './templateAccess.js';
 
 type Actor = PersonRef;
-
-const refusal = (reason: string): Refused => ({ kind: 'refused', reason });
 
 export interface SubmissionServiceDeps {
   store: ProtocolStore;

@@ -30,16 +30,14 @@ export interface CollationRecord {
 }
 
 /** The state row; `status` is where the current version stands (approvals): absent in rows written before it existed. */
-type StateEntity = ProtocolState & { partitionKey: string; rowKey: string; status?: CollationStatus };
-
-/** The protocol's state with its status: 'draft' before the first collation, 'collated' when no approval says more. */
-export type ProtocolStanding = ProtocolState & { status: CollationStatus };
+type StateEntity = Omit<ProtocolState, 'status'> & { partitionKey: string; rowKey: string; status?: CollationStatus };
 
 /** The protocol's collations and its overall state, in one partition so a new version and the state change together. */
 export class CollationStore {
   constructor(private readonly table: TableClient) {}
 
-  async state(): Promise<ProtocolStanding> {
+  /** The protocol's state: 'draft' before the first collation, 'collated' when no approval says more. */
+  async state(): Promise<ProtocolState> {
     const entity = await getOrUndefined<StateEntity>(this.table, PARTITION, STATE_ROW);
     return entity
       ? { currentVersion: entity.currentVersion, needsRecollation: entity.needsRecollation, status: entity.status ?? 'collated' }

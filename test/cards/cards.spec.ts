@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
+import { assertTeamsCard } from '../support/adaptiveCards.js';
 import { randomUUID } from 'node:crypto';
-import type * as AdaptiveCardsModule from 'adaptivecards';
 import { channelNoticeCard, leadCard, myConcernsCard, openConcernsCard, receiptCard } from '../../src/cards/concernCards.js';
 import { intakeCard } from '../../src/cards/intakeCard.js';
 import { messageCard } from '../../src/cards/messageCard.js';
 import { MAX_CARD_BYTES } from '../../src/cards/renderCard.js';
-import { ALL_VERBS } from '../../src/cards/verbs.js';
 import { channelWelcomeCard, notUnderstoodCard, welcomeCard } from '../../src/cards/welcomeCard.js';
 import { LIMITS, parseIntake } from '../../src/domain/concern.js';
 import { KEPT_NOTE_MAX, LEAD_LIMITS } from '../../src/domain/leadCommands.js';
@@ -75,10 +74,6 @@ const now = new Date('2027-06-25T09:00:00Z');
 const deadline = new Deadline('2027-07-02', TZ);
 const statusContext = { now, deadline };
 const historyContext = { now, deadline: deadline.instant, timeZone: TZ };
-
-// The package's ES-module build does not load in plain Node; its bundled build does, without a DOM.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const AC = require('adaptivecards/dist/adaptivecards.min.js') as typeof AdaptiveCardsModule;
 
 function fixtureConcern(overrides: Record<string, unknown> = {}): ConcernRecord {
   const parsed = parseIntake(validIntake({ observed: 'Worker said [boss](http://x.example) keeps *all* passports', ...overrides }));
@@ -266,7 +261,7 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
   'dashboard (every status, late)': () =>
     dashboardCard(
       {
-        protocol: { currentVersion: 2, needsRecollation: true },
+        protocol: { currentVersion: 2, needsRecollation: true, status: 'collated' },
         records: GROUP_IDS.flatMap((g, i) =>
           TEMPLATE_IDS.map((t, j) => ({
             ...record(t),
@@ -284,7 +279,7 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
   dashboard: () =>
     dashboardCard(
       {
-        protocol: { currentVersion: 0, needsRecollation: false },
+        protocol: { currentVersion: 0, needsRecollation: false, status: 'draft' },
         records: GROUP_IDS.flatMap((g) =>
           TEMPLATE_IDS.map((t) => ({
             ...record(t),
@@ -341,33 +336,10 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
     ),
 };
 
-function verbsIn(value: unknown, found: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((v) => verbsIn(v, found));
-  else if (value && typeof value === 'object') {
-    for (const [key, v] of Object.entries(value)) {
-      if (key === 'verb' && typeof v === 'string') found.push(v);
-      else verbsIn(v, found);
-    }
-  }
-  return found;
-}
-
 describe('card templates', () => {
   for (const [name, build] of Object.entries(CARDS)) {
     it(`when the ${name} card is expanded, then the official Adaptive Cards parser accepts it as version 1.5 with no unbound data`, () => {
-      const json = build();
-      const text = JSON.stringify(json);
-      assert.equal(json.version, '1.5');
-      assert.ok(!text.includes('${'), 'no ${ left');
-      assert.ok(Buffer.byteLength(text) < MAX_CARD_BYTES, `${Buffer.byteLength(text)} bytes`);
-      const card = new AC.AdaptiveCard();
-      const context = new AC.SerializationContext();
-      card.parse(json, context);
-      const parseEvents = Array.from({ length: context.eventCount }, (_, i) => context.getEventAt(i)).map((e) => `${e.phase}:${e.message}`);
-      assert.deepEqual(parseEvents, []);
-      const validation = card.validateProperties().validationEvents.map((e) => e.message);
-      assert.deepEqual(validation, []);
-      for (const verb of verbsIn(json)) assert.ok(ALL_VERBS.includes(verb), `unknown verb ${verb}`);
+      assertTeamsCard(build());
     });
   }
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { PNG } from 'pngjs';
 import type { Flowchart } from '../../src/domain/pathway.js';
-import { buildPathwaysDocument, diagramSize, pngSize } from '../../src/reports/pathwaysDocument.js';
+import { pngSize } from '../../src/reports/flowchart.js';
+import { buildPathwaysDocument, diagramSize } from '../../src/reports/pathwaysDocument.js';
 import { TEXT_AREA_PX } from '../../src/reports/docxParts.js';
 import { chapterOf, readDocx, sampleCollation, withStyle, type ReadDocx } from './docx.js';
 
