@@ -16,6 +16,7 @@ import type { CollatedTemplate, CollationInput } from '../src/domain/collation.j
 import type { GroupId } from '../src/domain/groups.js';
 import { parsePathway, type Flowchart } from '../src/domain/pathway.js';
 import type { StrategyContent } from '../src/domain/templates.js';
+import { DIAGRAM_FONTS } from '../src/reports/flowchart.js';
 import { buildPathwaysDocument } from '../src/reports/pathwaysDocument.js';
 import { buildStrategyDocument } from '../src/reports/strategyDocument.js';
 
@@ -242,7 +243,10 @@ function sample(): CollationInput {
   return { protocolVersion: 1, collatedAt: '2027-07-05T13:05:00Z', timeZone: 'Europe/London', status: 'draft', basis: 'accepted', strategies, pathways };
 }
 
-/** A stand-in diagram: the flowchart as a Graphviz graph, drawn to PNG at twice the size for print. */
+/**
+ * A stand-in diagram: the flowchart as a Graphviz graph, drawn to PNG at twice the size for print,
+ * in the app's own fonts (Arimo from node_modules, not the machine's: resvg draws "Arial" in it).
+ */
 async function standInDiagrams(): Promise<(chart: Flowchart) => Promise<Buffer>> {
   const { Graphviz } = await import('@hpcc-js/wasm-graphviz');
   const { Resvg } = await import('@resvg/resvg-js');
@@ -266,7 +270,7 @@ async function standInDiagrams(): Promise<(chart: Flowchart) => Promise<Buffer>>
     }
     lines.push('}');
     const svg = graphviz.dot(lines.join('\n'));
-    return Promise.resolve(Buffer.from(new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, font: { loadSystemFonts: true } }).render().asPng()));
+    return Promise.resolve(Buffer.from(new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, font: DIAGRAM_FONTS }).render().asPng()));
   };
 }
 

@@ -1,5 +1,5 @@
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import { finishFlowcharts, type Flowchart, type PathwayStep } from '../domain/pathway.js';
 import sharp from 'sharp';
 
@@ -25,11 +25,28 @@ const COLOURS = {
 
 /**
  * Graphviz sizes text with its own metrics, which it has for Arial (a list of fonts would fall back
- * to the narrower Times); the SVG then asks for the first of these that is installed: Liberation
- * Sans and Arimo have Arial's widths, so the text fits its box on a server without Arial.
+ * to the narrower Times), so the DOT asks for Arial. The letters are then drawn in Arimo, which has
+ * Arial's widths, so the text fits the boxes Graphviz made for it.
  */
 const FONT = 'Arial';
-const SVG_FONTS = 'Arial,Helvetica,Liberation Sans,Arimo,DejaVu Sans,sans-serif';
+/** What the SVG asks for: resvg is given only Arimo (DIAGRAM_FONTS); the rest is for someone opening the SVG itself. */
+const SVG_FONTS = 'Arimo,Arial,sans-serif';
+
+/**
+ * The fonts resvg draws the diagrams with: Arimo's files from the @expo-google-fonts/arimo package,
+ * and never the machine's fonts. Azure App Service's Linux Node image has no Arial, Liberation Sans
+ * or Arimo, so with system fonts the labels would be blank there, or drawn in whatever another
+ * machine happens to have; with these files they are the same everywhere. Resolved with require.resolve, which finds node_modules from src/ (tsx) and from
+ * dist/ (the build) alike; resolved when this module loads, so a missing package stops the app
+ * at start rather than drawing empty boxes. Every family the SVG might ask for (and any unknown
+ * one) is drawn in Arimo; a letter Arimo does not have (Chinese, emoji) is drawn as an empty box.
+ */
+export const DIAGRAM_FONTS: NonNullable<ResvgRenderOptions['font']> = {
+  fontFiles: ['400Regular/Arimo_400Regular.ttf', '700Bold/Arimo_700Bold.ttf'].map((file) => require.resolve(`@expo-google-fonts/arimo/${file}`)),
+  loadSystemFonts: false,
+  defaultFontFamily: 'Arimo',
+  sansSerifFamily: 'Arimo',
+};
 
 /** Characters per line in a box, and in a diamond (which needs more room around the same text). */
 const ACTION_WIDTH = 28;
@@ -170,13 +187,13 @@ export async function flowchartPng(chart: Flowchart, options: PngOptions): Promi
   return svgToPng(await flowchartSvg(chart), options);
 }
 
-/** Renders SVG to PNG with resvg (using the system's fonts); with `colours`, sharp makes it a palette PNG. */
+/** Renders SVG to PNG with resvg, in Arimo whatever the machine has (DIAGRAM_FONTS); with `colours`, sharp makes it a palette PNG. */
 export async function svgToPng(svg: string, { width, colours, maxScale }: PngOptions): Promise<Buffer> {
   const own = Number(/<svg width="([\d.]+)pt"/.exec(svg)?.[1] ?? Infinity) * (96 / 72);
   const fitTo = { mode: 'width' as const, value: maxScale ? Math.min(width, Math.ceil(own * maxScale)) : width };
   // In few colours, crisp lines keep the file small; letters stay smooth, or they break up.
   const crisp = colours ? { shapeRendering: 0 as const, textRendering: 1 as const } : {};
-  const image = new Resvg(svg, { fitTo, background: 'white', ...crisp, font: { loadSystemFonts: true } }).render();
+  const image = new Resvg(svg, { fitTo, background: 'white', ...crisp, font: DIAGRAM_FONTS }).render();
   const png = image.asPng();
   return colours ? sharp(png).png({ palette: true, colours, dither: 0, compressionLevel: 9, effort: 3 }).toBuffer() : png;
 }
