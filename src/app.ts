@@ -202,7 +202,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     logger,
     services: {
       concerns: concernService,
-      drafting: new DraftingService({ store: protocolStore, access, clock }),
+      drafting: new DraftingService({ store: protocolStore, access, audit, clock }),
       submissions: new SubmissionService({ store: protocolStore, collations: collationStore, access, audit, directory, clock, outboxWritten }),
       reminders,
       channels: new ChannelService({ groupChannels, audit, directory, clock, wake }),

@@ -9,7 +9,7 @@ import type { ChapterReviewService } from '../services/chapterReviewService.js';
 import { groupSchema, type Actor } from '../services/results.js';
 import { onCardAction, onCommand } from './cardActions.js';
 import { COMMANDS } from './commands.js';
-import { pleaseCheck } from './templateActions.js';
+import { refuseCard, type CardRefusals } from './templateActions.js';
 import { isPersonalChat } from './turn.js';
 
 /** What the review card carries back besides its inputs: the collated version it was for, and the group answering. */
@@ -22,12 +22,21 @@ const personalOnly = () =>
  * The chapter review after a collation: a group lead answers on their review card (agree, or not
  * yet with a comment); a coordinator reads the answers by chapter ("review comments").
  */
-export function registerChapterReviewHandlers(app: Application<TurnState>, deps: { reviews: ChapterReviewService; timeZone: string }): void {
-  const { reviews, timeZone } = deps;
+export function registerChapterReviewHandlers(
+  app: Application<TurnState>,
+  deps: { reviews: ChapterReviewService; timeZone: string; refusals: CardRefusals },
+): void {
+  const { reviews, timeZone, refusals } = deps;
 
   onCardAction(app, VERBS.chapterReviewAnswer, async (actor, data) => {
     const card = reviewCard.safeParse(data);
-    if (!card.success) return pleaseCheck('This review card is not valid any more. Your group lead gets a new one each time the protocol is collated.');
+    if (!card.success)
+      return refuseCard(
+        refusals,
+        actor,
+        VERBS.chapterReviewAnswer,
+        'This review card is not valid any more. Your group lead gets a new one each time the protocol is collated.',
+      );
     const result = await reviews.answer(actor, card.data.version, card.data.group, data);
     if (result.kind === 'refused') return refusalCard(result.reason);
     if (result.kind === 'stale') return messageCard('Not saved', result.reason, 'attention');

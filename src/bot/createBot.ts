@@ -59,14 +59,16 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   registerGuards(app, { tenantId: deps.tenantId, conversations: services.conversations, logger: deps.logger });
   registerConcernHandlers(app, { concerns: services.concerns, timeZone: deps.deadline.timeZone });
   registerChannelHandlers(app, services.channels, services.directory);
-  registerDraftingHandlers(app, { drafting: services.drafting, submissions: services.submissions, clock });
-  registerReviewHandlers(app, { submissions: services.submissions, clock });
-  registerStatusHandlers(app, { submissions: services.submissions, reminders: services.reminders, clock });
+  // Cards refused before any feature service sees them (changed or forged card data) are audited by the conversation service.
+  const refusals = services.conversations;
+  registerDraftingHandlers(app, { drafting: services.drafting, submissions: services.submissions, clock, refusals });
+  registerReviewHandlers(app, { submissions: services.submissions, clock, refusals });
+  registerStatusHandlers(app, { submissions: services.submissions, reminders: services.reminders, clock, refusals });
   registerCollationHandlers(app, services.collations);
   registerSignUpHandlers(app, services.signUps, deps.deadline.timeZone);
   registerApprovalHandlers(app, services.approvals);
-  registerChapterReviewHandlers(app, { reviews: services.chapterReviews, timeZone: deps.deadline.timeZone });
-  registerWelcomeHandlers(app, services.directory);
+  registerChapterReviewHandlers(app, { reviews: services.chapterReviews, timeZone: deps.deadline.timeZone, refusals });
+  registerWelcomeHandlers(app, { directory: services.directory, conversations: services.conversations });
 
   // One turn-error handler: log ids only, and tell the person plainly that their last step may not be saved.
   app.error(async (context, error) => {

@@ -15,20 +15,21 @@ import type { SubmissionService } from '../services/submissionService.js';
 import type { Actor } from '../services/results.js';
 import { onCommand } from './cardActions.js';
 import { COMMANDS } from './commands.js';
-import { onTemplateAction, type ProtocolClock, type TemplateTarget } from './templateActions.js';
+import { onTemplateAction, type CardRefusals, type ProtocolClock, type TemplateTarget } from './templateActions.js';
 import { channelKeyOf } from './turn.js';
 
 export interface DraftingHandlerDeps {
   drafting: DraftingService;
   submissions: SubmissionService;
   clock: ProtocolClock;
+  refusals: CardRefusals;
 }
 
 export const DRAFT_COMMAND = COMMANDS.draft;
 
 /** Group members write their templates: open, save, versions, compare; group leads submit. */
 export function registerDraftingHandlers(app: Application<TurnState>, deps: DraftingHandlerDeps): void {
-  const { drafting, submissions, clock } = deps;
+  const { drafting, submissions, clock, refusals } = deps;
   const timeZone = clock.deadline.timeZone;
   const versions = (history: VersionHistory, notice?: Notice) =>
     historyCard(history, { now: clock.now(), deadline: clock.deadline.instant, timeZone, ...(notice ? { notice } : {}) });
@@ -42,12 +43,12 @@ export function registerDraftingHandlers(app: Application<TurnState>, deps: Draf
       : draftCard(opened.draft, { timeZone, diagrams: await pathwayDiagrams(opened.draft) });
   });
 
-  onTemplateAction(app, VERBS.openDraft, async (actor, { group, template }) => {
+  onTemplateAction(app, refusals, VERBS.openDraft, async (actor, { group, template }) => {
     const opened = await drafting.openDraft(actor, group, template);
     return opened.kind === 'refused' ? refusalCard(opened.reason) : draftCard(opened.draft, { timeZone, diagrams: await pathwayDiagrams(opened.draft) });
   });
 
-  onTemplateAction(app, VERBS.saveDraft, async (actor, { group, template }, data) => {
+  onTemplateAction(app, refusals, VERBS.saveDraft, async (actor, { group, template }, data) => {
     const result = await drafting.saveDraft(actor, group, template, data, data.baseVersion);
     if (result.kind === 'refused') return refusalCard(result.reason);
     if (result.kind === 'invalid')
@@ -56,12 +57,12 @@ export function registerDraftingHandlers(app: Application<TurnState>, deps: Draf
     return draftCard(result.draft, { timeZone, notice, diagrams: await pathwayDiagrams(result.draft) });
   });
 
-  onTemplateAction(app, VERBS.history, async (actor, { group, template }) => {
+  onTemplateAction(app, refusals, VERBS.history, async (actor, { group, template }) => {
     const result = await drafting.history(actor, group, template);
     return result.kind === 'refused' ? refusalCard(result.reason) : versions(result.history);
   });
 
-  onTemplateAction(app, VERBS.compare, async (actor, { group, template }, data) => {
+  onTemplateAction(app, refusals, VERBS.compare, async (actor, { group, template }, data) => {
     const result = await drafting.compare(actor, group, template, data.from, data.to);
     if (result.kind === 'refused') return refusalCard(result.reason);
     if (result.kind === 'invalid') return versions(result.history, { text: result.reason, tone: 'attention' });
@@ -83,12 +84,12 @@ export function registerDraftingHandlers(app: Application<TurnState>, deps: Draf
   };
 
   // Submit asks first: showing the question changes nothing, and its Confirm sends the submit with the same version.
-  onTemplateAction(app, VERBS.confirmSubmit, async (actor, target, data) => {
+  onTemplateAction(app, refusals, VERBS.confirmSubmit, async (actor, target, data) => {
     const version = typeof data.version === 'string' || typeof data.version === 'number' ? String(data.version) : '';
     // No version chosen: the submit's own answer says so (and changes nothing), so there is nothing to ask.
     const revision = typeof data.revision === 'string' || typeof data.revision === 'number' ? String(data.revision) : '';
     return /^\d{1,9}$/.test(version) ? confirmSubmitCard({ ...target, version, revision }) : submit(actor, target, data.version, data.revision);
   });
 
-  onTemplateAction(app, VERBS.submitTemplate, (actor, target, data) => submit(actor, target, data.version, data.revision));
+  onTemplateAction(app, refusals, VERBS.submitTemplate, (actor, target, data) => submit(actor, target, data.version, data.revision));
 }

@@ -10,20 +10,21 @@ import type { Card } from '../cards/renderCard.js';
 import type { Actor } from '../services/results.js';
 import type { SubmissionService } from '../services/submissionService.js';
 import type { CardData } from './cardActions.js';
-import { onItemAction, pleaseCheck, type ItemTarget, type ProtocolClock } from './templateActions.js';
+import { onItemAction, pleaseCheck, refuseCard, type CardRefusals, type ItemTarget, type ProtocolClock } from './templateActions.js';
 
 export interface ReviewHandlerDeps {
   submissions: SubmissionService;
   clock: ProtocolClock;
+  refusals: CardRefusals;
 }
 
 /** The coordinator reads a submission and accepts it or returns it with a comment. */
 export function registerReviewHandlers(app: Application<TurnState>, deps: ReviewHandlerDeps): void {
-  const { submissions, clock } = deps;
+  const { submissions, clock, refusals } = deps;
   const timeZone = clock.deadline.timeZone;
   const status = () => ({ now: clock.now(), deadline: clock.deadline });
 
-  onItemAction(app, VERBS.viewSubmission, async (actor, { group, template }) => {
+  onItemAction(app, refusals, VERBS.viewSubmission, async (actor, { group, template }) => {
     const result = await submissions.submission(actor, group, template);
     if (result.kind === 'refused') return refusalCard(result.reason);
     if (result.kind === 'missing')
@@ -55,9 +56,10 @@ export function registerReviewHandlers(app: Application<TurnState>, deps: Review
 
   // Accept and Return ask first: showing the question changes nothing, and its Confirm sends the
   // decision with the same item, revision and comment, so the stale checks still see what was shown.
-  onItemAction(app, VERBS.confirmReview, async (actor, target, data) => {
+  onItemAction(app, refusals, VERBS.confirmReview, async (actor, target, data) => {
     const decision = data.decision === 'accept' || data.decision === 'return' ? data.decision : undefined;
-    if (!decision) return pleaseCheck('This card is not valid any more: type "status" again.');
+    // The decision is the button's own data, never typed: anything else is a changed card.
+    if (!decision) return refuseCard(refusals, actor, VERBS.confirmReview, 'This card is not valid any more: type "status" again.');
     const comment = typeof data.comment === 'string' ? data.comment : '';
     // A return without a comment is refused by the review itself (and nothing changes), so there is nothing to ask.
     if (decision === 'return' && !comment.trim()) return decide(actor, target, decision, data);
@@ -78,6 +80,6 @@ export function registerReviewHandlers(app: Application<TurnState>, deps: Review
     });
   });
 
-  onItemAction(app, VERBS.accept, (actor, target, data) => decide(actor, target, 'accept', data));
-  onItemAction(app, VERBS.returnTemplate, (actor, target, data) => decide(actor, target, 'return', data));
+  onItemAction(app, refusals, VERBS.accept, (actor, target, data) => decide(actor, target, 'accept', data));
+  onItemAction(app, refusals, VERBS.returnTemplate, (actor, target, data) => decide(actor, target, 'return', data));
 }

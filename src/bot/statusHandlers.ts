@@ -8,20 +8,21 @@ import type { Reach, ReminderService } from '../services/reminderService.js';
 import type { SubmissionService } from '../services/submissionService.js';
 import { onCardAction, onCommand } from './cardActions.js';
 import { COMMANDS } from './commands.js';
-import { onItemAction, parseItem, type ProtocolClock } from './templateActions.js';
+import { onItemAction, parseItem, type CardRefusals, type ProtocolClock } from './templateActions.js';
 import { channelKeyOf } from './turn.js';
 
 export interface StatusHandlerDeps {
   submissions: SubmissionService;
   reminders: ReminderService;
   clock: ProtocolClock;
+  refusals: CardRefusals;
 }
 
 export const STATUS_COMMAND = COMMANDS.status;
 
 /** "status": every group at a glance for a coordinator (with "remind now"), or a group's own status. */
 export function registerStatusHandlers(app: Application<TurnState>, deps: StatusHandlerDeps): void {
-  const { submissions, reminders, clock } = deps;
+  const { submissions, reminders, clock, refusals } = deps;
   const status = () => ({ now: clock.now(), deadline: clock.deadline });
 
   onCommand(app, STATUS_COMMAND, async (actor, context) => {
@@ -39,7 +40,7 @@ export function registerStatusHandlers(app: Application<TurnState>, deps: Status
       : dashboardCard(result.dashboard, { ...status(), ...(shown ? { selected: `${shown.group}|${shown.template}` } : {}) });
   });
 
-  onItemAction(app, VERBS.remind, async (actor, { group, template }) => {
+  onItemAction(app, refusals, VERBS.remind, async (actor, { group, template }) => {
     const result = await reminders.remindNow(actor, group, template);
     if (result.kind === 'refused') return refusalCard(result.reason);
     const { outcome } = result;

@@ -7,6 +7,7 @@ import type { Verb } from '../cards/verbs.js';
 import type { Deadline } from '../domain/deadline.js';
 import type { GroupId } from '../domain/groups.js';
 import type { TemplateId } from '../domain/templates.js';
+import type { ConversationService } from '../services/conversationService.js';
 import { groupSchema, templateSchema, type Actor } from '../services/results.js';
 import { onCardAction, type CardData } from './cardActions.js';
 
@@ -40,15 +41,29 @@ const item = z
 
 export const pleaseCheck = (text: string) => messageCard('Please check', text, 'attention');
 
+/**
+ * Where a handler reports a card it refused before any service saw it: data the server never puts
+ * on a card (a group or template that is not one), so the card was edited or forged. Audited there.
+ */
+export type CardRefusals = Pick<ConversationService, 'refusedCardAction'>;
+
+/** Refuses a card whose data the server could not have sent: audited, and answered with `text`. */
+export async function refuseCard(refusals: CardRefusals, actor: Actor, verb: Verb, text: string): Promise<Card> {
+  await refusals.refusedCardAction(actor, verb, 'card not valid');
+  return pleaseCheck(text);
+}
+
 /** A card action about one group's template: the person and the (validated) group and template. */
 export function onTemplateAction(
   app: Application<TurnState>,
+  refusals: CardRefusals,
   verb: Verb,
   handler: (actor: Actor, target: TemplateTarget, data: CardData, context: TurnContext) => Promise<Card>,
 ): void {
   onCardAction(app, verb, (actor, data, context) => {
     const parsed = target.safeParse(data);
-    if (!parsed.success) return Promise.resolve(pleaseCheck('This card is not valid any more: type "draft strategy", "draft pathway" or "status" again.'));
+    // The group and template are the card's own data, never a choice: if they are not ours, the card was changed.
+    if (!parsed.success) return refuseCard(refusals, actor, verb, 'This card is not valid any more: type "draft strategy", "draft pathway" or "status" again.');
     return handler(actor, parsed.data, data, context);
   });
 }
@@ -64,11 +79,23 @@ export function parseItem(value: unknown): ItemTarget | undefined {
   return { group, template, shownRevision, shownVersion };
 }
 
-/** A dashboard action on the chosen "group|template|revision"; the revision is the one the coordinator saw. */
-export function onItemAction(app: Application<TurnState>, verb: Verb, handler: (actor: Actor, target: ItemTarget, data: CardData) => Promise<Card>): void {
+/**
+ * A dashboard action on the chosen "group|template|revision"; the revision is the one the
+ * coordinator saw. Nothing chosen is asked for again; a choice the dashboard never offers is a
+ * changed card, and is audited too.
+ */
+export function onItemAction(
+  app: Application<TurnState>,
+  refusals: CardRefusals,
+  verb: Verb,
+  handler: (actor: Actor, target: ItemTarget, data: CardData) => Promise<Card>,
+): void {
   onCardAction(app, verb, (actor, data) => {
     const parsed = parseItem(data.item);
-    if (!parsed) return Promise.resolve(pleaseCheck('Choose a group and template first.'));
-    return handler(actor, parsed, data);
+    if (parsed) return handler(actor, parsed, data);
+    const chosen = data.item !== undefined && data.item !== '';
+    return chosen
+      ? refuseCard(refusals, actor, verb, 'Choose a group and template first.')
+      : Promise.resolve(pleaseCheck('Choose a group and template first.'));
   });
 }

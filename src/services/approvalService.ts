@@ -78,7 +78,11 @@ export class ApprovalService {
       return refusal('Only a protocol coordinator can record the protocol’s approvals.');
     }
     const parsed = form.safeParse(data);
-    if (!parsed.success) return refusal('This card is not valid any more: type "approvals" again.');
+    if (!parsed.success) {
+      // The version and step are the card's own data: a form the server could not have sent.
+      await this.audit(actor, 'request.refused', 'refused', 'record approval: card not valid');
+      return refusal('This card is not valid any more: type "approvals" again.');
+    }
     const { version, step, ...values } = parsed.data;
     const decision = (APPROVAL_DECISIONS as readonly string[]).includes(values.decision) ? (values.decision as ApprovalFields['decision']) : undefined;
     const fields: ApprovalFields = { decision, date: values.date.trim(), comments: values.comments.trim() };

@@ -114,7 +114,11 @@ export class CollationService {
       return refusal('Only a protocol coordinator can download the protocol.');
     }
     const input = await this.rebuild(version);
-    if (!input) return refusal('That version of the protocol does not exist.');
+    if (!input) {
+      // Only a changed file consent card names a collation that was never made.
+      await this.audit(actor, 'request.refused', 'refused', `export protocol version ${version}: no such version`);
+      return refusal('That version of the protocol does not exist.');
+    }
     const cached = this.built.get(contentKey(input))?.filter((d) => !only || d.kind === only);
     const documents = cached?.length ? cached : await this.write(input, only);
     await this.audit(actor, 'protocol.exported', 'allowed', `version ${version}${only ? ` ${only}` : ''}`);

@@ -1,7 +1,9 @@
+import { ALL_VERBS } from '../cards/verbs.js';
 import type { Clock } from '../domain/clock.js';
 import type { ActivityLedger } from '../storage/activityLedger.js';
 import type { AuditLog } from '../storage/auditLog.js';
 import type { ConversationStore, SavedConversation } from '../storage/conversationStore.js';
+import type { Actor } from './results.js';
 
 /** Where an activity came from: a person's personal chat, or a team channel. */
 export type ArrivedFrom = { personal: string; installed: boolean } | { channelId: string };
@@ -51,5 +53,22 @@ export class ConversationService {
       reason,
       ...(concernId ? { concernId: concernId.slice(0, 64) } : {}),
     });
+  }
+
+  /**
+   * A card action no feature could take: a verb no handler has (`'unknown verb'`), or card data the
+   * server never puts on a card, such as a group that is not one (`'card not valid'`). Both come
+   * from an edited or forged card (or one from a much older version of the app), so they are
+   * audited like any other refusal. The verb is whatever the client sent: it is named in the audit
+   * only when it is one of ours, otherwise only its length is, so no sent text reaches the log.
+   */
+  async refusedCardAction(actor: Actor, verb: unknown, problem: 'unknown verb' | 'card not valid'): Promise<void> {
+    const reason =
+      typeof verb !== 'string'
+        ? 'card action without a verb'
+        : ALL_VERBS.includes(verb)
+          ? `card action ${verb}: ${problem}`
+          : `card action with an unknown verb (${verb.length} characters)`;
+    await this.refused(actor.aadObjectId, reason);
   }
 }

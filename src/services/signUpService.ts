@@ -83,7 +83,11 @@ export class SignUpService {
     const offered = await this.reachable();
     const toGroups = offered.groups.filter((g) => chosen(groups).includes(g));
     const toPeople = offered.people.filter((p) => chosen(people).includes(p.aadObjectId));
-    if (typeof sendId !== 'string' || !UUID.test(sendId)) return { ...offered, kind: 'invalid', reason: 'This card is out of date: choose again on this one.' };
+    if (typeof sendId !== 'string' || !UUID.test(sendId)) {
+      // The server puts a UUID on every send card: anything else is a changed card.
+      await this.audit(actor, 'request.refused', 'refused', 'send sign-up: card not valid');
+      return { ...offered, kind: 'invalid', reason: 'This card is out of date: choose again on this one.' };
+    }
     if (!toGroups.length && !toPeople.length) return { ...offered, kind: 'invalid', reason: 'Choose at least one channel or person.' };
     const now = this.deps.clock.now();
     const entries = [...toGroups, ...toPeople.map((p) => p.aadObjectId)].map((recipient) =>

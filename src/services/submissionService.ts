@@ -41,13 +41,15 @@ export class SubmissionService {
       await this.audit(actor, 'refused', `submit ${group} ${template}: not a group lead`);
       return refusal(`Only a lead of the ${GROUP_INFO[group].name} group can submit its ${TEMPLATE_NAMES[template]}. Ask your group lead.`);
     }
-    const outcome = await this.submitVersion(actor, group, template, Number(version), cardRevision);
+    const outcome = await this.submitVersion(actor, group, template, version, cardRevision);
     // A submission after the protocol was collated means the collated documents are out of date.
     if (outcome.kind === 'ok') await this.deps.collations.markNeedsRecollation();
     return { kind: 'done', outcome, history: await this.deps.access.versionHistory(actor, group, template) };
   }
 
-  private async submitVersion(actor: Actor, group: GroupId, template: TemplateId, chosen: number, cardRevision: unknown): Promise<Outcome> {
+  private async submitVersion(actor: Actor, group: GroupId, template: TemplateId, version: unknown, cardRevision: unknown): Promise<Outcome> {
+    const chosen = Number(version);
+    const given = version !== undefined && version !== null && version !== '';
     const { record, etag } = await this.deps.store.status(group, template);
     const shown = cardRevision === undefined || cardRevision === '' ? undefined : Number(cardRevision);
     if (shown !== undefined && shown !== record.revision) {
@@ -56,7 +58,11 @@ export class SubmissionService {
         reason: `Not submitted: the ${TEMPLATE_NAMES[template]} changed since this card was shown (now ${record.status}, version ${record.submittedVersion ?? '-'} submitted). Check the versions again.`,
       };
     }
-    if (!Number.isInteger(chosen) || chosen < 1 || chosen > record.latestVersion) return { kind: 'invalid', reason: 'Choose a saved version to submit.' };
+    if (!Number.isInteger(chosen) || chosen < 1 || chosen > record.latestVersion) {
+      // The card offers only saved versions: a version sent that is not one came from a changed card (none chosen is not).
+      if (given) await this.audit(actor, 'refused', `submit ${group} ${template}: no such version`);
+      return { kind: 'invalid', reason: 'Choose a saved version to submit.' };
+    }
     return this.change(
       actor,
       record,
@@ -182,7 +188,10 @@ export class SubmissionService {
 
   /** The submitted version, for the coordinator (and the group's members). */
   async submission(actor: Actor, group: GroupId, template: TemplateId): Promise<SubmissionResult> {
-    if (!this.deps.access.canSee(actor, group)) return refusal(`Only members of the ${GROUP_INFO[group].name} group and coordinators can see its submission.`);
+    if (!this.deps.access.canSee(actor, group)) {
+      await this.audit(actor, 'refused', `view ${group} ${template}: not a member or coordinator`);
+      return refusal(`Only members of the ${GROUP_INFO[group].name} group and coordinators can see its submission.`);
+    }
     const { record } = await this.deps.store.status(group, template);
     const version = record.submittedVersion ? await this.deps.store.version(group, template, record.submittedVersion) : undefined;
     if (!version) {
@@ -199,8 +208,10 @@ export class SubmissionService {
 
   /** Every group's two templates, for the coordinator's dashboard. */
   async dashboard(actor: Actor): Promise<Refused | { kind: 'dashboard'; dashboard: Dashboard }> {
-    if (!this.deps.access.isCoordinator(actor))
+    if (!this.deps.access.isCoordinator(actor)) {
+      await this.audit(actor, 'refused', 'dashboard: not a coordinator');
       return refusal('The dashboard is for protocol coordinators. In your group\'s channel, "status" shows your group.');
+    }
     return { kind: 'dashboard', dashboard: await this.dashboardData() };
   }
 
@@ -214,8 +225,14 @@ export class SubmissionService {
     const inChannel = await this.deps.access.channelGroup(channelKey);
     if (!inChannel && this.deps.access.isCoordinator(actor)) return this.dashboard(actor);
     const group = inChannel ?? this.deps.access.groupsOf(actor)[0];
-    if (!group) return refusal('"status" shows a Task and Finish group\'s templates to its members, and every group to the coordinators.');
-    if (!this.deps.access.canSee(actor, group)) return refusal(`Only members of the ${GROUP_INFO[group].name} group can see its status.`);
+    if (!group) {
+      await this.audit(actor, 'refused', 'status: not a member or coordinator');
+      return refusal('"status" shows a Task and Finish group\'s templates to its members, and every group to the coordinators.');
+    }
+    if (!this.deps.access.canSee(actor, group)) {
+      await this.audit(actor, 'refused', `status ${group}: not a member`);
+      return refusal(`Only members of the ${GROUP_INFO[group].name} group can see its status.`);
+    }
     const records = await Promise.all(TEMPLATE_IDS.map(async (t) => (await this.deps.store.status(group, t)).record));
     return { kind: 'group', group, records };
   }
