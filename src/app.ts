@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TeamsAdapter } from '@microsoft/teams-ai';
+import { createAdapter } from './bot/adapter.js';
 import { createBot } from './bot/createBot.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
@@ -49,6 +49,12 @@ export interface AppOptions {
   dispatcher?: Partial<DispatcherOptions>;
   /** How often the reminder and escalation pass runs; 0 turns the timer off (tests run passes themselves). */
   schedulerIntervalMs?: number;
+  /**
+   * Tests only: the OpenID metadata document from which inbound Bot Framework tokens' signing keys
+   * are read, so a test can sign tokens with keys it made. It is an option, not a setting in the
+   * environment, on purpose: a deployment cannot point token validation anywhere but the Bot Framework.
+   */
+  openIdMetadataUrl?: string;
 }
 
 export interface App {
@@ -97,16 +103,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const deadline = Deadline.of(protocol);
 
   const credentials = config.credentials;
-  const adapter = new TeamsAdapter(
-    credentials
-      ? {
-          MicrosoftAppId: credentials.appId,
-          MicrosoftAppPassword: credentials.password ?? '',
-          MicrosoftAppType: credentials.appType,
-          MicrosoftAppTenantId: credentials.tenantId,
-        }
-      : {},
-  );
+  const adapter = createAdapter(credentials, options.openIdMetadataUrl);
 
   // What a message says is decided by the services (compose); messaging only delivers it.
   const refreshIds = leadRefreshIds(directory, conversations);

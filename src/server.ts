@@ -1,7 +1,8 @@
 import http from 'node:http';
-import type { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import type { Application, TurnState } from '@microsoft/teams-ai';
 import express, { type ErrorRequestHandler } from 'express';
 import { z } from 'zod';
+import type { BotAdapter } from './bot/adapter.js';
 import type { Logger } from './logger.js';
 
 /** Teams activities are small; anything larger is refused before it is parsed. */
@@ -18,10 +19,11 @@ const activityEnvelope = z.object({
 
 /**
  * The HTTP surface: POST /api/messages for the Bot Framework, GET /healthz for probes.
- * Over-large bodies get 413 and malformed JSON 400 (express's JSON parser), and no request can
- * crash the process: errors become 500 with nothing personal logged or sent back.
+ * Over-large bodies get 413 and malformed JSON 400 (express's JSON parser), a missing, forged or
+ * expired token a bare 401, and no request can crash the process: errors become 500 with nothing
+ * personal logged or sent back.
  */
-export function createServer(adapter: TeamsAdapter, bot: Application<TurnState>, logger: Logger): http.Server {
+export function createServer(adapter: BotAdapter, bot: Application<TurnState>, logger: Logger): http.Server {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: MAX_BODY_BYTES, strict: true, type: () => true }));
@@ -32,7 +34,18 @@ export function createServer(adapter: TeamsAdapter, bot: Application<TurnState>,
       return;
     }
     try {
-      await adapter.process(req, res, (context) => bot.run(context).then(() => undefined));
+      const outcome = await adapter.handle(req.headers.authorization ?? '', req.body as Record<string, unknown>, (context) =>
+        bot.run(context).then(() => undefined),
+      );
+      if (outcome.refused) {
+        // Why a token failed (which claim, which key) helps only someone forging one: the caller gets a bare 401.
+        logger.warn('http.unauthorized', { reason: outcome.reason });
+        res.status(401).set('WWW-Authenticate', 'Bearer').end();
+      } else if (outcome.body === undefined) {
+        res.status(outcome.status).end();
+      } else {
+        res.status(outcome.status).json(outcome.body);
+      }
     } catch (error) {
       logger.error('http.process_failed', { error: String(error).slice(0, 200) });
       if (!res.headersSent) res.status(500).json({ error: 'Internal error' });
