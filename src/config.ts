@@ -22,11 +22,20 @@ const envSchema = z
     TABLES_ENDPOINT: optionalString,
     /** The user-assigned managed identity's client id, for @azure/identity. */
     AZURE_CLIENT_ID: optionalString,
+    /**
+     * Production: the Application Insights component that receives the logs' redacted lines and
+     * request timings. Not a secret: the component accepts only Entra ID (managed identity) tokens.
+     */
+    APPLICATIONINSIGHTS_CONNECTION_STRING: optionalString,
     DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('.data')),
     PROTOCOL_CONFIG: optionalString,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') refuseUnsafeStorage(env, ctx);
+    if (env.NODE_ENV === 'production' && env.APPLICATIONINSIGHTS_CONNECTION_STRING !== undefined && env.AZURE_CLIENT_ID === undefined) {
+      // The component refuses unauthenticated ingestion, so without the identity every record would be lost unseen.
+      ctx.addIssue({ code: 'custom', path: ['AZURE_CLIENT_ID'], message: 'is required with APPLICATIONINSIGHTS_CONNECTION_STRING when NODE_ENV=production' });
+    }
     if (env.MicrosoftAppId === undefined) {
       if (env.NODE_ENV === 'production') {
         ctx.addIssue({ code: 'custom', path: ['MicrosoftAppId'], message: 'is required when NODE_ENV=production (authentication cannot be off)' });
@@ -85,6 +94,8 @@ export interface Config {
   storage: { connectionString: string } | { embeddedDataDir: string } | { endpoint: string; clientId: string | undefined };
   protocol: Protocol;
   protocolSource: string;
+  /** Application Insights, when its connection string is set (production); otherwise logs go to stdout/stderr only. */
+  telemetry?: { connectionString: string; clientId: string | undefined };
 }
 
 /** The demo protocol: the Agents Playground's default user holds every role. */
@@ -129,5 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : { embeddedDataDir: path.resolve(e.DATA_DIR) },
     protocol,
     protocolSource,
+    ...(e.APPLICATIONINSIGHTS_CONNECTION_STRING
+      ? { telemetry: { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING, clientId: e.AZURE_CLIENT_ID } }
+      : {}),
   };
 }

@@ -45,11 +45,16 @@ export interface LoggerOptions {
   silent?: boolean;
   /** Where JSON lines go; by default info to stdout, warnings and errors to stderr. */
   destination?: pino.DestinationStream;
+  /**
+   * A second destination (Application Insights in production). It receives the same JSON lines,
+   * after redaction, so it can never see more than the logs do.
+   */
+  telemetry?: pino.DestinationStream;
 }
 
 /** JSON lines: {"level":"info","at":"<ISO time>","event":"outbox.sent",...fields}. */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const destination =
+  const lines =
     options.destination ??
     pino.multistream(
       [
@@ -58,6 +63,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       ],
       { dedupe: true }, // each line to one stream: the one with the highest level it reaches
     );
+  // Every line to both: pino serialises and redacts once, then hands the same string to each stream.
+  const destination = options.telemetry
+    ? pino.multistream([
+        { level: 'info', stream: lines },
+        { level: 'info', stream: options.telemetry },
+      ])
+    : lines;
   const log = pino(
     {
       enabled: !options.silent,

@@ -82,6 +82,33 @@ describe('configuration', () => {
     });
   });
 
+  describe('Application Insights', () => {
+    const connectionString = 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/';
+    const production = {
+      NODE_ENV: 'production',
+      MicrosoftAppId: 'app',
+      MicrosoftAppType: 'UserAssignedMsi',
+      MicrosoftAppTenantId: '00000000-0000-0000-0000-0000000000001',
+      TABLES_ENDPOINT: 'https://x.table.core.windows.net',
+    };
+
+    it('when no connection string is set, then nothing is sent to Application Insights', () => {
+      assert.equal(loadConfig({}).telemetry, undefined);
+    });
+
+    it('when the connection string is set with the managed identity, then telemetry goes there as the identity', () => {
+      const config = loadConfig({ ...production, APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString, AZURE_CLIENT_ID: 'client-1' });
+      assert.deepEqual(config.telemetry, { connectionString, clientId: 'client-1' });
+    });
+
+    it('when NODE_ENV is production and the connection string is set without the identity, then it refuses to start (the component takes no keys)', () => {
+      assert.throws(
+        () => loadConfig({ ...production, APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString }),
+        /AZURE_CLIENT_ID: is required with APPLICATIONINSIGHTS_CONNECTION_STRING/,
+      );
+    });
+  });
+
   it('when app credentials are given, then it listens on every interface and needs the tenant and secret', () => {
     assert.throws(() => loadConfig({ MicrosoftAppId: 'app' }), /MicrosoftAppTenantId/);
     const config = loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 's', MicrosoftAppTenantId: '00000000-0000-0000-0000-0000000000001' });

@@ -84,6 +84,9 @@ function scopedTables(assignment: ArmResource): string[] {
 
 const CONTRIBUTOR_ROLE = "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', variables('storageTableDataContributorRoleId'))]";
 const AUDIT_ROLE = "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', variables('auditRoleId'))]";
+const MONITORING_METRICS_PUBLISHER = '3913510d-42f4-4e42-8a64-420c390055eb';
+const PUBLISHER_ROLE = "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', variables('monitoringMetricsPublisherRoleId'))]";
+const COMPONENT_SCOPE = "[format('Microsoft.Insights/components/{0}', variables('appInsightsName'))]";
 
 function assignmentsOfRole(roleDefinitionId: string): ArmResource[] {
   return resourcesOf('Microsoft.Authorization/roleAssignments').filter((assignment) => props(assignment).roleDefinitionId === roleDefinitionId);
@@ -187,10 +190,15 @@ describe('Azure deployment template (infra/main.json)', () => {
     assert.deepEqual(sorted(loopValues(tables, 'tableNames')), sorted(appTables));
   });
 
-  it('when role assignments are read, then each gives the identity one of the two roles on a single table, never the account or group', () => {
+  it('when role assignments are read, then each gives the identity one of the two table roles on a single table, or publishing on Application Insights, never the account or group', () => {
     const assignments = resourcesOf('Microsoft.Authorization/roleAssignments');
     assert.ok(assignments.length > 0);
     for (const assignment of assignments) {
+      if (props(assignment).roleDefinitionId === PUBLISHER_ROLE) {
+        assert.equal(assignment.scope, COMPONENT_SCOPE, 'publishing is granted on the Application Insights component only');
+        assert.equal(props(assignment).principalId, IDENTITY_PRINCIPAL_ID);
+        continue;
+      }
       scopedTables(assignment);
       assert.ok([CONTRIBUTOR_ROLE, AUDIT_ROLE].includes(String(props(assignment).roleDefinitionId)), `unexpected role in ${assignment.name}`);
       assert.equal(props(assignment).principalId, IDENTITY_PRINCIPAL_ID);
@@ -224,6 +232,26 @@ describe('Azure deployment template (infra/main.json)', () => {
     single('Microsoft.OperationalInsights/workspaces');
     const insights = props(single('Microsoft.Insights/components'));
     assert.equal(insights.WorkspaceResourceId, "[resourceId('Microsoft.OperationalInsights/workspaces', variables('workspaceName'))]");
+  });
+
+  it('when Application Insights is read, then it accepts Entra ID tokens only (local auth off), so its connection string is no secret', () => {
+    assert.equal(props(single('Microsoft.Insights/components')).DisableLocalAuth, true);
+  });
+
+  it('when the Monitoring Metrics Publisher assignment is read, then the identity may publish to the component', () => {
+    assert.equal(template.variables.monitoringMetricsPublisherRoleId, MONITORING_METRICS_PUBLISHER);
+    const [assignment, ...more] = assignmentsOfRole(PUBLISHER_ROLE);
+    assert.ok(assignment !== undefined && more.length === 0, 'one assignment');
+    assert.equal(assignment.scope, COMPONENT_SCOPE);
+    assert.equal(props(assignment).principalId, IDENTITY_PRINCIPAL_ID);
+    assert.equal(props(assignment).principalType, 'ServicePrincipal');
+  });
+
+  it('when the app settings are read, then the app has the connection string and the codeless agent is off (it would record URLs that carry ids, with none of the redaction)', () => {
+    const settings = Object.fromEntries((siteConfig().appSettings as { name: string; value: string }[]).map((setting) => [setting.name, setting.value]));
+    assert.match(settings.APPLICATIONINSIGHTS_CONNECTION_STRING ?? '', /\.ConnectionString\]$/);
+    const agent = Object.keys(settings).filter((name) => /^(ApplicationInsightsAgent_|XDT_MicrosoftApplicationInsights_|APPINSIGHTS_)/i.test(name));
+    assert.deepEqual(agent, []);
   });
 
   for (const environment of ['dev', 'prod']) {
