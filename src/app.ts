@@ -14,6 +14,7 @@ import { buildPathwaysDocument } from './reports/pathwaysDocument.js';
 import { buildStrategyDocument } from './reports/strategyDocument.js';
 import { flowchartPng } from './reports/flowchart.js';
 import { ApprovalService } from './services/approvalService.js';
+import { recoverAuditIntents } from './services/auditIntents.js';
 import { ChannelService } from './services/channelService.js';
 import { ChapterReviewService } from './services/chapterReviewService.js';
 import { CollationService } from './services/collationService.js';
@@ -74,7 +75,7 @@ export interface App {
   };
   /** Listens on the configured host and port (0: any free port); resolves with the base URL. */
   listen(): Promise<string>;
-  /** Stops taking requests, finishes the outbox pass under way, and stops embedded storage. */
+  /** Stops taking requests and drains: requests and the outbox pass under way finish (sends still going after the drain time give their claims back); then stops embedded storage. */
   close(): Promise<void>;
 }
 
@@ -190,7 +191,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     clock,
     timeZone: protocol.timeZone,
   });
-  const scheduler = new Scheduler(reminders, clock, logger, options.schedulerIntervalMs ?? 5 * 60_000);
+  // Audit rows a failure left as intents beside their concerns are copied at start and on every pass.
+  const recoverAudit = async () => {
+    const recovered = await recoverAuditIntents({ concerns, audit });
+    if (recovered) logger.warn('audit.recovered', { count: recovered });
+  };
+  const scheduler = new Scheduler(reminders, clock, logger, options.schedulerIntervalMs ?? 5 * 60_000, recoverAudit);
   const bot = createBot({
     adapter,
     tenantId: protocol.tenantId,
@@ -225,15 +231,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       });
       outbox.start();
       if ((options.schedulerIntervalMs ?? 1) > 0) scheduler.start();
+      else recoverAudit().catch((error: unknown) => logger.error('audit.recovery_failed', { error: String(error).slice(0, 200) }));
       const { port } = server.address() as AddressInfo;
       return `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
     },
+    // Stops taking requests and drains at once: requests under way finish, the pass under way ends,
+    // and sends still going after the drain time give their claims back (OutboxDispatcher.stop).
     async close() {
-      await new Promise<void>((resolve) => {
+      const stopped = new Promise<void>((resolve) => {
         server.close(() => resolve());
       });
-      await scheduler.stop();
-      await outbox.stop();
+      server.closeIdleConnections();
+      await Promise.all([stopped, scheduler.stop(), outbox.stop()]);
       await embedded?.close();
     },
   };

@@ -58,3 +58,17 @@ export interface ConcernEvent {
    */
   note?: string;
 }
+
+/** The history entry for a concern's latest revision. */
+export function concernEvent(concern: ConcernRecord, type: ConcernEventType, by: PersonRef, at: Date, detail: string, note?: string): ConcernEvent {
+  return { revision: concern.revision, type, by, at: at.toISOString(), detail, ...(note ? { note } : {}) };
+}
+
+/**
+ * The reporter hears when their concern is picked up and when it is closed (once each), and
+ * nothing of what the Lead did: that is for the Lead's card alone.
+ */
+export function reporterUpdates(before: ConcernRecord, after: ConcernRecord): ('acknowledged' | 'closed')[] {
+  if (after.status === 'closed') return ['closed'];
+  return before.status === 'new' && after.status !== 'new' ? ['acknowledged'] : [];
+}

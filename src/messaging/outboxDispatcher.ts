@@ -1,36 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../domain/clock.js';
-import type { UndeliveredReason, WaitingFor } from '../domain/outbox.js';
 import type { Logger } from '../logger.js';
 import type { OutboxStore, StoredOutboxEntry } from '../storage/outboxStore.js';
+import { DeliveryError, type DeliverEntry, type DeliveryProblemHandler } from './delivery.js';
 import { DEFAULT_RETRY, decideRetry, type RetryOptions } from './retryPolicy.js';
-
-/**
- * Who hears about messages that cannot go out is service work; the dispatcher only reports them.
- * Both are called after the entry's own state is recorded.
- */
-export interface DeliveryProblemHandler {
-  /** An attempt found the recipient unreachable for now (not installed, channel not linked); `entry.attempts` says which. */
-  waiting(entry: StoredOutboxEntry, waitingFor: WaitingFor): Promise<void>;
-  /** The message will not be delivered (blocked, gone, or retries used up). */
-  undeliverable(entry: StoredOutboxEntry, reason: UndeliveredReason): Promise<void>;
-}
-
-/** A failed send, with the connector's HTTP status when there was one. */
-export class DeliveryError extends Error {
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-    readonly retryAfterMs?: number,
-    /** The recipient has not installed the app, or the group has no linked channel yet. */
-    readonly waitingFor?: WaitingFor,
-  ) {
-    super(message);
-  }
-}
-
-/** Sends one entry to Teams (or finds it superseded); throws DeliveryError on failure. */
-export type DeliverEntry = (entry: StoredOutboxEntry) => Promise<{ activityId?: string; superseded?: boolean }>;
 
 export interface DispatcherOptions {
   retry: RetryOptions;
@@ -42,6 +15,11 @@ export interface DispatcherOptions {
   pollMs: number;
   /** How often to look again for a recipient who has not installed the app (installing wakes it at once). */
   waitForRecipientMs: number;
+  /**
+   * On shutdown, how long sends under way may take to finish before their claims are released.
+   * App Service allows a stopping container a few seconds, so this is short.
+   */
+  drainMs: number;
 }
 
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
@@ -51,6 +29,7 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   concurrency: 4,
   pollMs: 5_000,
   waitForRecipientMs: 60 * 60_000,
+  drainMs: 5_000,
 };
 
 export interface PassSummary {
@@ -61,7 +40,12 @@ export interface PassSummary {
   undeliverable: number;
   failed: number;
   skipped: number;
+  /** Abandoned at shutdown and given back, due again at once. */
+  released: number;
 }
+
+/** A send given up because the app is stopping. */
+class Abandoned extends Error {}
 
 /**
  * Delivers the durable outbox: entries written with the change that caused them are sent after it,
@@ -73,6 +57,10 @@ export class OutboxDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<PassSummary> | undefined;
   private rerun = false;
+  private stopping = false;
+  /** Rejects when the drain time is up: every send still under way is abandoned and its claim released. */
+  private abandoned!: Promise<never>;
+  private abandonSends!: () => void;
 
   constructor(
     private readonly stores: OutboxStore[],
@@ -81,23 +69,48 @@ export class OutboxDispatcher {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly options: DispatcherOptions = DEFAULT_DISPATCHER_OPTIONS,
-  ) {}
+  ) {
+    this.armAbandon();
+  }
+
+  private armAbandon(): void {
+    this.abandoned = new Promise<never>((_, reject) => {
+      this.abandonSends = () => reject(new Abandoned('shutting down'));
+    });
+    this.abandoned.catch(() => undefined); // only ever raced, never awaited alone
+  }
 
   /** Polls for due entries until stop(); delivers what was pending before a restart straight away. */
   start(): void {
+    if (this.stopping) {
+      this.stopping = false;
+      this.armAbandon();
+    }
     this.kick();
     this.timer = setInterval(() => this.kick(), this.options.pollMs);
     this.timer.unref();
   }
 
+  /**
+   * Stops cleanly: no new entry is started, sends under way get `drainMs` to finish and be recorded,
+   * and any still going after that are abandoned with their claims released, so that another
+   * instance sends them at once instead of waiting for the lease to run out.
+   */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await this.idle();
+    this.stopping = true;
+    const timer = setTimeout(() => this.abandonSends(), this.options.drainMs);
+    try {
+      await this.idle();
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Asks for a pass soon (after a write); passes never overlap within one dispatcher. */
   kick(): void {
+    if (this.stopping) return;
     if (this.running) {
       this.rerun = true;
       return;
@@ -125,11 +138,11 @@ export class OutboxDispatcher {
 
   /** One pass over every due entry. Safe to run from several instances at once. */
   async runOnce(): Promise<PassSummary> {
-    const summary: PassSummary = { sent: 0, superseded: 0, retrying: 0, waiting: 0, undeliverable: 0, failed: 0, skipped: 0 };
+    const summary: PassSummary = { sent: 0, superseded: 0, retrying: 0, waiting: 0, undeliverable: 0, failed: 0, skipped: 0, released: 0 };
     const now = this.clock.now();
     const queue = (await Promise.all(this.stores.map((store) => store.due(now)))).flat();
     const worker = async () => {
-      for (let entry = queue.shift(); entry; entry = queue.shift()) {
+      for (let entry = queue.shift(); entry && !this.stopping; entry = queue.shift()) {
         try {
           summary[await this.attempt(entry)] += 1;
         } catch (error) {
@@ -162,6 +175,11 @@ export class OutboxDispatcher {
       delivered = await this.withTimeout(this.deliver(claimed));
     } catch (error) {
       failure = error;
+    }
+    if (failure instanceof Abandoned) {
+      await store.release(entry, etag, this.clock.now());
+      this.logger.info('outbox.released', { kind: entry.kind, owner: entry.ownerId });
+      return 'released';
     }
 
     if (delivered?.superseded) {
@@ -201,7 +219,7 @@ export class OutboxDispatcher {
       timer = setTimeout(() => reject(new DeliveryError('send timed out', undefined)), this.options.sendTimeoutMs);
     });
     try {
-      return await Promise.race([work, timeout]);
+      return await Promise.race([work, timeout, this.abandoned]);
     } finally {
       clearTimeout(timer);
     }

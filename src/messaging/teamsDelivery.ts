@@ -5,7 +5,7 @@ import type { Clock } from '../domain/clock.js';
 import type { GroupId } from '../domain/groups.js';
 import type { ConversationStore, GroupChannelStore } from '../storage/conversationStore.js';
 import type { StoredOutboxEntry } from '../storage/outboxStore.js';
-import { DeliveryError, type DeliverEntry } from './outboxDispatcher.js';
+import { DeliveryError, type DeliverEntry } from './delivery.js';
 import { RateLimiter, TEAMS_CONVERSATION_LIMITS, TEAMS_TENANT_LIMITS } from './rateLimiter.js';
 import { parseRetryAfter } from './retryPolicy.js';
 import { cardAttachment } from './teamsCard.js';

@@ -3,13 +3,14 @@ import { localDate } from '../domain/calendar.js';
 import type { Clock } from '../domain/clock.js';
 import { parseIntake, type IntakeField } from '../domain/concern.js';
 import { applyCommand, decideCommand, describeChanges, sentForm, type CommandForm } from '../domain/leadCommands.js';
-import type { ConcernEvent, ConcernEventType, ConcernRecord, PersonRef } from '../domain/concernRecord.js';
+import { concernEvent, reporterUpdates, type ConcernEvent, type ConcernRecord, type PersonRef } from '../domain/concernRecord.js';
 import { newOutboxEntry } from '../domain/outbox.js';
 import { routeConcern } from '../domain/routing.js';
 import type { ConcernCommand } from '../domain/status.js';
 import type { AuditLog } from '../storage/auditLog.js';
-import { ConcernExistsError, StaleConcernError, type ConcernStore } from '../storage/concernStore.js';
+import { ConcernExistsError, StaleConcernError, type AuditIntent, type ConcernStore } from '../storage/concernStore.js';
 import type { CounterStore } from '../storage/counterStore.js';
+import { auditIntent, recordAuditIntent } from './auditIntents.js';
 import type { Directory } from './directory.js';
 
 /** Who is acting, from the activity's `from.aadObjectId` (never from card data). */
@@ -62,7 +63,7 @@ export class ConcernService {
 
   /** Stores a new concern with its notices; a second submit of the same card is told, not stored again. */
   async raise(actor: Actor, submissionId: unknown, data: Record<string, unknown>): Promise<RaiseResult> {
-    const { concerns, audit, clock } = this.deps;
+    const { concerns, clock } = this.deps;
     const id = concernIdSchema.safeParse(submissionId);
     if (!id.success) {
       await this.audit(actor, 'concern.refused', undefined, 'refused', 'intake card without a valid server id');
@@ -98,16 +99,18 @@ export class ConcernService {
       ...this.deps.directory.leads().map((lead) => newOutboxEntry({ kind: 'leadCard', recipient: lead.aadObjectId, revision: 1, now })),
       ...routing.groups.map((group) => newOutboxEntry({ kind: 'channelNotice', recipient: group, revision: 1, now })),
     ];
+    // The "raised" audit row is written with the concern, as an intent, so it cannot be lost between two writes.
+    const raised = auditIntent({ at: now.toISOString(), actorId: actor.aadObjectId, action: 'concern.raised', concernId: concern.id, outcome: 'allowed' });
     try {
-      await concerns.create(concern, event(concern, 'raised', actor, now, 'Concern raised'), outbox);
+      await concerns.create(concern, concernEvent(concern, 'raised', actor, now, 'Concern raised'), outbox, raised);
     } catch (error) {
       if (!(error instanceof ConcernExistsError)) throw error;
       const winner = await concerns.get(id.data); // a double click raced this one and won
       if (winner) return this.duplicate(actor, winner.record);
       throw error;
     }
-    await audit.append({ at: now.toISOString(), actorId: actor.aadObjectId, action: 'concern.raised', concernId: concern.id, outcome: 'allowed' });
     this.deps.outboxWritten();
+    await this.recordIntent(concern.id, raised);
     return { kind: 'created', concern };
   }
 
@@ -164,8 +167,16 @@ export class ConcernService {
         newOutboxEntry({ kind: 'reporterUpdate', recipient: record.reporter.aadObjectId, revision: updated.revision, now, key: update, payload: { update } }),
       ),
     ];
+    const changed = auditIntent({
+      at: now.toISOString(),
+      actorId: actor.aadObjectId,
+      action: 'concern.changed',
+      concernId: record.id,
+      outcome: 'allowed',
+      reason: change.type,
+    });
     try {
-      await this.deps.concerns.update(updated, etag, event(updated, change.type, actor, now, change.detail, change.note), outbox);
+      await this.deps.concerns.update(updated, etag, concernEvent(updated, change.type, actor, now, change.detail, change.note), outbox, changed);
     } catch (error) {
       if (!(error instanceof StaleConcernError)) throw error;
       const latest = await this.deps.concerns.get(record.id);
@@ -175,9 +186,9 @@ export class ConcernService {
       const form = sentForm(current, command, input);
       return { kind: 'stale', ...(await this.leadView(current, latestEvents)), changes: describeChanges(latestEvents, revision), form };
     }
-    await this.audit(actor, 'concern.changed', record.id, 'allowed', change.type);
     if (outbox.length) this.deps.outboxWritten();
-    return { kind: 'ok', ...(await this.leadView(updated, [...events, event(updated, change.type, actor, now, change.detail, change.note)])) };
+    await this.recordIntent(record.id, changed);
+    return { kind: 'ok', ...(await this.leadView(updated, [...events, concernEvent(updated, change.type, actor, now, change.detail, change.note)])) };
   }
 
   /** Every concern not yet closed, for a Modern Slavery Lead or deputy; anyone else is refused. */
@@ -221,6 +232,14 @@ export class ConcernService {
     return { kind: 'duplicate', concern };
   }
 
+  /**
+   * The change is stored with its audit intent; if copying it into the audit log fails now, the
+   * scheduler's next recovery pass copies it, so the person is not told their change failed.
+   */
+  private async recordIntent(concernId: string, intent: AuditIntent): Promise<void> {
+    await recordAuditIntent(this.deps, concernId, intent).catch(() => undefined);
+  }
+
   private async audit(
     actor: Actor,
     action: Parameters<AuditLog['append']>[0]['action'],
@@ -237,17 +256,4 @@ export class ConcernService {
       ...(reason ? { reason } : {}),
     });
   }
-}
-
-function event(concern: ConcernRecord, type: ConcernEventType, by: Actor, at: Date, detail: string, note?: string): ConcernEvent {
-  return { revision: concern.revision, type, by, at: at.toISOString(), detail, ...(note ? { note } : {}) };
-}
-
-/**
- * The reporter hears when their concern is picked up and when it is closed (once each), and
- * nothing of what the Lead did: that is for the Lead's card alone.
- */
-function reporterUpdates(before: ConcernRecord, after: ConcernRecord): ('acknowledged' | 'closed')[] {
-  if (after.status === 'closed') return ['closed'];
-  return before.status === 'new' && after.status !== 'new' ? ['acknowledged'] : [];
 }

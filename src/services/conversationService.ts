@@ -4,6 +4,7 @@ import type { ActivityLedger } from '../storage/activityLedger.js';
 import type { AuditLog } from '../storage/auditLog.js';
 import type { ConversationStore, SavedConversation } from '../storage/conversationStore.js';
 import type { Actor } from './results.js';
+import { concernIdSchema } from './concernService.js';
 
 /** Where an activity came from: a person's personal chat, or a team channel. */
 export type ArrivedFrom = { personal: string; installed: boolean } | { channelId: string };
@@ -51,7 +52,8 @@ export class ConversationService {
       action: 'request.refused',
       outcome: 'refused',
       reason,
-      ...(concernId ? { concernId: concernId.slice(0, 64) } : {}),
+      // Only an id of the server's own shape is kept: anything else on a forged card is text, not an id.
+      ...(concernId && concernIdSchema.safeParse(concernId).success ? { concernId } : {}),
     });
   }
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import { newOutboxEntry, UNREPORTED_KINDS, type UndeliveredReason, type WaitingFor } from '../domain/outbox.js';
-import type { DeliveryProblemHandler } from '../messaging/outboxDispatcher.js';
+import type { DeliveryProblemHandler } from '../messaging/delivery.js';
 import type { OutboxStore, StoredOutboxEntry } from '../storage/outboxStore.js';
 import type { WaitingStore } from '../storage/waitingStore.js';
 import type { Directory } from './directory.js';

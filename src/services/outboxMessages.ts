@@ -8,7 +8,7 @@ import { payloadOf, type OutboxKind } from '../domain/outbox.js';
 import { SIGN_UP_INVITES } from '../domain/signUp.js';
 import { awaitingSubmission } from '../domain/submission.js';
 import { TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
-import { DeliveryError } from '../messaging/outboxDispatcher.js';
+import { DeliveryError } from '../messaging/delivery.js';
 import type { ComposedMessage, ComposeMessage } from '../messaging/teamsDelivery.js';
 import type { Clock } from '../domain/clock.js';
 import type { ConcernStore } from '../storage/concernStore.js';

@@ -5,6 +5,7 @@ import type { PassItem, ReminderService } from './reminderService.js';
 /**
  * Runs the reminder and escalation pass every few minutes. Each pass decides from the clock alone
  * what is due and the ledger makes it exactly once, so a missed or repeated pass is harmless.
+ * `housekeeping` runs after it on every tick (copying audit intents left behind by a failure).
  */
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
@@ -15,6 +16,7 @@ export class Scheduler {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly intervalMs: number,
+    private readonly housekeeping: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   start(): void {
@@ -31,7 +33,14 @@ export class Scheduler {
 
   private tick(): void {
     if (this.running) return; // a slow pass is not overlapped by the next tick
-    this.running = this.reminders.runPass(this.clock.now()).finally(() => {
+    const pass = async () => {
+      try {
+        return await this.reminders.runPass(this.clock.now());
+      } finally {
+        await this.housekeeping().catch((error: unknown) => this.logger.error('scheduler.housekeeping_failed', { error: String(error).slice(0, 200) }));
+      }
+    };
+    this.running = pass().finally(() => {
       this.running = undefined;
     });
     this.running.then(

@@ -1,7 +1,8 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { ConcernEvent, ConcernRecord } from '../domain/concernRecord.js';
 import type { OutboxEntry } from '../domain/outbox.js';
-import { getOrUndefined, isConflict, isStale, rowsStartingWith } from './tables.js';
+import type { AuditEvent } from './auditLog.js';
+import { getOrUndefined, isConflict, isNotFound, isStale, rowsStartingWith } from './tables.js';
 
 /** The concern already exists (a second submit of the same card). */
 export class ConcernExistsError extends Error {}
@@ -10,6 +11,21 @@ export class StaleConcernError extends Error {}
 
 const CONCERN_ROW = 'concern';
 const eventRow = (revision: number) => `event|${String(revision).padStart(6, '0')}`;
+const auditRow = (eventId: string) => `audit|${eventId}`;
+
+/**
+ * An audit event written in the concern's own transaction, to be copied into the audit log just
+ * after: if the process dies in between, the copy is made by the next recovery pass, so no concern
+ * and no change exists without its audit row. The id makes the copy happen once.
+ */
+export interface AuditIntent {
+  eventId: string;
+  event: AuditEvent;
+}
+
+function auditEntity(concernId: string, intent: AuditIntent) {
+  return { partitionKey: concernId, rowKey: auditRow(intent.eventId), auditEvent: JSON.stringify(intent.event) };
+}
 
 type ConcernEntity = {
   partitionKey: string;
@@ -50,11 +66,12 @@ function eventEntity(concernId: string, event: ConcernEvent) {
 export class ConcernStore {
   constructor(private readonly table: TableClient) {}
 
-  /** Stores a new concern with its first event and its outbox entries, or throws ConcernExistsError. */
-  async create(record: ConcernRecord, event: ConcernEvent, outbox: OutboxEntry[]): Promise<void> {
+  /** Stores a new concern with its first event, its audit intent and its outbox entries, or throws ConcernExistsError. */
+  async create(record: ConcernRecord, event: ConcernEvent, outbox: OutboxEntry[], audit: AuditIntent): Promise<void> {
     const actions: TransactionAction[] = [
       ['create', toEntity(record)],
       ['create', eventEntity(record.id, event)],
+      ['create', auditEntity(record.id, audit)],
       ...outbox.map((entry): TransactionAction => ['create', { partitionKey: record.id, ...entry }]),
     ];
     try {
@@ -71,10 +88,11 @@ export class ConcernStore {
   }
 
   /** Saves a change only if nobody changed the concern since `etag` was read (else StaleConcernError). */
-  async update(record: ConcernRecord, etag: string, event: ConcernEvent, outbox: OutboxEntry[]): Promise<void> {
+  async update(record: ConcernRecord, etag: string, event: ConcernEvent, outbox: OutboxEntry[], audit: AuditIntent): Promise<void> {
     const actions: TransactionAction[] = [
       ['update', toEntity(record), 'Replace', { etag }],
       ['create', eventEntity(record.id, event)],
+      ['create', auditEntity(record.id, audit)],
       ...outbox.map((entry): TransactionAction => ['create', { partitionKey: record.id, ...entry }]),
     ];
     try {
@@ -83,6 +101,26 @@ export class ConcernStore {
       // A racing writer either changed the concern (412) or already wrote this revision's event (409).
       if (isStale(error) || isConflict(error)) throw new StaleConcernError(record.id);
       throw error;
+    }
+  }
+
+  /** Audit intents not yet copied into the audit log, across all concerns. */
+  async pendingAudits(limit = 500): Promise<Array<AuditIntent & { concernId: string }>> {
+    const found: Array<AuditIntent & { concernId: string }> = [];
+    const rows = this.table.listEntities<{ auditEvent: string }>({ queryOptions: { filter: odata`RowKey ge 'audit|' and RowKey lt 'audit}'` } });
+    for await (const row of rows) {
+      found.push({ concernId: row.partitionKey ?? '', eventId: (row.rowKey ?? '').slice('audit|'.length), event: JSON.parse(row.auditEvent) as AuditEvent });
+      if (found.length >= limit) break;
+    }
+    return found;
+  }
+
+  /** The intent is in the audit log now; a second clear (two instances recovering) is harmless. */
+  async auditRecorded(concernId: string, eventId: string): Promise<void> {
+    try {
+      await this.table.deleteEntity(concernId, auditRow(eventId));
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
     }
   }
 

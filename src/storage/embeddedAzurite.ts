@@ -39,6 +39,17 @@ async function waitUntilListening(port: number, child: ChildProcess, timeoutMs: 
   }
 }
 
+/** Azurite is a development dependency: a production install (npm ci --omit=dev) does not have it. */
+function azuriteTableService(): string {
+  try {
+    return require.resolve('azurite/dist/src/table/main.js');
+  } catch {
+    throw new Error(
+      'The embedded storage emulator (azurite) is not installed: it is a development dependency. Set TABLES_ENDPOINT (Azure, with the managed identity) or TABLES_CONNECTION_STRING (an emulator you run).',
+    );
+  }
+}
+
 /**
  * Starts Azurite's Table service (the official Azure Tables emulator, from npm) as a child process
  * on loopback: on disk under `dataDir`, so a restart loses nothing, or in memory when `dataDir` is
@@ -46,22 +57,13 @@ async function waitUntilListening(port: number, child: ChildProcess, timeoutMs: 
  * event loop or an HTTP parser (an HTTP library that swapped Node's parser once broke its filters).
  */
 export async function startEmbeddedTables(dataDir: string | undefined): Promise<EmbeddedTables> {
+  const azurite = azuriteTableService();
   const port = await freePort();
   const storageArgs = dataDir ? ['--location', dataDir] : ['--inMemoryPersistence'];
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const child = spawn(
     process.execPath,
-    [
-      require.resolve('azurite/dist/src/table/main.js'),
-      '--tableHost',
-      '127.0.0.1',
-      '--tablePort',
-      String(port),
-      '--disableTelemetry',
-      '--silent',
-      '--skipApiVersionCheck',
-      ...storageArgs,
-    ],
+    [azurite, '--tableHost', '127.0.0.1', '--tablePort', String(port), '--disableTelemetry', '--silent', '--skipApiVersionCheck', ...storageArgs],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const killChild = () => child.kill('SIGKILL');

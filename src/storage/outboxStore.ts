@@ -71,6 +71,17 @@ export class OutboxStore {
     );
   }
 
+  /**
+   * Gives back a claim whose send was abandoned (the app is shutting down): the entry is due again
+   * at once, for another instance or the next start, with the attempt not counted. If the send
+   * reached Teams after all, the recipient may see it twice; never none.
+   */
+  async release(entry: StoredOutboxEntry, etag: string, now: Date): Promise<void> {
+    await this.table.updateEntity({ partitionKey: entry.ownerId, rowKey: entry.rowKey, nextAttemptAt: now.toISOString(), attempts: entry.attempts }, 'Merge', {
+      etag,
+    });
+  }
+
   /** Makes a recipient's waiting entries due now (they installed the app, or a channel was linked). */
   async wake(recipient: string, now: Date): Promise<void> {
     const rows = this.table.listEntities<OutboxEntry>({ queryOptions: { filter: odata`state eq 'pending' and recipient eq ${recipient}` } });

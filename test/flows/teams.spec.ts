@@ -150,8 +150,13 @@ describe('installing, linking channels, the message extension and refusals, over
     );
     assert.equal(invoke.status, 403);
     assert.equal(await app.stores.concerns.get('1b7c2f1e-6d2a-4a53-9c4a-000000000001'), undefined);
+    // A forged concern id that is not of the server's shape is text, and stays out of the audit.
+    await teams.execute('staff', 'lead.view', { concernId: '1b7c2f1e-6d2a-4a53-9c4a-000000000001' }, { tenant: 'other-tenant' });
+    await teams.execute('staff', 'lead.view', { concernId: 'Anna at 12 Mill Lane' }, { tenant: 'other-tenant' });
     const audit = await app.stores.audit.forDay(new Date().toISOString().slice(0, 10));
-    assert.ok(audit.some((e) => e.action === 'request.refused' && e.reason === 'activity from another tenant'));
+    const refused = audit.filter((e) => e.action === 'request.refused' && e.reason === 'activity from another tenant');
+    assert.ok(refused.some((e) => e.concernId === '1b7c2f1e-6d2a-4a53-9c4a-000000000001'));
+    assert.ok(refused.length >= 4 && !refused.some((e) => e.concernId?.includes('Mill Lane')));
   });
 
   it('when a message is not a command, then the bot says what it can do', async () => {

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { systemClock } from '../../src/domain/clock.js';
 import { newOutboxEntry } from '../../src/domain/outbox.js';
 import { createLogger } from '../../src/logger.js';
-import { OutboxDispatcher, type DeliverEntry } from '../../src/messaging/outboxDispatcher.js';
+import type { DeliverEntry } from '../../src/messaging/delivery.js';
+import { DEFAULT_DISPATCHER_OPTIONS, OutboxDispatcher } from '../../src/messaging/outboxDispatcher.js';
 import { ConcernStore } from '../../src/storage/concernStore.js';
 import { OutboxStore } from '../../src/storage/outboxStore.js';
 import { usingAzurite } from '../support/azurite.js';
-import { concernRecord, raisedEvent } from '../support/records.js';
+import { auditFor, concernRecord, raisedEvent } from '../support/records.js';
 
 describe('the outbox dispatcher against Azurite', () => {
   const world = usingAzurite();
@@ -17,7 +18,7 @@ describe('the outbox dispatcher against Azurite', () => {
     const entries = Array.from({ length: 12 }, (_, i) =>
       newOutboxEntry({ kind: 'leadCard', recipient: `race-${i}`, revision: 1, now: new Date(Date.now() - 1000) }),
     );
-    await store.create(record, raisedEvent(record), entries);
+    await store.create(record, raisedEvent(record), entries, auditFor(record));
     const delivered: string[] = [];
     const deliver: DeliverEntry = async (entry) => {
       delivered.push(entry.recipient);
@@ -37,5 +38,79 @@ describe('the outbox dispatcher against Azurite', () => {
     assert.equal(delivered.filter((r) => r.startsWith('race-')).length, 12);
     assert.equal(new Set(delivered).size, delivered.length, 'nothing delivered twice');
     assert.ok((await outbox.list(record.id)).every((e) => e.state === 'sent'));
+  });
+
+  describe('when the app stops', () => {
+    const noProblems = { waiting: () => Promise.resolve(), undeliverable: () => Promise.resolve() };
+
+    async function concernWithEntries(count: number) {
+      const record = concernRecord();
+      const entries = Array.from({ length: count }, (_, i) =>
+        newOutboxEntry({ kind: 'leadCard', recipient: `stop-${i}`, revision: 1, now: new Date(Date.now() - 1000) }),
+      );
+      await new ConcernStore(world.tables.concerns).create(record, raisedEvent(record), entries, auditFor(record));
+      return record;
+    }
+
+    it('then a send under way that finishes within the drain time is recorded as sent, and no new send starts', async () => {
+      const record = await concernWithEntries(3);
+      const outbox = new OutboxStore(world.tables.concerns);
+      const started: string[] = [];
+      let finish: () => void = () => undefined;
+      const deliver: DeliverEntry = (entry) => {
+        started.push(entry.recipient);
+        return new Promise((resolve) => (finish = () => resolve({ activityId: 'a' })));
+      };
+      const dispatcher = new OutboxDispatcher([outbox], deliver, noProblems, systemClock, createLogger({ silent: true }), {
+        ...DEFAULT_DISPATCHER_OPTIONS,
+        concurrency: 1,
+        drainMs: 5_000,
+      });
+      dispatcher.kick();
+      while (!started.length) await new Promise((resolve) => setTimeout(resolve, 5));
+      const stopping = dispatcher.stop();
+      setTimeout(() => finish(), 50);
+      await stopping;
+      const entries = await outbox.list(record.id);
+      assert.equal(started.length, 1, 'nothing new was started once stopping began');
+      assert.deepEqual(entries.map((e) => e.state).sort(), ['pending', 'pending', 'sent']);
+    });
+
+    it('then a send still going when the drain time is up gives its claim back: due at once, the attempt not counted', async () => {
+      const record = await concernWithEntries(1);
+      const outbox = new OutboxStore(world.tables.concerns);
+      let started = false;
+      const hanging: DeliverEntry = () => {
+        started = true;
+        return new Promise(() => undefined); // the connector never answers
+      };
+      const dispatcher = new OutboxDispatcher([outbox], hanging, noProblems, systemClock, createLogger({ silent: true }), {
+        ...DEFAULT_DISPATCHER_OPTIONS,
+        drainMs: 100,
+      });
+      dispatcher.kick();
+      while (!started) await new Promise((resolve) => setTimeout(resolve, 5));
+      const stoppedAt = Date.now();
+      await dispatcher.stop();
+      assert.ok(Date.now() - stoppedAt < 2_000, 'stop did not wait for the lease or the send timeout');
+      const [entry] = await outbox.list(record.id);
+      assert.equal(entry!.state, 'pending');
+      assert.equal(entry!.attempts, 0);
+      assert.ok(Date.parse(entry!.nextAttemptAt) <= Date.now(), 'due again now, not after the 60 s lease');
+      // Another instance picks it up straight away.
+      const delivered: string[] = [];
+      const other = new OutboxDispatcher(
+        [outbox],
+        (e) => {
+          delivered.push(e.recipient);
+          return Promise.resolve({ activityId: 'b' });
+        },
+        noProblems,
+        systemClock,
+        createLogger({ silent: true }),
+      );
+      await other.runOnce();
+      assert.ok(delivered.includes('stop-0'));
+    });
   });
 });

@@ -123,4 +123,28 @@ describe('the reminder scheduler', () => {
     await clock.tickAsync(0);
     assert.deepEqual(logger.lines.at(-1), { level: 'info', event: 'scheduler.pass', fields: { sent: 1, items: ['housing strategy before-7'] } });
   });
+
+  it('when a pass ends, even by failing, then the housekeeping (audit recovery) runs after it, and its failure is logged', async () => {
+    const housekeeping: string[] = [];
+    let failHousekeeping = false;
+    const withHousekeeping = new Scheduler(reminders as unknown as ReminderService, { now: () => new Date() }, logger, INTERVAL, () => {
+      housekeeping.push(`after pass ${reminders.passes.length}`);
+      return failHousekeeping ? Promise.reject(new Error('audit table unavailable')) : Promise.resolve();
+    });
+    withHousekeeping.start();
+    assert.deepEqual(housekeeping, [], 'not before the pass ends');
+    reminders.finishLatest();
+    await clock.tickAsync(0);
+    assert.deepEqual(housekeeping, ['after pass 1']);
+    failHousekeeping = true;
+    await clock.tickAsync(INTERVAL);
+    reminders.passes[1]!.fail(new Error('Table storage unavailable'));
+    await clock.tickAsync(0);
+    assert.deepEqual(housekeeping, ['after pass 1', 'after pass 2']);
+    assert.deepEqual(
+      logger.lines.map((l) => l.event),
+      ['scheduler.housekeeping_failed', 'scheduler.pass_failed'],
+    );
+    await withHousekeeping.stop();
+  });
 });

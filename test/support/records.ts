@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseIntake } from '../../src/domain/concern.js';
 import type { ConcernEvent, ConcernRecord } from '../../src/domain/concernRecord.js';
+import type { AuditIntent } from '../../src/storage/concernStore.js';
 import { validIntake } from './harness.js';
 
 /** A stored concern as the service makes it, with a fresh id; override fields per test. */
@@ -30,3 +31,9 @@ export function concernRecord(overrides: Partial<ConcernRecord> = {}): ConcernRe
 /** The first event of a concern: raised by its reporter when it was created. */
 export const raisedEvent = (c: ConcernRecord) =>
   ({ revision: 1, type: 'raised' as const, by: c.reporter, at: c.createdAt, detail: 'Concern raised' }) satisfies ConcernEvent;
+
+/** The audit intent stored with a change of a concern (the "raised" row for a new one). */
+export const auditFor = (c: ConcernRecord, action: 'concern.raised' | 'concern.changed' = 'concern.raised'): AuditIntent => ({
+  eventId: randomUUID(),
+  event: { at: c.updatedAt, actorId: c.reporter.aadObjectId, action, concernId: c.id, outcome: 'allowed' },
+});
