@@ -1,3 +1,4 @@
+import type { CaseDetails } from './caseDetails.js';
 import type { ConcernStatus, Intake, LeadAction, Outcome } from './concern.js';
 import type { GroupId } from './groups.js';
 
@@ -40,6 +41,12 @@ export interface ConcernRecord {
   closedAt?: string;
   /** The latest reroute: the group it came from, who moved it and when (the card says why the group changed). */
   rerouted?: { from: GroupId; by: PersonRef; at: string };
+  /** What the Lead recorded for figures (caseDetails.ts); absent until they record something. */
+  caseDetails?: CaseDetails;
+  /** Set by a Lead to keep the concern out of the retention pass, with the reason (audited). */
+  legalHold?: { reason: string; by: PersonRef; at: string };
+  /** When the retention pass anonymised it: observed text, place, reporter, notes and references are gone. */
+  anonymisedAt?: string;
 }
 
 export type ConcernEventType = 'raised' | 'acknowledged' | 'actionRecorded' | 'rerouted' | 'closed';

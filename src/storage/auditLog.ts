@@ -20,7 +20,13 @@ export type AuditAction =
   | 'signup.sent'
   | 'signup.exported'
   | 'protocol.exported'
-  | 'protocol.reviewed';
+  | 'protocol.reviewed'
+  | 'concern.exported'
+  | 'concern.trailViewed'
+  | 'concern.legalHold'
+  | 'concern.anonymised'
+  | 'figures.viewed'
+  | 'figures.exported';
 
 /** One audit event: who did what to which record, and whether it was allowed. No free text from users. */
 export interface AuditEvent {
