@@ -204,6 +204,8 @@ export class OutboxDispatcher {
     const retryAfterMs = failure instanceof DeliveryError ? failure.retryAfterMs : undefined;
     const decision = decideRetry(status, claimed.attempts, retryAfterMs, this.options.retry);
     if (decision.retry) {
+      // Throttling is what operators need to see: the wait Teams asked for (or ours) is in the warning.
+      if (status === 429) this.logger.warn('outbox.throttled', { kind: entry.kind, owner: entry.ownerId, retryAfterMs, waitMs: decision.delayMs });
       const nextAttemptAt = new Date(this.clock.now().getTime() + decision.delayMs);
       await this.recordResult(store, claimed, etag, { state: 'pending', nextAttemptAt, ...(status ? { lastStatus: status } : {}) });
       return 'retrying';

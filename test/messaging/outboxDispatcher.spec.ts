@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { systemClock } from '../../src/domain/clock.js';
 import { newOutboxEntry } from '../../src/domain/outbox.js';
 import { createLogger } from '../../src/logger.js';
-import type { DeliverEntry } from '../../src/messaging/delivery.js';
+import { DeliveryError, type DeliverEntry } from '../../src/messaging/delivery.js';
 import { DEFAULT_DISPATCHER_OPTIONS, OutboxDispatcher } from '../../src/messaging/outboxDispatcher.js';
 import { ConcernStore } from '../../src/storage/concernStore.js';
 import { OutboxStore } from '../../src/storage/outboxStore.js';
@@ -111,6 +111,51 @@ describe('the outbox dispatcher against Azurite', () => {
       );
       await other.runOnce();
       assert.ok(delivered.includes('stop-0'));
+    });
+  });
+
+  describe('when Teams throttles or refuses', () => {
+    const noProblems = { waiting: () => Promise.resolve(), undeliverable: () => Promise.resolve() };
+
+    async function oneEntry() {
+      const record = concernRecord();
+      const entry = newOutboxEntry({ kind: 'leadCard', recipient: `fault-${record.id}`, revision: 1, now: new Date(Date.now() - 1000) });
+      await new ConcernStore(world.tables.concerns).create(record, raisedEvent(record), [entry], auditFor(record));
+      return record;
+    }
+
+    it('then a 429 is logged as a warning with the wait Teams asked for', async () => {
+      const record = await oneEntry();
+      const lines: string[] = [];
+      const logger = createLogger({ destination: { write: (line: string) => void lines.push(line) } });
+      const throttled: DeliverEntry = () => Promise.reject(new DeliveryError('throttled', 429, 30_000));
+      const outbox = new OutboxStore(world.tables.concerns);
+      await new OutboxDispatcher([outbox], throttled, noProblems, systemClock, logger).runOnce();
+      const warning = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === 'outbox.throttled' && l.owner === record.id);
+      assert.ok(warning, 'a throttling warning');
+      assert.equal(warning.level, 'warn');
+      assert.equal(warning.retryAfterMs, 30_000);
+      assert.ok(Number(warning.waitMs) >= 30_000);
+    });
+
+    it('then a 412 is tried 3 times in all and no more', async () => {
+      const record = await oneEntry();
+      let attempts = 0;
+      const precondition: DeliverEntry = (entry) => {
+        if (entry.ownerId === record.id) attempts += 1;
+        return Promise.reject(new DeliveryError('precondition failed', 412));
+      };
+      const outbox = new OutboxStore(world.tables.concerns);
+      const dispatcher = new OutboxDispatcher([outbox], precondition, noProblems, systemClock, createLogger({ silent: true }), {
+        ...DEFAULT_DISPATCHER_OPTIONS,
+        retry: { ...DEFAULT_DISPATCHER_OPTIONS.retry, baseDelayMs: 1, maxDelayMs: 1 },
+      });
+      for (let pass = 0; pass < 6; pass++) {
+        await dispatcher.runOnce();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.equal(attempts, 3);
+      assert.equal((await outbox.list(record.id))[0]!.state, 'failed');
     });
   });
 });
