@@ -22,6 +22,7 @@ import { openTables } from '../src/storage/tables.js';
 import { FakeConnector } from '../test/support/fakeConnector.js';
 import { startApp, TeamsClient, validIntake } from '../test/support/harness.js';
 import { PEOPLE, testProtocol } from '../test/support/people.js';
+import { benchSubmission } from './bench/submission.js';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
     console.log(
       `intake submit over HTTP (${submits} sequential, Azurite, outbox delivering alongside): p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1)!)}`,
     );
+
+    await benchSubmission(app, connector);
 
     const at = new Date('2027-06-25T08:05:00Z');
     const [first, firstMs] = await timed(() => app.reminders.runDueReminders(at));
