@@ -19,6 +19,7 @@ import { ChannelService } from './services/channelService.js';
 import { ChapterReviewService } from './services/chapterReviewService.js';
 import { CollationService } from './services/collationService.js';
 import { ConcernService } from './services/concernService.js';
+import { caseRecordServices } from './services/concernRecordsService.js';
 import { ConversationService } from './services/conversationService.js';
 import { DeliveryProblems } from './services/deliveryProblems.js';
 import { Directory, leadRefreshIds } from './services/directory.js';
@@ -215,6 +216,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       signUps,
       approvals,
       chapterReviews,
+      ...caseRecordServices({ concerns, audit, directory, clock, leadRefreshIds: refreshIds, timeZone: protocol.timeZone, outbox: outboxStore }),
     },
   });
   const server = createServer(adapter, bot, logger);

@@ -3,10 +3,12 @@ import { messageCard } from '../cards/messageCard.js';
 import type { Deadline } from '../domain/deadline.js';
 import type { Logger } from '../logger.js';
 import type { ApprovalService } from '../services/approvalService.js';
+import type { CaseDetailsService } from '../services/caseDetailsService.js';
 import type { ChannelService } from '../services/channelService.js';
 import type { ChapterReviewService } from '../services/chapterReviewService.js';
 import type { CollationService } from '../services/collationService.js';
 import type { ConcernService } from '../services/concernService.js';
+import type { ConcernRecordsService } from '../services/concernRecordsService.js';
 import type { ConversationService } from '../services/conversationService.js';
 import type { Directory } from '../services/directory.js';
 import type { DraftingService } from '../services/draftingService.js';
@@ -14,6 +16,7 @@ import type { ReminderService } from '../services/reminderService.js';
 import type { SignUpService } from '../services/signUpService.js';
 import type { SubmissionService } from '../services/submissionService.js';
 import { registerApprovalHandlers } from './approvalHandlers.js';
+import { registerCaseRecordHandlers } from './caseRecordHandlers.js';
 import { registerChannelHandlers } from './channelHandlers.js';
 import { registerChapterReviewHandlers } from './chapterReviewHandlers.js';
 import { registerCollationHandlers } from './collationHandlers.js';
@@ -39,6 +42,9 @@ export interface BotServices {
   signUps: SignUpService;
   approvals: ApprovalService;
   chapterReviews: ChapterReviewService;
+  /** The Lead's case details and legal hold, and a concern's audit trail and subject access export. */
+  caseDetails: CaseDetailsService;
+  concernRecords: ConcernRecordsService;
 }
 
 export interface BotDeps {
@@ -58,6 +64,7 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   const app = new Application<TurnState>({ adapter: deps.adapter, startTypingTimer: false, removeRecipientMention: true });
   registerGuards(app, { tenantId: deps.tenantId, conversations: services.conversations, logger: deps.logger });
   registerConcernHandlers(app, { concerns: services.concerns, timeZone: deps.deadline.timeZone });
+  registerCaseRecordHandlers(app, { caseDetails: services.caseDetails, records: services.concernRecords, timeZone: deps.deadline.timeZone });
   registerChannelHandlers(app, services.channels, services.directory);
   // Cards refused before any feature service sees them (changed or forged card data) are audited by the conversation service.
   const refusals = services.conversations;

@@ -3,6 +3,7 @@ import type { ConcernEvent, ConcernRecord } from '../domain/concernRecord.js';
 import { GROUP_IDS, GROUP_INFO } from '../domain/groups.js';
 import { LEAD_LIMITS, NOT_DONE, type CommandField, type CommandForm } from '../domain/leadCommands.js';
 import { allowedCommands, STATUS_LABELS } from '../domain/status.js';
+import { caseFacts, legalHoldLine } from './caseFacts.js';
 import { choicesOf, formatLocal, labels } from './format.js';
 import { escapeMarkdown } from './markdown.js';
 import { CardTooLargeError, cardTemplate, renderCard, type Card } from './renderCard.js';
@@ -61,6 +62,8 @@ interface LeadCardView {
   limits: typeof LEAD_LIMITS;
   refreshUserIds: string[];
   verbs: Record<'refresh' | 'acknowledge' | 'recordAction' | 'reroute' | 'close', Verb>;
+  /** Beside the workflow, at any status: the case details for figures, legal hold, the audit trail, the export. */
+  records: { caseFacts: Choice[]; legalHold: string; verbs: Record<'caseDetails' | 'legalHold' | 'trail' | 'export', Verb> };
 }
 const leadCardTemplate = cardTemplate<LeadCardView>(leadCardJson);
 
@@ -177,6 +180,11 @@ export function leadCard(concern: ConcernRecord, context: LeadCardContext): Card
         recordAction: VERBS.recordAction,
         reroute: VERBS.reroute,
         close: VERBS.close,
+      },
+      records: {
+        caseFacts: caseFacts(concern.caseDetails),
+        legalHold: legalHoldLine(concern, tz),
+        verbs: { caseDetails: VERBS.openCaseDetails, legalHold: VERBS.openLegalHold, trail: VERBS.concernTrail, export: VERBS.exportConcern },
       },
     };
   };

@@ -28,6 +28,14 @@ export const VERBS = {
   exportSignUps: 'signUp.export',
   chapterReviewAnswer: 'chapterReview.answer',
   chapterReviewComments: 'chapterReview.comments',
+  // The Lead's records of a concern beside the workflow: case details for figures, legal hold, audit trail, export.
+  openCaseDetails: 'concern.caseDetails.open',
+  saveCaseDetails: 'concern.caseDetails.save',
+  openLegalHold: 'concern.legalHold.open',
+  setLegalHold: 'concern.legalHold.set',
+  liftLegalHold: 'concern.legalHold.lift',
+  concernTrail: 'concern.trail',
+  exportConcern: 'concern.export',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

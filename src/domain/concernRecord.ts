@@ -49,7 +49,16 @@ export interface ConcernRecord {
   anonymisedAt?: string;
 }
 
-export type ConcernEventType = 'raised' | 'acknowledged' | 'actionRecorded' | 'rerouted' | 'closed';
+export type ConcernEventType =
+  | 'raised'
+  | 'acknowledged'
+  | 'actionRecorded'
+  | 'rerouted'
+  | 'closed'
+  // Changes a Lead makes beside the workflow: their values are on the record, never in the event.
+  | 'caseDetailsUpdated'
+  | 'legalHoldSet'
+  | 'legalHoldLifted';
 
 /** One entry of a concern's history: who did what, when. Detail holds labels, never observed text. */
 export interface ConcernEvent {

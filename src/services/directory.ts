@@ -47,13 +47,18 @@ export class Directory {
 
   /** A person's name for messages to coordinators; "a recipient" for someone not in the file. */
   nameOf(aadObjectId: string): string {
+    return this.knownName(aadObjectId) ?? 'a recipient';
+  }
+
+  /** A person's name as the protocol file gives it, or undefined for someone not in the file. */
+  knownName(aadObjectId: string): string | undefined {
     const everyone = [
       ...this.protocol.modernSlaveryLeads,
       ...this.protocol.deputies,
       ...this.protocol.coordinators,
       ...this.protocol.groups.flatMap((g) => [...g.leads, ...g.members]),
     ];
-    return everyone.find((p) => p.aadObjectId === aadObjectId)?.name ?? 'a recipient';
+    return everyone.find((p) => p.aadObjectId === aadObjectId)?.name;
   }
 }
 
