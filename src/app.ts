@@ -26,6 +26,7 @@ import { Directory, leadRefreshIds } from './services/directory.js';
 import { DraftingService } from './services/draftingService.js';
 import { outboxMessages } from './services/outboxMessages.js';
 import { ReminderService } from './services/reminderService.js';
+import { RetentionService } from './services/retentionService.js';
 import { SignUpService } from './services/signUpService.js';
 import { Scheduler } from './services/scheduler.js';
 import { SubmissionService } from './services/submissionService.js';
@@ -42,6 +43,7 @@ import { startEmbeddedTables } from './storage/embeddedAzurite.js';
 import { OutboxStore } from './storage/outboxStore.js';
 import { WaitingStore } from './storage/waitingStore.js';
 import { ProtocolStore } from './storage/protocolStore.js';
+import { RetentionStore } from './storage/retentionStore.js';
 import { SignUpStore } from './storage/signUpStore.js';
 import { openTables, type TableAccess } from './storage/tables.js';
 
@@ -63,6 +65,7 @@ export interface App {
   server: http.Server;
   outbox: OutboxDispatcher;
   reminders: ReminderService;
+  retention: RetentionService;
   collations: CollationService;
   stores: {
     concerns: ConcernStore;
@@ -197,7 +200,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const recovered = await recoverAuditIntents({ concerns, audit });
     if (recovered) logger.warn('audit.recovered', { count: recovered });
   };
-  const scheduler = new Scheduler(reminders, clock, logger, options.schedulerIntervalMs ?? 5 * 60_000, recoverAudit);
+  const retention = new RetentionService({ store: new RetentionStore(tables.concerns), concerns, audit, protocol, clock, logger });
+  const housekeeping = () => recoverAudit().then(async () => void (await retention.runDaily()));
+  const scheduler = new Scheduler(reminders, clock, logger, options.schedulerIntervalMs ?? 5 * 60_000, housekeeping);
   const bot = createBot({
     adapter,
     tenantId: protocol.tenantId,
@@ -225,6 +230,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     server,
     outbox,
     reminders,
+    retention,
     collations,
     stores: { concerns, outbox: outboxStore, templateOutbox, protocol: protocolStore, collations: collationStore, audit, conversations, groupChannels },
     async listen() {

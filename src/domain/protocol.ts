@@ -20,6 +20,14 @@ const group = z.object({
 
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a local date such as 2027-07-02');
 
+/** A whole number of years within bounds (the path names the setting). */
+const wholeYears = (min: number, max: number) =>
+  z
+    .number({ error: 'must be a number of years, such as 6' })
+    .int('must be a whole number of years')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
 /** The protocol file: who holds which role, the groups and the deadline. */
 export const protocolSchema = z
   .object({
@@ -52,6 +60,15 @@ export const protocolSchema = z
       .prefault({}),
     /** Extra bank holidays (England and Wales) beyond the date-holidays package, e.g. a one-off royal holiday. */
     bankHolidays: z.array(localDate).default([]),
+    /** How long a closed concern is kept in full before the retention pass anonymises it (docs/data-protection.md). */
+    retention: z
+      .object({
+        adultYearsAfterClosure: wholeYears(1, 100).default(6),
+        childUntilAge: wholeYears(18, 120).default(25),
+        childYearsAfterClosureAtLeast: wholeYears(1, 100).default(6),
+      })
+      .strict()
+      .prefault({}),
   })
   .superRefine((value, ctx) => {
     for (const id of GROUP_IDS) {

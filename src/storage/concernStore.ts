@@ -9,7 +9,7 @@ export class ConcernExistsError extends Error {}
 /** Someone changed the concern since it was read. */
 export class StaleConcernError extends Error {}
 
-const CONCERN_ROW = 'concern';
+export const CONCERN_ROW = 'concern';
 const eventRow = (revision: number) => `event|${String(revision).padStart(6, '0')}`;
 const auditRow = (eventId: string) => `audit|${eventId}`;
 
@@ -23,11 +23,11 @@ export interface AuditIntent {
   event: AuditEvent;
 }
 
-function auditEntity(concernId: string, intent: AuditIntent) {
+export function auditEntity(concernId: string, intent: AuditIntent) {
   return { partitionKey: concernId, rowKey: auditRow(intent.eventId), auditEvent: JSON.stringify(intent.event) };
 }
 
-type ConcernEntity = {
+export type ConcernEntity = {
   partitionKey: string;
   rowKey: string;
   reference: string;
@@ -40,7 +40,7 @@ type ConcernEntity = {
   record: string;
 };
 
-function toEntity(record: ConcernRecord): ConcernEntity {
+export function toEntity(record: ConcernRecord): ConcernEntity {
   return {
     partitionKey: record.id,
     rowKey: CONCERN_ROW,
