@@ -42,6 +42,7 @@
 import {
   HiddenGraph,
   SMALLEST_SHOWN,
+  before,
   figureAt,
   kindAt,
   pinnedByBounds,
