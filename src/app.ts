@@ -127,7 +127,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const compose = outboxMessages({ concerns, protocolStore, waiting, directory, deadline, clock, leadRefreshIds: refreshIds, chapterReviews });
   const deliver = teamsDelivery({ adapter, appId: credentials?.appId ?? '', conversations, groupChannels, clock, compose });
-  const problems = new DeliveryProblems({ waiting, notices: noticeOutbox, directory, clock });
+  const problems = new DeliveryProblems({ waiting, notices: noticeOutbox, directory, clock, audit, concernOutbox: outboxStore });
   const outbox = new OutboxDispatcher([outboxStore, templateOutbox, noticeOutbox, reviewOutbox], deliver, problems, clock, logger, {
     ...DEFAULT_DISPATCHER_OPTIONS,
     ...options.dispatcher,

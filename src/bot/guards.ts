@@ -88,8 +88,8 @@ async function rememberConversation(context: TurnContext, deps: GuardDeps): Prom
     reference.conversation = { ...reference.conversation!, id: channelId };
   } else if (activity.conversation?.conversationType === 'personal' && aadObjectId) {
     // Only adding the app makes someone reachable; removing it sends an installationUpdate too.
-    const added = activity.type === 'installationUpdate' && ((activity as { action?: string }).action ?? '').startsWith('add');
-    from = { personal: aadObjectId, installed: added };
+    const action = activity.type === 'installationUpdate' ? ((activity as { action?: string }).action ?? '') : '';
+    from = { personal: aadObjectId, installed: action.startsWith('add'), ...(action.startsWith('remove') ? { removed: true } : {}) };
   } else {
     return;
   }

@@ -141,11 +141,28 @@ function howToFix(recipient: string, recipientName: string): string {
 export function undeliveredMessage(about: UndeliveredPayload, subject: string, recipientName: string): Card {
   const target = isGroupId(about.recipient) ? `the ${GROUP_INFO[about.recipient].name} channel` : escapeMarkdown(recipientName);
   const why = REASONS[about.reason] ?? `Teams kept refusing it (${about.reason})`;
+  const instead = about.sentInsteadTo === 'deputies' ? ['It was sent to the deputies instead, so the concern is not held up.'] : [];
   return noticeCard(
     `Not delivered: ${subject}`,
-    [`${KIND_NAMES[about.failedKind]} for ${subject} could not be delivered to ${target}: ${why}.`, howToFix(about.recipient, recipientName)],
+    [`${KIND_NAMES[about.failedKind]} for ${subject} could not be delivered to ${target}: ${why}.`, ...instead, howToFix(about.recipient, recipientName)],
     [],
     'attention',
+  );
+}
+
+/**
+ * The short form of a message too large for a Teams card: what kind of message it is and what it
+ * is about (`subject`, e.g. "concern MS-2027-000001"), with a button to open the concern when
+ * `openConcernId` is given (only for someone who may open it).
+ */
+export function shortenedMessage(kind: OutboxKind, subject: string, openConcernId?: string): Card {
+  return noticeCard(
+    subject.charAt(0).toUpperCase() + subject.slice(1),
+    [
+      `${KIND_NAMES[kind]} for ${subject} is too long for a Teams message, so it is shortened here.`,
+      openConcernId ? 'Open the concern to see it in full and act on it.' : 'Nothing has been lost: the full record is kept.',
+    ],
+    openConcernId ? [{ title: 'Open the concern', verb: VERBS.refreshConcern, data: { concernId: openConcernId } }] : [],
   );
 }
 

@@ -94,6 +94,8 @@ export interface UndeliveredPayload {
   reason: UndeliveredReason;
   /** What the failed message was about: a concern id, or "group|template". */
   owner: string;
+  /** A Lead card Teams refused (403) was sent to the deputies instead. */
+  sentInsteadTo?: 'deputies';
 }
 
 /** The payload each kind of entry carries (concern messages are rendered from the concern itself). */

@@ -2,16 +2,15 @@ import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import { MessageFactory } from 'botbuilder';
 import { CardTooLargeError, type Card } from '../cards/renderCard.js';
 import type { Clock } from '../domain/clock.js';
-import type { GroupId } from '../domain/groups.js';
 import type { ConversationStore, GroupChannelStore } from '../storage/conversationStore.js';
 import type { StoredOutboxEntry } from '../storage/outboxStore.js';
 import { DeliveryError, type DeliverEntry } from './delivery.js';
 import { RateLimiter, TEAMS_CONVERSATION_LIMITS, TEAMS_TENANT_LIMITS } from './rateLimiter.js';
+import { afterRefusal, findConversation, type Destination } from './recipientConversation.js';
 import { parseRetryAfter } from './retryPolicy.js';
 import { cardAttachment } from './teamsCard.js';
 
-/** Where a message goes: a person's personal chat (by Entra object id), or a group's linked channel. */
-export type Destination = { person: string } | { group: GroupId };
+export type { Destination } from './recipientConversation.js';
 
 /** What an outbox entry says and where it goes, worked out when it is sent. */
 export interface ComposedMessage {
@@ -22,8 +21,10 @@ export interface ComposedMessage {
 /**
  * Works out an entry's message from the records as they are now; undefined when it is no longer
  * worth sending. Deciding what to say is service work: delivery is handed this function.
+ * `shortened` asks for the short form (reference, kind, a button to open it), for a card Teams
+ * refused as too large; a card too large to render is shortened by the composer itself.
  */
-export type ComposeMessage = (entry: StoredOutboxEntry) => Promise<ComposedMessage | undefined>;
+export type ComposeMessage = (entry: StoredOutboxEntry, options?: { shortened?: boolean }) => Promise<ComposedMessage | undefined>;
 
 export interface TeamsDeliveryDeps {
   adapter: CloudAdapter;
@@ -43,22 +44,7 @@ export interface TeamsDeliveryDeps {
 export function teamsDelivery(deps: TeamsDeliveryDeps): DeliverEntry {
   const limiter = deps.limiter ?? new RateLimiter(TEAMS_CONVERSATION_LIMITS, TEAMS_TENANT_LIMITS);
 
-  async function conversationOf(to: Destination): Promise<Partial<ConversationReference>> {
-    if ('person' in to) {
-      const saved = await deps.conversations.personal(to.person);
-      if (!saved) throw new DeliveryError('app not installed for recipient', 404, undefined, 'install');
-      return saved.reference as Partial<ConversationReference>;
-    }
-    const link = await deps.groupChannels.get(to.group);
-    const saved = link && (await deps.conversations.channel(link.channelKey));
-    if (!saved) throw new DeliveryError('group channel not linked', 404, undefined, 'link');
-    return saved.reference as Partial<ConversationReference>;
-  }
-
-  return async (entry) => {
-    const message = await composeOrRefuse(deps.compose, entry);
-    if (!message) return { superseded: true };
-    const reference = await conversationOf(message.to);
+  async function send(entry: StoredOutboxEntry, reference: Partial<ConversationReference>, card: Card): Promise<string | undefined> {
     await limiter.acquire(reference.conversation?.id ?? entry.recipient);
     let activityId: string | undefined;
     let failure: unknown;
@@ -66,7 +52,7 @@ export function teamsDelivery(deps: TeamsDeliveryDeps): DeliverEntry {
     // failure is caught here and rethrown below, where the outbox can decide to retry.
     await deps.adapter.continueConversationAsync(deps.appId, { ...reference, activityId: undefined }, async (context) => {
       try {
-        const activity = MessageFactory.attachment(cardAttachment(message.card));
+        const activity = MessageFactory.attachment(cardAttachment(card));
         // An entry that already sent its message (and was queued again) updates that message in place.
         if (entry.activityId) {
           await context.updateActivity({ ...activity, id: entry.activityId });
@@ -79,6 +65,28 @@ export function teamsDelivery(deps: TeamsDeliveryDeps): DeliverEntry {
       }
     });
     if (failure !== undefined) throw toDeliveryError(failure, deps.clock.now());
+    return activityId;
+  }
+
+  return async (entry) => {
+    const message = await composeOrRefuse(deps.compose, entry);
+    if (!message) return { superseded: true };
+    const found = await findConversation(deps, message.to);
+    let activityId: string | undefined;
+    try {
+      try {
+        activityId = await send(entry, found.reference, message.card);
+      } catch (error) {
+        // Teams found the card too large after all (its limit is on the whole message): the short form, at once.
+        if (!(error instanceof DeliveryError && error.status === 413)) throw error;
+        const short = await deps.compose(entry, { shortened: true });
+        if (!short) return { superseded: true };
+        activityId = await send(entry, found.reference, short.card);
+      }
+    } catch (error) {
+      if (!(error instanceof DeliveryError)) throw error;
+      throw await afterRefusal(deps, found, error, { updating: Boolean(entry.activityId), now: deps.clock.now() });
+    }
     return activityId ? { activityId } : {};
   };
 }

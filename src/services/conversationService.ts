@@ -7,7 +7,7 @@ import type { Actor } from './results.js';
 import { concernIdSchema } from './concernService.js';
 
 /** Where an activity came from: a person's personal chat, or a team channel. */
-export type ArrivedFrom = { personal: string; installed: boolean } | { channelId: string };
+export type ArrivedFrom = { personal: string; installed: boolean; removed?: boolean } | { channelId: string };
 
 export interface ConversationServiceDeps {
   conversations: ConversationStore;
@@ -26,8 +26,10 @@ export class ConversationService {
   constructor(private readonly deps: ConversationServiceDeps) {}
 
   /**
-   * Stores (or refreshes) the conversation, because Teams can move it to a new service URL; a
-   * person who has just installed the app gets the messages that were waiting for them.
+   * Stores (or refreshes) the conversation, because Teams can move it to a new service URL, and
+   * clears any mark that Teams refused a send there (the person reached the bot, so it works
+   * again). A person who has just installed the app, or whose reference was dropped because Teams
+   * no longer knew the conversation and who now writes to the bot, gets what waited for them.
    */
   async remember(from: ArrivedFrom, conversation: SavedConversation): Promise<void> {
     const now = this.deps.clock.now();
@@ -35,8 +37,9 @@ export class ConversationService {
       await this.deps.conversations.saveChannel(from.channelId, conversation, now);
       return;
     }
+    const known = from.installed || from.removed ? true : (await this.deps.conversations.personal(from.personal)) !== undefined;
     await this.deps.conversations.savePersonal(from.personal, conversation, now);
-    if (from.installed) await this.deps.wake(from.personal);
+    if (from.installed || !known) await this.deps.wake(from.personal);
   }
 
   /** True the first time an activity is seen; false when Teams delivers it again. */

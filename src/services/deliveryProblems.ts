@@ -1,8 +1,10 @@
 import type { Clock } from '../domain/clock.js';
 import { newOutboxEntry, UNREPORTED_KINDS, type UndeliveredReason, type WaitingFor } from '../domain/outbox.js';
 import type { DeliveryProblemHandler } from '../messaging/delivery.js';
+import type { AuditLog } from '../storage/auditLog.js';
 import type { OutboxStore, StoredOutboxEntry } from '../storage/outboxStore.js';
 import type { WaitingStore } from '../storage/waitingStore.js';
+import { concernIdSchema } from './concernService.js';
 import type { Directory } from './directory.js';
 
 export interface DeliveryProblemDeps {
@@ -11,6 +13,10 @@ export interface DeliveryProblemDeps {
   notices: OutboxStore;
   directory: Directory;
   clock: Clock;
+  /** Where refusals by Teams (403) are recorded. */
+  audit: AuditLog;
+  /** The concerns' outbox: a Lead card Teams refused is queued again there for the deputies. */
+  concernOutbox: OutboxStore;
 }
 
 /** The partition of the coordinators' notice about one recipient's waiting messages. */
@@ -47,9 +53,16 @@ export class DeliveryProblems implements DeliveryProblemHandler {
     if (count) await this.deps.notices.rearm(partition, now);
   }
 
+  /**
+   * Teams refused it (403) or it failed for good. A refusal is audited, whatever the message; a
+   * refused Lead card goes to the deputies instead. Everything else reported is told to the
+   * coordinators, without its content: they can put it right (unblock, re-add the app).
+   */
   async undeliverable(entry: StoredOutboxEntry, reason: UndeliveredReason): Promise<void> {
+    if (reason === '403') await this.auditRefusal(entry);
     if (UNREPORTED_KINDS.includes(entry.kind)) return;
-    const payload = { failedKind: entry.kind, recipient: entry.recipient, reason, owner: entry.ownerId };
+    const instead = reason === '403' ? await this.sendInstead(entry) : undefined;
+    const payload = { failedKind: entry.kind, recipient: entry.recipient, reason, owner: entry.ownerId, ...(instead ? { sentInsteadTo: instead } : {}) };
     const notices = this.deps.directory.coordinators().map((c) =>
       newOutboxEntry({
         kind: 'coordinatorNotice',
@@ -61,6 +74,34 @@ export class DeliveryProblems implements DeliveryProblemHandler {
       }),
     );
     await this.deps.notices.add(`failed-${entry.ownerId}`, notices);
+  }
+
+  /** Who Teams refused, what kind of message and about which concern; never what it said. */
+  private async auditRefusal(entry: StoredOutboxEntry): Promise<void> {
+    await this.deps.audit.append({
+      at: this.deps.clock.now().toISOString(),
+      actorId: entry.recipient,
+      action: 'request.refused',
+      outcome: 'refused',
+      reason: `delivery refused 403: ${entry.kind}`,
+      ...(concernIdSchema.safeParse(entry.ownerId).success ? { concernId: entry.ownerId } : {}),
+    });
+  }
+
+  /**
+   * A refused Lead card is queued for each deputy (who acts on concerns like a Lead), in the
+   * concern's own outbox, so it shows the concern as it is when sent. Insert-if-absent: two Leads
+   * refusing give each deputy one card. Coordinators never get a Lead card: they may not see concerns.
+   */
+  private async sendInstead(entry: StoredOutboxEntry): Promise<'deputies' | undefined> {
+    if (entry.kind !== 'leadCard') return undefined;
+    const leads = new Set(this.deps.directory.leads().map((p) => p.aadObjectId));
+    const deputies = this.deps.directory.leadsAndDeputies().filter((p) => !leads.has(p.aadObjectId) && p.aadObjectId !== entry.recipient);
+    if (!deputies.length || entry.source !== this.deps.concernOutbox.source) return undefined;
+    const now = this.deps.clock.now();
+    const cards = deputies.map((d) => newOutboxEntry({ kind: 'leadCard', recipient: d.aadObjectId, revision: entry.revision, now, key: 'instead' }));
+    await this.deps.concernOutbox.add(entry.ownerId, cards);
+    return 'deputies';
   }
 
   /** The person installed the app or the channel was linked: the notice says the wait is over. */

@@ -1,7 +1,16 @@
 import { chapterReviewCard } from '../cards/chapterReviewCards.js';
 import { channelNoticeCard, leadCard } from '../cards/concernCards.js';
 import { signUpFormCard } from '../cards/signUpCards.js';
-import { escalationMessage, reminderMessage, reporterUpdateMessage, reviewMessage, undeliveredMessage, waitingMessage } from '../cards/notificationCards.js';
+import {
+  escalationMessage,
+  reminderMessage,
+  reporterUpdateMessage,
+  reviewMessage,
+  shortenedMessage,
+  undeliveredMessage,
+  waitingMessage,
+} from '../cards/notificationCards.js';
+import { CardTooLargeError } from '../cards/renderCard.js';
 import type { Deadline } from '../domain/deadline.js';
 import { GROUP_INFO, isGroupId, type GroupId } from '../domain/groups.js';
 import { payloadOf, type OutboxKind } from '../domain/outbox.js';
@@ -82,7 +91,28 @@ export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
     return { to: person(entry), card: waitingMessage(record, deps.directory.nameOf(about.recipient), timeZone) };
   }
 
-  return async (entry) => {
+  /**
+   * The short form of a message too large for a Teams card, to the same place: what it is, what it
+   * is about, and, for a Lead or deputy, a button to open the concern (its card answers that).
+   */
+  async function shortened(entry: StoredOutboxEntry): Promise<ComposedMessage> {
+    const [subject, concern] = await Promise.all([subjectOf(entry.ownerId), deps.concerns.get(entry.ownerId)]);
+    const open = concern && deps.directory.roles(entry.recipient).modernSlaveryLead ? concern.record.id : undefined;
+    return { to: isGroupId(entry.recipient) ? channel(entry) : person(entry), card: shortenedMessage(entry.kind, subject, open) };
+  }
+
+  // Too large is never a reason not to deliver (or to retry): the short form goes instead.
+  return async (entry, options) => {
+    if (options?.shortened) return shortened(entry);
+    try {
+      return await full(entry);
+    } catch (error) {
+      if (error instanceof CardTooLargeError) return shortened(entry);
+      throw error;
+    }
+  };
+
+  async function full(entry: StoredOutboxEntry): Promise<ComposedMessage | undefined> {
     switch (entry.kind) {
       case 'leadCard': {
         const concern = await concernOf(entry);
@@ -117,5 +147,5 @@ export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
         return form && { to: person(entry), card: chapterReviewCard(form, timeZone) };
       }
     }
-  };
+  }
 }

@@ -1,6 +1,6 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { GroupId } from '../domain/groups.js';
-import { getOrUndefined, safeKey } from './tables.js';
+import { getOrUndefined, isNotFound, isStale, safeKey } from './tables.js';
 
 const PERSONAL = 'personal';
 
@@ -18,7 +18,18 @@ export interface SavedConversation {
   serviceUrl: string;
   /** The person's Teams user id (an MRI), for a card's automatic refresh; personal chats only. */
   teamsUserId?: string;
+  /**
+   * When Teams last refused a send here (403: the person blocked the app, left the team, or the app
+   * was disabled). Cleared by the next activity from the conversation, which saves it afresh.
+   */
+  blockedAt?: string;
+  /** The version read (an ETag), so that a reference is dropped only if no one saved a newer one since. */
+  etag?: string;
 }
+
+/** Which stored conversation: a person's personal chat, or a channel by its key. */
+export type ConversationKey = { personal: string } | { channel: string };
+const keysOf = (key: ConversationKey): [string, string] => ('personal' in key ? [PERSONAL, key.personal] : [CHANNEL, key.channel]);
 
 interface ReferenceEntity {
   partitionKey: string;
@@ -26,6 +37,7 @@ interface ReferenceEntity {
   reference: string;
   serviceUrl: string;
   teamsUserId?: string;
+  blockedAt?: string;
   updatedAt: string;
 }
 
@@ -56,6 +68,30 @@ export class ConversationStore {
     return this.read(CHANNEL, key);
   }
 
+  /** Teams refused a send to this conversation (403): later sends skip it until its next activity saves it again. */
+  async markBlocked(key: ConversationKey, now: Date): Promise<void> {
+    const [partitionKey, rowKey] = keysOf(key);
+    try {
+      await this.table.updateEntity({ partitionKey, rowKey, blockedAt: now.toISOString() }, 'Merge', { etag: '*' });
+    } catch (error) {
+      if (!isNotFound(error)) throw error; // dropped meanwhile: nothing to flag
+    }
+  }
+
+  /**
+   * Teams no longer knows this conversation (404): the reference is dropped, unless it was saved
+   * again since it was read (the person reinstalled the app meanwhile), so the next install or
+   * message stores a fresh one.
+   */
+  async forget(key: ConversationKey, readAs: SavedConversation): Promise<void> {
+    const [partitionKey, rowKey] = keysOf(key);
+    try {
+      await this.table.deleteEntity(partitionKey, rowKey, { etag: readAs.etag ?? '*' });
+    } catch (error) {
+      if (!isNotFound(error) && !isStale(error)) throw error;
+    }
+  }
+
   /** The Teams user ids of those of these people who have the app (at most `limit`), in order. */
   async teamsUserIds(aadObjectIds: string[], limit: number): Promise<string[]> {
     const saved = await Promise.all([...new Set(aadObjectIds)].map((id) => this.personal(id)));
@@ -78,12 +114,14 @@ export class ConversationStore {
   }
 
   private async read(partitionKey: string, rowKey: string): Promise<SavedConversation | undefined> {
-    const entity = await getOrUndefined<ReferenceEntity>(this.table, partitionKey, rowKey);
+    const entity = await getOrUndefined<ReferenceEntity & { etag?: string }>(this.table, partitionKey, rowKey);
     return (
       entity && {
         reference: JSON.parse(entity.reference) as unknown,
         serviceUrl: entity.serviceUrl,
         ...(entity.teamsUserId ? { teamsUserId: entity.teamsUserId } : {}),
+        ...(entity.blockedAt ? { blockedAt: entity.blockedAt } : {}),
+        ...(entity.etag ? { etag: entity.etag } : {}),
       }
     );
   }
