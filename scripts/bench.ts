@@ -5,7 +5,8 @@
  *   - a reminder pass for 7 groups x 2 templates, first (sending) and repeated (nothing due);
  *   - an escalation pass over 700 unacknowledged concerns, first and repeated;
  *   - collating seven full groups (every Strategy section and every Pathway at its limit) into the
- *     two Word documents, cold (first Graphviz load) and warm, with the documents' sizes.
+ *     two Word documents, cold (first Graphviz load) and warm, with the documents' sizes;
+ *   - a figure over 100,000 concerns, cold and warm, against reading every row (bench/figures.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -22,6 +23,7 @@ import { openTables } from '../src/storage/tables.js';
 import { FakeConnector } from '../test/support/fakeConnector.js';
 import { startApp, TeamsClient, validIntake } from '../test/support/harness.js';
 import { PEOPLE, testProtocol } from '../test/support/people.js';
+import { benchFigures } from './bench/figures.js';
 import { benchSubmission } from './bench/submission.js';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
       `escalation pass over ${escalated.length} unacknowledged concerns: first ${ms(escalateMs)} (${escalated.filter((i) => i.sent).length} escalated), repeated ${ms(escalateAgainMs)}`,
     );
     await benchCollation(app);
+    await benchFigures(tables.connectionString, app.stores.audit);
     const memory = process.memoryUsage();
     console.log(`bot process memory after the runs: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`);
   } finally {

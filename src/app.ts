@@ -24,6 +24,7 @@ import { ConversationService } from './services/conversationService.js';
 import { DeliveryProblems } from './services/deliveryProblems.js';
 import { Directory, leadRefreshIds } from './services/directory.js';
 import { DraftingService } from './services/draftingService.js';
+import { createFiguresService } from './services/figuresService.js';
 import { outboxMessages } from './services/outboxMessages.js';
 import { ReminderService } from './services/reminderService.js';
 import { RetentionService } from './services/retentionService.js';
@@ -221,6 +222,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       signUps,
       approvals,
       chapterReviews,
+      figures: createFiguresService({ concerns: tables.concerns, audit, directory, clock, timeZone: protocol.timeZone }),
       ...caseRecordServices({ concerns, audit, directory, clock, leadRefreshIds: refreshIds, timeZone: protocol.timeZone, outbox: outboxStore }),
     },
   });

@@ -54,6 +54,8 @@ export const COMMANDS = {
   signUps: /^(?:sign[ -]?ups|signatories|(?:who has|who's) signed(?: up)?|list sign[ -]?ups)$/,
   /** Coordinators: the sign-up list as a CSV file. */
   exportSignUps: /^export (?:the )?sign[ -]?ups?(?: (?:as|to) csv| csv)?$/,
+  /** Leads, deputies and coordinators: counts of concerns, with small numbers suppressed ("figures", "statistics"). */
+  figures: /^(?:figures|statistics|stats)$/,
   /** The group is what follows "link" (the handler reads it from the normalised text). */
   link: /^link\b ?(.*)$/,
 } as const;

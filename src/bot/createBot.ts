@@ -12,6 +12,7 @@ import type { ConcernRecordsService } from '../services/concernRecordsService.js
 import type { ConversationService } from '../services/conversationService.js';
 import type { Directory } from '../services/directory.js';
 import type { DraftingService } from '../services/draftingService.js';
+import type { FiguresService } from '../services/figuresService.js';
 import type { ReminderService } from '../services/reminderService.js';
 import type { SignUpService } from '../services/signUpService.js';
 import type { SubmissionService } from '../services/submissionService.js';
@@ -22,6 +23,7 @@ import { registerChapterReviewHandlers } from './chapterReviewHandlers.js';
 import { registerCollationHandlers } from './collationHandlers.js';
 import { registerConcernHandlers } from './concernHandlers.js';
 import { registerDraftingHandlers } from './draftingHandlers.js';
+import { registerFiguresHandlers } from './figuresHandlers.js';
 import { registerGuards } from './guards.js';
 import { registerReviewHandlers } from './reviewHandlers.js';
 import { registerSignUpHandlers } from './signUpHandlers.js';
@@ -42,6 +44,7 @@ export interface BotServices {
   signUps: SignUpService;
   approvals: ApprovalService;
   chapterReviews: ChapterReviewService;
+  figures: FiguresService;
   /** The Lead's case details and legal hold, and a concern's audit trail and subject access export. */
   caseDetails: CaseDetailsService;
   concernRecords: ConcernRecordsService;
@@ -74,6 +77,7 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   registerCollationHandlers(app, services.collations);
   registerSignUpHandlers(app, services.signUps, deps.deadline.timeZone);
   registerApprovalHandlers(app, services.approvals);
+  registerFiguresHandlers(app, services.figures, deps.deadline.timeZone);
   registerChapterReviewHandlers(app, { reviews: services.chapterReviews, timeZone: deps.deadline.timeZone, refusals });
   registerWelcomeHandlers(app, { directory: services.directory, conversations: services.conversations });
 

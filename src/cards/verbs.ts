@@ -28,6 +28,11 @@ export const VERBS = {
   exportSignUps: 'signUp.export',
   chapterReviewAnswer: 'chapterReview.answer',
   chapterReviewComments: 'chapterReview.comments',
+  // Figures for the Lead, deputies and coordinators: the form, an answer, a preset, the CSV.
+  openFigures: 'figures.open',
+  showFigures: 'figures.show',
+  figuresPreset: 'figures.preset',
+  exportFigures: 'figures.export',
   // The Lead's records of a concern beside the workflow: case details for figures, legal hold, audit trail, export.
   openCaseDetails: 'concern.caseDetails.open',
   saveCaseDetails: 'concern.caseDetails.save',

@@ -74,6 +74,8 @@ function commandsFor(roles: Roles): Command[] {
     commands.push({ say: 'sign-ups', does: 'Who has signed up to the protocol; export the list as CSV' });
     commands.push({ say: 'send sign-up', does: 'Send the sign-up card to a channel or to people' });
   }
+  if (roles.modernSlaveryLead || roles.coordinator)
+    commands.push({ say: 'figures', does: 'Counts of concerns by period, age, type, group and outcome (small numbers hidden), as a card or CSV' });
   commands.push({ say: 'sign up', does: 'Sign your organisation up to the protocol' });
   return commands;
 }

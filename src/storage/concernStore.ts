@@ -2,6 +2,7 @@ import { odata, type TableClient, type TransactionAction } from '@azure/data-tab
 import type { ConcernEvent, ConcernRecord } from '../domain/concernRecord.js';
 import type { OutboxEntry } from '../domain/outbox.js';
 import type { AuditEvent } from './auditLog.js';
+import { statisticsEntity } from './statisticsStore.js';
 import { getOrUndefined, isConflict, isNotFound, isStale, rowsStartingWith } from './tables.js';
 
 /** The concern already exists (a second submit of the same card). */
@@ -70,6 +71,8 @@ export class ConcernStore {
   async create(record: ConcernRecord, event: ConcernEvent, outbox: OutboxEntry[], audit: AuditIntent): Promise<void> {
     const actions: TransactionAction[] = [
       ['create', toEntity(record)],
+      // The figures' anonymised projection, in the same transaction, so it can never disagree with the record.
+      ['upsert', statisticsEntity(record), 'Replace'],
       ['create', eventEntity(record.id, event)],
       ['create', auditEntity(record.id, audit)],
       ...outbox.map((entry): TransactionAction => ['create', { partitionKey: record.id, ...entry }]),
@@ -91,6 +94,7 @@ export class ConcernStore {
   async update(record: ConcernRecord, etag: string, event: ConcernEvent, outbox: OutboxEntry[], audit: AuditIntent): Promise<void> {
     const actions: TransactionAction[] = [
       ['update', toEntity(record), 'Replace', { etag }],
+      ['upsert', statisticsEntity(record), 'Replace'],
       ['create', eventEntity(record.id, event)],
       ['create', auditEntity(record.id, audit)],
       ...outbox.map((entry): TransactionAction => ['create', { partitionKey: record.id, ...entry }]),
