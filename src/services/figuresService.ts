@@ -130,7 +130,11 @@ export class FiguresService {
     if (!question) return this.tampered(actor, 'figures export: card not valid');
     const current = await this.ready();
     if (!current) return PREPARING;
-    const answer = purpose === 'upload' ? await this.viewed(actor, question, current, 'figures.exported', 'as CSV') : this.count(question, current);
+    // The offer shows the figures again on the card (a view); the upload is the export.
+    const answer =
+      purpose === 'upload'
+        ? await this.viewed(actor, question, current, 'figures.exported', 'as CSV')
+        : await this.viewed(actor, question, current, 'figures.viewed', 'CSV offered');
     if ('kind' in answer) return refusal(answer.reason);
     const bytes = figuresCsv(answer, this.deps.timeZone);
     return { kind: 'file', name: `Modern-Slavery-Figures-${this.today()}.csv`, bytes, answer };

@@ -5,7 +5,7 @@ import { financialYearName, financialYearOf } from '../../src/domain/figurePerio
 import { assertTeamsCard } from '../support/adaptiveCards.js';
 import { actionsOf, findAction, inputValue, tableRows, visibleText } from '../support/cards.js';
 import type { FakeConnector } from '../support/fakeConnector.js';
-import { invokeCard, personalConversation, runningApp, type RunningApp, type TeamsClient, validIntake } from '../support/harness.js';
+import { channelConversation, invokeCard, personalConversation, runningApp, type RunningApp, type TeamsClient, validIntake } from '../support/harness.js';
 
 const TZ = 'Europe/London';
 const today = () => localDate(new Date(), TZ);
@@ -137,7 +137,9 @@ describe('figures, end to end over HTTP', function () {
     assert.deepEqual(rows[header + 1]!.slice(0, 3), ['Under 16', '0', '<5']);
     assert.deepEqual(rows[header + 6]!.at(-1), '7');
     assert.match(rows[header + 7]!.join(','), /^Suppression,Counts of 1 to 4 are shown as <5\./);
-    const exported = (await audit()).find((e) => e.actorId === 'aad-coord' && e.action === 'figures.exported');
+    const events = await audit();
+    assert.ok(events.some((e) => e.actorId === 'aad-coord' && e.action === 'figures.viewed' && e.reason?.endsWith('(CSV offered)')));
+    const exported = events.find((e) => e.actorId === 'aad-coord' && e.action === 'figures.exported');
     assert.equal(exported?.reason, `ageBand x exploitation; who all; raised ${year()}-04-01..${year() + 1}-03-31 (as CSV)`);
   });
 
@@ -167,6 +169,14 @@ describe('figures, end to end over HTTP', function () {
     assert.match(visibleText(card), /Please check the answer marked below: no figures have been counted yet\.\nQuestions councils are asked/);
     assert.match(visibleText(card), /The date is after today\./);
     assert.equal(inputValue(card, 'since'), '2999-01-01');
+  });
+
+  it('when "figures" is typed in a team channel, then nothing is counted and the answer says to use a personal chat', async () => {
+    connector.clear();
+    await teams.mention('lead', 'figures', 'figures-channel');
+    const sent = connector.sentTo(channelConversation('figures-channel'));
+    assert.equal(sent.length, 1);
+    assert.match(visibleText(sent[0]!.body), /Figures are shown only in a personal chat with me/);
   });
 
   it('when an export button is changed to ask for something the app never offers, then nothing is counted and the refusal is audited', async () => {
