@@ -5,7 +5,6 @@ import { createBot } from './bot/createBot.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { Deadline } from './domain/deadline.js';
-import { protocolPeople } from './domain/signUp.js';
 import { createLogger, type Logger } from './logger.js';
 import { DEFAULT_DISPATCHER_OPTIONS, OutboxDispatcher, type DispatcherOptions } from './messaging/outboxDispatcher.js';
 import { reachability, teamsDelivery } from './messaging/teamsDelivery.js';
@@ -22,10 +21,10 @@ import { ConcernService } from './services/concernService.js';
 import { caseRecordServices } from './services/concernRecordsService.js';
 import { ConversationService } from './services/conversationService.js';
 import { DeliveryProblems } from './services/deliveryProblems.js';
-import { Directory, leadRefreshIds } from './services/directory.js';
 import { DraftingService } from './services/draftingService.js';
 import { createFiguresService } from './services/figuresService.js';
 import { outboxMessages } from './services/outboxMessages.js';
+import { peopleServices } from './services/peopleService.js';
 import { ReminderService } from './services/reminderService.js';
 import { RetentionService } from './services/retentionService.js';
 import { SignUpService } from './services/signUpService.js';
@@ -68,6 +67,7 @@ export interface App {
   reminders: ReminderService;
   retention: RetentionService;
   collations: CollationService;
+  directory: Awaited<ReturnType<typeof peopleServices>>['directory'];
   stores: {
     concerns: ConcernStore;
     outbox: OutboxStore;
@@ -105,14 +105,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const conversations = new ConversationStore(tables.conversations);
   const groupChannels = new GroupChannelStore(tables.groupChannels);
   const { protocol } = config;
-  const directory = new Directory(protocol);
+  const { directory, refreshIds, ...people } = await peopleServices({ table: tables.people, protocol, conversations, audit, clock, logger });
   const deadline = Deadline.of(protocol);
 
   const credentials = config.credentials;
   const adapter = createAdapter(credentials, options.openIdMetadataUrl);
 
   // What a message says is decided by the services (compose); messaging only delivers it.
-  const refreshIds = leadRefreshIds(directory, conversations);
   const waiting = new WaitingStore(tables.conversations);
   const noticeOutbox = new OutboxStore(tables.conversations);
   // The groups' chapter-by-chapter review of each collation, and its outbox, beside the collations.
@@ -192,7 +191,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     outboxWritten: () => outboxWritten(),
     audit,
     directory,
-    people: protocolPeople(protocol),
     clock,
     timeZone: protocol.timeZone,
   });
@@ -223,6 +221,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       approvals,
       chapterReviews,
       figures: createFiguresService({ concerns: tables.concerns, audit, directory, clock, timeZone: protocol.timeZone }),
+      ...people.bot,
       ...caseRecordServices({ concerns, audit, directory, clock, leadRefreshIds: refreshIds, timeZone: protocol.timeZone, outbox: outboxStore }),
     },
   });
@@ -234,6 +233,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     reminders,
     retention,
     collations,
+    directory,
     stores: { concerns, outbox: outboxStore, templateOutbox, protocol: protocolStore, collations: collationStore, audit, conversations, groupChannels },
     async listen() {
       await new Promise<void>((resolve) => {
@@ -252,7 +252,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         server.close(() => resolve());
       });
       server.closeIdleConnections();
-      await Promise.all([stopped, scheduler.stop(), outbox.stop()]);
+      await Promise.all([stopped, scheduler.stop(), outbox.stop(), people.stop()]);
       await embedded?.close();
     },
   };

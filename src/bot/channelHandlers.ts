@@ -4,12 +4,13 @@ import { messageCard, refusalCard } from '../cards/messageCard.js';
 import { escapeMarkdown } from '../cards/markdown.js';
 import type { Card } from '../cards/renderCard.js';
 import { notUnderstoodCard } from '../cards/welcomeCard.js';
-import { findGroup, GROUP_IDS, GROUP_INFO } from '../domain/groups.js';
+import { findGroup, GROUP_IDS, GROUP_INFO, type GroupId } from '../domain/groups.js';
 import type { ChannelService, LinkResult } from '../services/channelService.js';
 import type { Directory } from '../services/directory.js';
+import type { Actor } from '../services/results.js';
 import { onCommand } from './cardActions.js';
 import { COMMANDS } from './commands.js';
-import { channelKeyOf } from './turn.js';
+import { channelKeyOf, sendCard } from './turn.js';
 
 export const LINK_COMMAND = COMMANDS.link;
 
@@ -41,12 +42,22 @@ function linkResultCard(result: LinkResult): Card {
   }
 }
 
-/** `link <group>`: a coordinator makes the current team channel a thematic group's channel. */
-export function registerChannelHandlers(app: Application<TurnState>, channels: ChannelService, directory: Directory): void {
+/** What follows a link: the team's members offered to the group (peopleHandlers.teamOffer). */
+export type AfterLink = (actor: Actor, group: GroupId, context: TurnContext) => Promise<Card | undefined>;
+
+/**
+ * `link <group>`: a coordinator makes the current team channel a thematic group's channel; the
+ * confirmation is followed by `afterLink`'s card (the team's members offered to the group).
+ */
+export function registerChannelHandlers(app: Application<TurnState>, channels: ChannelService, directory: Directory, afterLink?: AfterLink): void {
   onCommand(app, LINK_COMMAND, async (actor, context, [, wanted = '']) => {
     const channel = channelOf(context);
     // Outside a channel, "link to the safeguarding policy" is a sentence, not a command.
     if (!channel && wanted && !findGroup(wanted)) return notUnderstoodCard(directory.roles(actor));
-    return linkResultCard(await channels.link(actor, channel, wanted));
+    const result = await channels.link(actor, channel, wanted);
+    const next = result.kind === 'linked' && afterLink ? await afterLink(actor, result.group, context) : undefined;
+    if (!next) return linkResultCard(result);
+    await sendCard(context, linkResultCard(result));
+    return next;
   });
 }

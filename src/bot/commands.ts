@@ -39,6 +39,10 @@ export const COMMANDS = {
   myConcerns: /^my concerns?$/,
   openConcerns: /^open concerns?$/,
   status: /^(?:status|dashboard)$/,
+  /** Coordinators: every role and group and who holds it; add or remove someone. */
+  people: /^(?:people|roles|people and roles|manage people|manage roles)$/,
+  /** Group leads: their own group's members; add or remove one. */
+  members: /^(?:members|group members|my group(?:'s)? members|manage members)$/,
   /** The protocol's approvals: the panel, the Council, publication (coordinators). */
   approvals: /^(?:(?:protocol )?approvals?|approve(?: the protocol)?)$/,
   draft: /^draft (strategy|pathway)$/,

@@ -13,9 +13,11 @@ import type { ConversationService } from '../services/conversationService.js';
 import type { Directory } from '../services/directory.js';
 import type { DraftingService } from '../services/draftingService.js';
 import type { FiguresService } from '../services/figuresService.js';
+import type { PeopleService } from '../services/peopleService.js';
 import type { ReminderService } from '../services/reminderService.js';
 import type { SignUpService } from '../services/signUpService.js';
 import type { SubmissionService } from '../services/submissionService.js';
+import type { TeamImports } from '../services/teamImport.js';
 import { registerApprovalHandlers } from './approvalHandlers.js';
 import { registerCaseRecordHandlers } from './caseRecordHandlers.js';
 import { registerChannelHandlers } from './channelHandlers.js';
@@ -25,6 +27,7 @@ import { registerConcernHandlers } from './concernHandlers.js';
 import { registerDraftingHandlers } from './draftingHandlers.js';
 import { registerFiguresHandlers } from './figuresHandlers.js';
 import { registerGuards } from './guards.js';
+import { registerPeopleHandlers, teamOffer } from './peopleHandlers.js';
 import { registerReviewHandlers } from './reviewHandlers.js';
 import { registerSignUpHandlers } from './signUpHandlers.js';
 import { registerStatusHandlers } from './statusHandlers.js';
@@ -48,6 +51,9 @@ export interface BotServices {
   /** The Lead's case details and legal hold, and a concern's audit trail and subject access export. */
   caseDetails: CaseDetailsService;
   concernRecords: ConcernRecordsService;
+  /** People and roles managed in Teams ("people", "members"), and a team's members offered to a group. */
+  people: PeopleService;
+  teamImports: TeamImports;
 }
 
 export interface BotDeps {
@@ -68,7 +74,7 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   registerGuards(app, { tenantId: deps.tenantId, conversations: services.conversations, logger: deps.logger });
   registerConcernHandlers(app, { concerns: services.concerns, timeZone: deps.deadline.timeZone });
   registerCaseRecordHandlers(app, { caseDetails: services.caseDetails, records: services.concernRecords, timeZone: deps.deadline.timeZone });
-  registerChannelHandlers(app, services.channels, services.directory);
+  registerChannelHandlers(app, services.channels, services.directory, teamOffer(services.teamImports, deps.tenantId));
   // Cards refused before any feature service sees them (changed or forged card data) are audited by the conversation service.
   const refusals = services.conversations;
   registerDraftingHandlers(app, { drafting: services.drafting, submissions: services.submissions, clock, refusals });
@@ -79,6 +85,7 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   registerApprovalHandlers(app, services.approvals);
   registerFiguresHandlers(app, services.figures, deps.deadline.timeZone);
   registerChapterReviewHandlers(app, { reviews: services.chapterReviews, timeZone: deps.deadline.timeZone, refusals });
+  registerPeopleHandlers(app, { people: services.people, teamImports: services.teamImports, tenantId: deps.tenantId, logger: deps.logger });
   registerWelcomeHandlers(app, { directory: services.directory, conversations: services.conversations });
 
   // One turn-error handler: log ids only, and tell the person plainly that their last step may not be saved.

@@ -41,6 +41,11 @@ export const VERBS = {
   liftLegalHold: 'concern.legalHold.lift',
   concernTrail: 'concern.trail',
   exportConcern: 'concern.export',
+  // People and roles (coordinators: "people"; group leads: "members"), and a team's members offered to a group.
+  openPeople: 'people.open',
+  addPerson: 'people.add',
+  removePerson: 'people.remove',
+  importTeam: 'people.importTeam',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -54,11 +54,13 @@ function commandsFor(roles: Roles): Command[] {
   } else if (roles.memberOf.length) {
     commands.push({ say: 'status', does: "Where your group's templates stand, and days left", button: { title: 'Status' } });
   }
-  if (roles.leadOf.length)
+  if (roles.leadOf.length) {
     commands.push({
       say: '(group lead)',
       does: 'Submit a version from "Versions and submit"; you get deadline reminders, and a review card for each collated protocol',
     });
+    commands.push({ say: 'members', does: "Your group's members: add someone, or remove them" });
+  }
   if (roles.modernSlaveryLead) {
     commands.push({
       say: '(concern cards)',
@@ -67,7 +69,11 @@ function commandsFor(roles: Roles): Command[] {
     commands.push({ say: 'open concerns', does: 'Every concern not yet closed, urgent first', button: { title: 'Open concerns' } });
   }
   if (roles.coordinator) {
-    commands.push({ say: 'link <group>', does: 'In a team channel (with the bot @mentioned): make it a group\'s channel, e.g. "link housing"' });
+    commands.push({ say: 'people', does: 'Every role and group and who holds it: add someone, or remove them' });
+    commands.push({
+      say: 'link <group>',
+      does: 'In a team channel (with the bot @mentioned): make it a group\'s channel, e.g. "link housing", and add the team\'s members to the group if you wish',
+    });
     commands.push({ say: 'collate', does: "Combine the groups' templates into the protocol's two Word documents (a new numbered version)" });
     commands.push({ say: 'review comments', does: "The group leads' answers on the collated protocol, chapter by chapter" });
     commands.push({ say: 'approvals', does: 'Record the Lived Experience Advisory Panel, then the Council, then publication' });

@@ -87,7 +87,7 @@ export const protocolSchema = z
 export type Protocol = z.infer<typeof protocolSchema>;
 export type Person = z.infer<typeof person>;
 
-/** The roles a person holds, worked out from the protocol file alone. */
+/** The roles a person holds, worked out from the roster (seeded from the protocol file, then managed in Teams). */
 export interface Roles {
   modernSlaveryLead: boolean;
   coordinator: boolean;
@@ -95,8 +95,8 @@ export interface Roles {
   memberOf: GroupId[];
 }
 
-/** Roles for an Entra object id; an unknown id is plain staff (no roles). */
-export function rolesOf(protocol: Protocol, aadObjectId: string | undefined): Roles {
+/** Roles for an Entra object id; an unknown id is plain staff (no roles). `protocol` is the file, or the roster kept in storage. */
+export function rolesOf(protocol: Pick<Protocol, 'modernSlaveryLeads' | 'deputies' | 'coordinators' | 'groups'>, aadObjectId: string | undefined): Roles {
   const is = (list: Person[]) => aadObjectId !== undefined && list.some((p) => p.aadObjectId === aadObjectId);
   return {
     modernSlaveryLead: is(protocol.modernSlaveryLeads) || is(protocol.deputies),

@@ -132,8 +132,8 @@ export function documentsInWords(chosen: readonly SignUpDocument[]): string {
     .join(' and ');
 }
 
-/** Everyone the protocol file names (leads, deputies, coordinators, group leads and members), once each, by name. */
-export function protocolPeople(protocol: Protocol): Person[] {
+/** Everyone the roster names (leads, deputies, coordinators, group leads and members), once each, by name. */
+export function protocolPeople(protocol: Pick<Protocol, 'modernSlaveryLeads' | 'deputies' | 'coordinators' | 'groups'>): Person[] {
   const everyone = [
     ...protocol.modernSlaveryLeads,
     ...protocol.deputies,

@@ -1,6 +1,8 @@
 import type { PersonRef } from '../domain/concernRecord.js';
 import type { GroupId } from '../domain/groups.js';
-import { rolesOf, type Person, type Protocol, type Roles } from '../domain/protocol.js';
+import type { Roster } from '../domain/people.js';
+import { rolesOf, type Person, type Roles } from '../domain/protocol.js';
+import { protocolPeople } from '../domain/signUp.js';
 import type { ConversationStore } from '../storage/conversationStore.js';
 
 /** The same person listed twice (say, as lead of a group and as deputy) is one recipient. */
@@ -9,9 +11,32 @@ const distinct = (people: Person[]) => [...new Map(people.map((p) => [p.aadObjec
 /**
  * Who holds which role, for every service: one place that answers "may this person ...?" and
  * "who should be told?". The server decides roles from the Entra object id, never from card data.
+ *
+ * It answers synchronously from a snapshot of the roster: the roster kept in storage, loaded at
+ * start and replaced whenever a change is made here or seen in storage (services/roster.ts), so a
+ * change takes effect without a restart. Built from the protocol file, it answers from the file.
  */
 export class Directory {
-  constructor(private readonly protocol: Protocol) {}
+  private protocol: Roster;
+
+  constructor(roster: Roster) {
+    this.protocol = roster;
+  }
+
+  /** The roster as it is now. */
+  roster(): Roster {
+    return this.protocol;
+  }
+
+  /** From now on, answers from this roster (a change was made, or seen in storage). */
+  replace(roster: Roster): void {
+    this.protocol = roster;
+  }
+
+  /** Everyone who holds any role, once each, by name. */
+  everyone(): Person[] {
+    return protocolPeople(this.protocol);
+  }
 
   roles(person: PersonRef | string | undefined): Roles {
     return rolesOf(this.protocol, typeof person === 'string' ? person : person?.aadObjectId);
@@ -40,17 +65,17 @@ export class Directory {
     return distinct(this.protocol.groups.find((g) => g.id === group)?.leads ?? []);
   }
 
-  /** The groups with their leads, in the protocol file's order. */
+  /** The groups, in the protocol file's order. */
   groups(): GroupId[] {
     return this.protocol.groups.map((g) => g.id);
   }
 
-  /** A person's name for messages to coordinators; "a recipient" for someone not in the file. */
+  /** A person's name for messages to coordinators; "a recipient" for someone who holds no role. */
   nameOf(aadObjectId: string): string {
     return this.knownName(aadObjectId) ?? 'a recipient';
   }
 
-  /** A person's name as the protocol file gives it, or undefined for someone not in the file. */
+  /** A person's name as the roster gives it, or undefined for someone who holds no role. */
   knownName(aadObjectId: string): string | undefined {
     const everyone = [
       ...this.protocol.modernSlaveryLeads,

@@ -20,9 +20,8 @@ export interface SignUpServiceDeps {
   invites: OutboxStore;
   outboxWritten: () => void;
   audit: AuditLog;
+  /** Also who holds a role: the people a coordinator can send the card to (if they have the app). */
   directory: Directory;
-  /** Everyone the protocol names: the people a coordinator can send the card to (if they have the app). */
-  people: Person[];
   clock: Clock;
   timeZone: string;
 }
@@ -118,14 +117,15 @@ export class SignUpService {
   }
 
   private async reachable(): Promise<Recipients> {
+    const people = this.deps.directory.everyone();
     const [links, saved] = await Promise.all([
       Promise.all(GROUP_IDS.map((g) => this.deps.groupChannels.get(g))),
-      Promise.all(this.deps.people.map((p) => this.deps.conversations.personal(p.aadObjectId))),
+      Promise.all(people.map((p) => this.deps.conversations.personal(p.aadObjectId))),
     ]);
     return {
       kind: 'recipients',
       groups: GROUP_IDS.filter((_g, i) => links[i] !== undefined),
-      people: this.deps.people.filter((_p, i) => saved[i] !== undefined),
+      people: people.filter((_p, i) => saved[i] !== undefined),
     };
   }
 

@@ -26,7 +26,9 @@ export type AuditAction =
   | 'concern.legalHold'
   | 'concern.anonymised'
   | 'figures.viewed'
-  | 'figures.exported';
+  | 'figures.exported'
+  /** Someone given or removed from a role or group (reason: 'added|removed <position> <aadObjectId>'). */
+  | 'people.changed';
 
 /** One audit event: who did what to which record, and whether it was allowed. No free text from users. */
 export interface AuditEvent {

@@ -10,6 +10,8 @@ export const TABLE_NAMES = {
   audit: 'audit',
   counters: 'counters',
   activities: 'activities',
+  /** People and roles (managed in Teams), the people the app knows, and team imports offered. */
+  people: 'people',
   templates: 'templates',
   collations: 'collations',
 } as const;

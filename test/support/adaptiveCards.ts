@@ -20,6 +20,23 @@ export function verbsIn(value: unknown, found: string[] = []): string[] {
 }
 
 /**
+ * The parser (adaptivecards 3.0) knows `choices.data` (Data.Query) but still requires every
+ * Input.ChoiceSet to carry a static choice. A dynamic typeahead (a people picker) has none by
+ * design: Teams fetches its choices from the bot (`application/search`) as the person types. Only
+ * that rule, on only such a choice set, is let through.
+ */
+function isDynamicChoiceSetWithoutStaticChoices(event: AdaptiveCardsModule.IValidationEvent): boolean {
+  const source = event.source;
+  return (
+    event.event === AC.ValidationEvent.CollectionCantBeEmpty &&
+    source instanceof AC.ChoiceSetInput &&
+    source.choices.length === 0 &&
+    source.choicesData?.type === 'Data.Query' &&
+    Boolean(source.choicesData.dataset)
+  );
+}
+
+/**
  * What Teams needs of a card the bot sends: Adaptive Cards 1.5, no `${` binding left unexpanded,
  * under the size limit, accepted by the official parser with no parse or validation events, and
  * only verbs the bot handles.
@@ -35,7 +52,10 @@ export function assertTeamsCard(json: Record<string, unknown>): void {
   const parseEvents = Array.from({ length: context.eventCount }, (_, i) => context.getEventAt(i)).map((e) => `${e.phase}:${e.message}`);
   assert.deepEqual(parseEvents, []);
   assert.deepEqual(
-    card.validateProperties().validationEvents.map((e) => e.message),
+    card
+      .validateProperties()
+      .validationEvents.filter((e) => !isDynamicChoiceSetWithoutStaticChoices(e))
+      .map((e) => e.message),
     [],
   );
   for (const verb of verbsIn(json)) assert.ok(ALL_VERBS.includes(verb), `unknown verb ${verb}`);

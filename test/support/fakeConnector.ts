@@ -36,6 +36,8 @@ export class FakeConnector {
         const bytes = Buffer.concat(chunks);
         // OneDrive's side of a bot's file upload: Teams hands the bot an upload URL, here on this server.
         if (req.url?.startsWith('/upload/')) return this.receiveUpload(req, res, bytes);
+        // Teams' roster of a team: GET /v3/conversations/{teamId}/pagedmembers, page by page.
+        if (req.method === 'GET' && /\/pagedmembers(\?|$)/.test(req.url ?? '')) return this.servePagedMembers(req, res);
         this.answer(req, res, bytes.toString('utf8'));
       });
     });
@@ -74,6 +76,39 @@ export class FakeConnector {
 
   clear(): void {
     this.calls.length = 0;
+  }
+
+  /** Each team's members as Teams' roster gives them (id, name, aadObjectId...), and how many it serves a page. */
+  private readonly rosters = new Map<string, { members: Record<string, unknown>[]; pageSize: number }>();
+  /** The roster pages the bot read: the team and the continuation token it sent. */
+  readonly rosterReads: { teamId: string; continuationToken: string | undefined }[] = [];
+
+  /** Sets a team's roster. `pageSize` is the most members a page holds (small, so that paging is exercised). */
+  setRoster(teamId: string, members: Record<string, unknown>[], pageSize = 2): void {
+    this.rosters.set(teamId, { members, pageSize });
+  }
+
+  /**
+   * A page of a team's members, as the connector serves it: at most the page size the bot asked
+   * for (and this roster's own), with a continuation token while more remain. A team with no
+   * roster set is not found (404).
+   */
+  private servePagedMembers(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = new URL(req.url ?? '', 'http://connector');
+    const teamId = decodeURIComponent(/\/v3\/conversations\/([^/]+)\/pagedmembers/.exec(url.pathname)?.[1] ?? '');
+    const token = url.searchParams.get('continuationToken') ?? undefined;
+    this.rosterReads.push({ teamId, continuationToken: token });
+    const roster = this.rosters.get(teamId);
+    if (!roster) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ error: { code: 'ConversationNotFound', message: 'no such team' } }));
+    }
+    const start = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
+    const size = Math.min(Number(url.searchParams.get('pageSize') ?? roster.pageSize) || roster.pageSize, roster.pageSize);
+    const members = roster.members.slice(start, start + size);
+    const next = start + size < roster.members.length ? Buffer.from(String(start + size)).toString('base64url') : undefined;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ members, ...(next ? { continuationToken: next } : {}) }));
   }
 
   private answer(req: http.IncomingMessage, res: http.ServerResponse, text: string) {
