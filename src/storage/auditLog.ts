@@ -133,7 +133,9 @@ export class AuditLog {
   }
 
   private async write(day: string, batch: Waiting[]): Promise<void> {
-    let pending = batch;
+    // The same event twice in one batch (a recovery pass racing the normal copy) is written once:
+    // two markers with one key would fail the whole transaction.
+    let pending = batch.filter((w, i) => batch.findIndex((other) => other.eventId === w.eventId) === i);
     for (let attempt = 1; pending.length; attempt++) {
       const head = this.heads.get(day) ?? (await this.readHead(day));
       const actions: TransactionAction[] = [];

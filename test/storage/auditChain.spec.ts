@@ -88,6 +88,17 @@ describe('the audit hash chain, in Azurite', () => {
     );
   });
 
+  it('when the same event is appended twice at the same moment in one process, then it is written once and both appends succeed', async () => {
+    const table = await freshAuditTable();
+    const audit = new AuditLog(table);
+    const eventId = randomUUID();
+    await Promise.all([audit.append(event(1), eventId), audit.append(event(1), eventId), audit.append(event(2))]);
+    assert.deepEqual(
+      (await chainOf(table)).map((r) => r.seq),
+      [1, 2],
+    );
+  });
+
   it('when a row is changed in storage, then the walk names that row as changed', async () => {
     const { table, audit, chain } = await logWith(5);
     await table.updateEntity({ partitionKey: DAY, rowKey: chainRowKey(3), outcome: 'refused' }, 'Merge');
