@@ -34,9 +34,10 @@
  * linear-programming audit, so a reader solving for the tightest bounds over all lines at once may
  * still narrow a hidden figure to a range (rarely, to one value) that propagation line by line
  * misses; and narrowing to a range (a '<5' that must be 3 or 4) is not treated as a leak.
- * Non-additive lines (a concern with several exploitation types) give only inequalities (a cell is
- * at most its total; the cells usually add up to at least it), and these do not force suppression.
- * Totals on those lines still get primary suppression like any figure.
+ * Non-additive lines (a concern with several exploitation types) give only inequalities: the
+ * total is at least the largest cell and at most the sum of the cells (every concern has at least
+ * one type). The bounds check uses them too, so a row with one non-zero cell shown cannot give its
+ * hidden total away; they never force subtraction-based hiding.
  */
 
 import {
@@ -50,6 +51,7 @@ import {
   valueAt,
   type Figure,
   type Hiding,
+  type CoverLine,
   type Line,
 } from './suppressionGraph.js';
 
@@ -121,6 +123,14 @@ export function suppress(table: CountTable): SuppressedTable {
       additiveLines.push({ vertex: rows + 1 + b, members, describe: b === columns ? 'the row totals' : `column '${table.columnKeys[b]}'` });
     }
   }
+  // Non-additive directions still bound their totals (see CoverLine): a row across exploitation types, say.
+  const covers: CoverLine[] = [];
+  if (!table.columnsAdditive && columns > 1) {
+    for (let a = 0; a <= rows; a++) covers.push({ cells: Array.from({ length: columns }, (_, b) => a * width + b), total: a * width + columns });
+  }
+  if (!table.rowsAdditive && rows > 1) {
+    for (let b = 0; b <= columns; b++) covers.push({ cells: Array.from({ length: rows }, (_, a) => a * width + b), total: rows * width + b });
+  }
   for (const line of additiveLines) {
     const sum = line.members.reduce((acc, m) => acc + m.sign * figureAt(figures, m.figure).value, 0);
     if (sum !== 0) throw new RangeError(`The counts in ${line.describe} do not add up to its total, but the table says they are additive`);
@@ -152,9 +162,12 @@ export function suppress(table: CountTable): SuppressedTable {
       // a bridge between lines is 0; and a line tied only to ground holds at least two non-zero figures, a cell and its total.
       if (!next) throw new Error('Suppression found a figure it cannot protect by subtraction');
     } else {
-      const pinned = pinnedByBounds(figures, additiveLines, hidden);
+      const pinned = pinnedByBounds(figures, additiveLines, hidden, covers);
       if (!pinned) break;
-      next = smallestVisible(membersOf(linesOf(pinned))) ?? smallestVisible(figures.filter((f) => f.lines.length > 0));
+      const coverMembers = covers.filter((c) => c.total === pinned.index || c.cells.includes(pinned.index)).flatMap((c) => [...c.cells, c.total]);
+      next =
+        smallestVisible([...membersOf(linesOf(pinned)), ...coverMembers.map((i) => figureAt(figures, i))]) ??
+        smallestVisible(figures.filter((f) => f.lines.length > 0));
       // Nothing left to hide but zeros: accept the residual risk rather than hide a 0 (the issue says zero shows as 0).
       if (!next) break;
     }

@@ -99,7 +99,23 @@ export class HiddenGraph {
  * Interval propagation over the additive lines, from what a reader knows: a shown count exactly,
  * '<5' as 1 to 4, '[c]' as 5 or more. Returns the first hidden figure narrowed to a single value.
  */
-export function pinnedByBounds(figures: readonly Figure[], lines: readonly Line[], hidden: ReadonlyMap<number, Hiding>): Figure | undefined {
+/**
+ * A non-additive line (a row across exploitation types): every concern in it is in at least one of
+ * its cells (the intake asks for at least one type) and may be in several, so its total is at least
+ * its largest cell and at most the sum of its cells. Not an equation, but bounds a reader can use:
+ * a row with one non-zero cell shown gives its total away exactly.
+ */
+export interface CoverLine {
+  cells: number[];
+  total: number;
+}
+
+export function pinnedByBounds(
+  figures: readonly Figure[],
+  lines: readonly Line[],
+  hidden: ReadonlyMap<number, Hiding>,
+  covers: readonly CoverLine[] = [],
+): Figure | undefined {
   const low = figures.map((f) => (hidden.has(f.index) ? (hidden.get(f.index) === 'primary' ? 1 : SMALLEST_SHOWN) : f.value));
   const high = figures.map((f) => (hidden.has(f.index) ? (hidden.get(f.index) === 'primary' ? SMALLEST_SHOWN - 1 : Infinity) : f.value));
   const bound = (values: number[], i: number) => values[i] ?? 0;
@@ -126,6 +142,24 @@ export function pinnedByBounds(figures: readonly Figure[], lines: readonly Line[
           high[m.figure] = hi;
           changed = true;
         }
+      }
+    }
+    for (const cover of covers) {
+      const tighten = (i: number, lo: number, hi: number) => {
+        if (lo > bound(low, i)) {
+          low[i] = lo;
+          changed = true;
+        }
+        if (hi < bound(high, i)) {
+          high[i] = hi;
+          changed = true;
+        }
+      };
+      const cellsHigh = cover.cells.reduce((acc, c) => acc + bound(high, c), 0);
+      tighten(cover.total, Math.max(...cover.cells.map((c) => bound(low, c))), cellsHigh);
+      for (const c of cover.cells) {
+        const othersHigh = cellsHigh - bound(high, c);
+        tighten(c, bound(low, cover.total) - othersHigh, bound(high, cover.total));
       }
     }
   }

@@ -254,6 +254,29 @@ describe('small-number suppression', () => {
     );
   });
 
+  it('when a row across exploitation types has one non-zero cell shown, then its hidden total is not given away by it (it equals that cell)', () => {
+    // Age band (additive) x exploitation type (several per concern): the 26-or-over row is 5 labour and nothing else,
+    // so its total must be exactly 5; showing that cell would let a reader take 5 from 7 and find the <5 under-16 total.
+    const table: CountTable = {
+      rowKeys: ['under16', '26plus'],
+      columnKeys: ['labour', 'sexual', 'criminal'],
+      counts: [
+        [0, 2, 1],
+        [5, 0, 0],
+      ],
+      rowTotals: [2, 5],
+      columnTotals: [5, 2, 1],
+      total: 7,
+      rowsAdditive: true,
+      columnsAdditive: false,
+    };
+    const result = suppress(table);
+    assert.equal(result.rowTotals[0], '<5');
+    assert.notEqual(result.rowTotals[1], 5, 'the row total is hidden');
+    assert.notEqual(result.cells[1]![0], 5, 'and so is the one cell that would give it away');
+    assert.notEqual(result.total === 7 && result.columnTotals[0] === 5, true, 'nor does the labour total with the grand total');
+  });
+
   it('when the total of a non-additive dimension is small, then it still shows as <5', () => {
     const result = suppress(oneWay({ Labour: 3, Sexual: 2 }, 4, false));
     assert.deepEqual([result.cells, result.total], [[['<5'], ['<5']], '<5']);
