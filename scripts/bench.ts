@@ -6,7 +6,8 @@
  *   - an escalation pass over 700 unacknowledged concerns, first and repeated;
  *   - collating seven full groups (every Strategy section and every Pathway at its limit) into the
  *     two Word documents, cold (first Graphviz load) and warm, with the documents' sizes;
- *   - a figure over 100,000 concerns, cold and warm, against reading every row (bench/figures.ts).
+ *   - a figure over 100,000 concerns, cold and warm, against reading every row (bench/figures.ts);
+ *   - 500 messages fanned out under Teams' rate limits, by one instance and by three (bench/fanout.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -23,6 +24,7 @@ import { openTables } from '../src/storage/tables.js';
 import { FakeConnector } from '../test/support/fakeConnector.js';
 import { startApp, TeamsClient, validIntake } from '../test/support/harness.js';
 import { PEOPLE, testProtocol } from '../test/support/people.js';
+import { benchFanout } from './bench/fanout.js';
 import { benchFigures } from './bench/figures.js';
 import { benchSubmission } from './bench/submission.js';
 
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
     );
     await benchCollation(app);
     await benchFigures(tables.connectionString, app.stores.audit);
+    await benchFanout();
     const memory = process.memoryUsage();
     console.log(`bot process memory after the runs: rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`);
   } finally {

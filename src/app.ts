@@ -126,7 +126,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     outboxWritten: () => outbox.kick(),
   });
   const compose = outboxMessages({ concerns, protocolStore, waiting, directory, deadline, clock, leadRefreshIds: refreshIds, chapterReviews });
-  const deliver = teamsDelivery({ adapter, appId: credentials?.appId ?? '', conversations, groupChannels, clock, compose });
+  const deliver = teamsDelivery({ adapter, appId: credentials?.appId ?? '', conversations, groupChannels, clock, compose, budget: tables.sendBudget, logger });
   const problems = new DeliveryProblems({ waiting, notices: noticeOutbox, directory, clock, audit, concernOutbox: outboxStore });
   const outbox = new OutboxDispatcher([outboxStore, templateOutbox, noticeOutbox, reviewOutbox], deliver, problems, clock, logger, {
     ...DEFAULT_DISPATCHER_OPTIONS,
@@ -252,7 +252,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         server.close(() => resolve());
       });
       server.closeIdleConnections();
-      await Promise.all([stopped, scheduler.stop(), outbox.stop(), people.stop()]);
+      await Promise.all([stopped, scheduler.stop(), outbox.stop().then(() => deliver.close()), people.stop()]);
       await embedded?.close();
     },
   };

@@ -3,6 +3,9 @@ import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../logger.js';
 import type { OutboxStore, StoredOutboxEntry } from '../storage/outboxStore.js';
 import { DeliveryError, type DeliverEntry, type DeliveryProblemHandler } from './delivery.js';
+import { dueInTurns } from './dueInTurns.js';
+import { RateLimited } from './rateLimiter.js';
+import { withinTimeout } from './sendTimeout.js';
 import { DEFAULT_RETRY, decideRetry, type RetryOptions } from './retryPolicy.js';
 
 export interface DispatcherOptions {
@@ -26,7 +29,7 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   retry: DEFAULT_RETRY,
   leaseMs: 60_000,
   sendTimeoutMs: 25_000,
-  concurrency: 4,
+  concurrency: 16, // sends under way at once; the rate limiter sets the pace (50 a second at ~200 ms a send needs 10 or more)
   pollMs: 5_000,
   waitForRecipientMs: 60 * 60_000,
   drainMs: 5_000,
@@ -42,7 +45,10 @@ export interface PassSummary {
   skipped: number;
   /** Abandoned at shutdown and given back, due again at once. */
   released: number;
+  heldBack: number; // held back by the rate limits (or a pause Teams asked for), given back due when they allow
 }
+
+const NOTHING_YET: PassSummary = { sent: 0, superseded: 0, retrying: 0, waiting: 0, undeliverable: 0, failed: 0, skipped: 0, released: 0, heldBack: 0 };
 
 /** A send given up because the app is stopping. */
 class Abandoned extends Error {}
@@ -136,11 +142,16 @@ export class OutboxDispatcher {
     this.kick();
   }
 
-  /** One pass over every due entry. Safe to run from several instances at once. */
+  /** One pass over every due entry, after any a write asked for (the summary counts them all). Safe to run from several instances at once. */
   async runOnce(): Promise<PassSummary> {
-    const summary: PassSummary = { sent: 0, superseded: 0, retrying: 0, waiting: 0, undeliverable: 0, failed: 0, skipped: 0, released: 0 };
+    const summary: PassSummary = { ...NOTHING_YET };
+    // Passes never overlap within one dispatcher: any under way (a write asked for it) is waited for, and counted here.
+    for (let under = this.running; under; under = this.running) {
+      for (const [key, count] of Object.entries((await under.catch(() => undefined)) ?? {})) summary[key as keyof PassSummary] += count;
+    }
     const now = this.clock.now();
-    const queue = (await Promise.all(this.stores.map((store) => store.due(now)))).flat();
+    const { queue, more } = await dueInTurns(this.stores, now);
+    if (more) this.rerun = true; // more are due than one pass reads: the next pass follows at once
     const worker = async () => {
       for (let entry = queue.shift(); entry && !this.stopping; entry = queue.shift()) {
         try {
@@ -172,14 +183,17 @@ export class OutboxDispatcher {
     let delivered: { activityId?: string; superseded?: boolean } | undefined;
     let failure: unknown;
     try {
-      delivered = await this.withTimeout(this.deliver(claimed));
+      delivered = await withinTimeout(this.deliver(claimed), this.options.sendTimeoutMs, this.abandoned);
     } catch (error) {
       failure = error;
     }
-    if (failure instanceof Abandoned) {
-      await store.release(entry, etag, this.clock.now());
-      this.logger.info('outbox.released', { kind: entry.kind, owner: entry.ownerId });
-      return 'released';
+    if (failure instanceof Abandoned || failure instanceof RateLimited) {
+      // Given back with the attempt not counted: abandoned at shutdown (due at once), or held back by the rate limits, unsent (due when they allow).
+      const heldBack = failure instanceof RateLimited ? failure.waitMs : undefined;
+      await store.release(entry, etag, new Date(this.clock.now().getTime() + (heldBack ?? 0)));
+      if (heldBack === undefined) this.logger.info('outbox.released', { kind: entry.kind, owner: entry.ownerId });
+      else this.logger.warn('outbox.held_back', { kind: entry.kind, owner: entry.ownerId, reason: failure.message, waitMs: heldBack });
+      return heldBack === undefined ? 'released' : 'heldBack';
     }
 
     if (delivered?.superseded) {
@@ -213,18 +227,6 @@ export class OutboxDispatcher {
     await this.recordResult(store, claimed, etag, { state: decision.outcome, ...(status ? { lastStatus: status } : {}) });
     await this.report(() => this.problems.undeliverable(claimed, status === undefined ? 'network' : `${status}`));
     return decision.outcome;
-  }
-
-  private async withTimeout<T>(work: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DeliveryError('send timed out', undefined)), this.options.sendTimeoutMs);
-    });
-    try {
-      return await Promise.race([work, timeout, this.abandoned]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   /**

@@ -1,14 +1,17 @@
+import type { TableClient } from '@azure/data-tables';
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import { MessageFactory } from 'botbuilder';
 import { CardTooLargeError, type Card } from '../cards/renderCard.js';
 import type { Clock } from '../domain/clock.js';
 import type { ConversationStore, GroupChannelStore } from '../storage/conversationStore.js';
+import type { Logger } from '../logger.js';
 import type { StoredOutboxEntry } from '../storage/outboxStore.js';
 import { DeliveryError, type DeliverEntry } from './delivery.js';
 import { RateLimiter, TEAMS_CONVERSATION_LIMITS, TEAMS_TENANT_LIMITS } from './rateLimiter.js';
 import { afterRefusal, findConversation, type Destination } from './recipientConversation.js';
 import { parseRetryAfter } from './retryPolicy.js';
 import { cardAttachment } from './teamsCard.js';
+import { sharedRateLimiter } from './tenantBudget.js';
 
 export type { Destination } from './recipientConversation.js';
 
@@ -35,14 +38,17 @@ export interface TeamsDeliveryDeps {
   clock: Clock;
   compose: ComposeMessage;
   limiter?: RateLimiter;
+  /** The table where the app's instances share the tenant's rate limit (tenantBudget.ts); without it, this process keeps the limits alone. */
+  budget?: TableClient;
+  logger?: Logger;
 }
 
 /**
  * Sends an outbox entry to Teams proactively: finds the stored conversation, keeps within Teams'
  * rate limits, and turns the connector's failures into DeliveryErrors the outbox can act on.
  */
-export function teamsDelivery(deps: TeamsDeliveryDeps): DeliverEntry {
-  const limiter = deps.limiter ?? new RateLimiter(TEAMS_CONVERSATION_LIMITS, TEAMS_TENANT_LIMITS);
+export function teamsDelivery(deps: TeamsDeliveryDeps): DeliverEntry & { close(): Promise<void> } {
+  const limiter = deps.limiter ?? (deps.budget ? sharedRateLimiter(deps.budget, deps.logger) : new RateLimiter(TEAMS_CONVERSATION_LIMITS, TEAMS_TENANT_LIMITS));
 
   async function send(entry: StoredOutboxEntry, reference: Partial<ConversationReference>, card: Card): Promise<string | undefined> {
     await limiter.acquire(reference.conversation?.id ?? entry.recipient);
@@ -68,7 +74,7 @@ export function teamsDelivery(deps: TeamsDeliveryDeps): DeliverEntry {
     return activityId;
   }
 
-  return async (entry) => {
+  const deliver: DeliverEntry = async (entry) => {
     const message = await composeOrRefuse(deps.compose, entry);
     if (!message) return { superseded: true };
     const found = await findConversation(deps, message.to);
@@ -89,6 +95,9 @@ export function teamsDelivery(deps: TeamsDeliveryDeps): DeliverEntry {
     }
     return activityId ? { activityId } : {};
   };
+  // Watched by the limiter: each request counted when it leaves, and a 429, even one the SDK retries by itself, pauses every instance.
+  // `close` leaves the shared budget when the app stops.
+  return Object.assign((entry: StoredOutboxEntry) => limiter.watch(() => deliver(entry)), { close: () => limiter.close() });
 }
 
 /** A message too big for a Teams card is refused like Teams would refuse it (413), never retried as a network failure. */

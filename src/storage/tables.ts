@@ -14,6 +14,8 @@ export const TABLE_NAMES = {
   people: 'people',
   templates: 'templates',
   collations: 'collations',
+  /** Which instances are sending, and pauses Teams asked for: the tenant's rate limit is shared between instances. */
+  sendBudget: 'sendbudget',
 } as const;
 
 export type TableName = keyof typeof TABLE_NAMES;

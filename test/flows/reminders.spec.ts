@@ -185,11 +185,17 @@ describe('deadline reminders and escalations, end to end with Azurite', () => {
     assert.equal(await recorded(), false, 'a dry run records nothing');
     const real = await run(process.execPath, [...cli, '--at', now], { env, cwd });
     assert.match(real.stdout, new RegExp(`sent {8}\\s*reminder\\s+housing pathway ${step}`));
-    assert.match(real.stdout, /Delivered now: [1-9]\d*;/);
+    // The app this test runs shares the storage and sends too: either may deliver what the run queued
+    // (the command, joining the shared sending budget, waits a moment before its first send).
+    assert.match(real.stdout, /Delivered now: \d+;/);
     assert.equal(await recorded(), true);
-    const delivered = connector
-      .sentTo(leadConversation('housing'))
-      .find((c) => /Late: Pathway for Housing/.test(visibleText(c.body)) && /days late/.test(visibleText(c.body)));
+    const delivered = await waitFor(
+      () =>
+        connector
+          .sentTo(leadConversation('housing'))
+          .find((c) => /Late: Pathway for Housing/.test(visibleText(c.body)) && /days late/.test(visibleText(c.body))),
+      'the reminder to the housing lead',
+    );
     assert.ok(delivered, 'the real run delivered the reminder to the housing lead');
     await assert.rejects(
       run(process.execPath, [...cli, '--at', 'tomorrow'], { env, cwd }),

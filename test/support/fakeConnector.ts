@@ -8,6 +8,37 @@ export interface RecordedCall {
   conversationId: string;
   body: Record<string, unknown>;
   at: number;
+  /** The status it was answered with. */
+  status?: number;
+  /** The limit it broke, when it was refused for one. */
+  broke?: string;
+}
+
+/** `count` sends in any window of `windowMs`, counted as they arrive. */
+export interface WindowLimit {
+  count: number;
+  windowMs: number;
+}
+
+/**
+ * Teams' limits for a bot (per conversation, and per app across the tenant), written out here
+ * rather than imported from the app, so that the app's own figures are checked against them.
+ */
+export const TEAMS_LIMITS = {
+  perConversation: [
+    { count: 7, windowMs: 1_000 },
+    { count: 8, windowMs: 2_000 },
+    { count: 60, windowMs: 30_000 },
+    { count: 1_800, windowMs: 60 * 60_000 },
+  ],
+  perTenant: [{ count: 50, windowMs: 1_000 }],
+};
+
+export interface ConnectorOptions {
+  /** Refuse a send that breaks one of these limits with 429 and Retry-After, as Teams does. */
+  limits?: typeof TEAMS_LIMITS;
+  /** How long each answer takes: Teams takes a while, and a stand-in that answers at once flatters a sender. */
+  latencyMs?: number;
 }
 
 /** A scripted answer for the next matching call (e.g. a 429 with Retry-After). */
@@ -26,7 +57,13 @@ export class FakeConnector {
   private readonly script: ScriptedReply[] = [];
   private server: http.Server | undefined;
   private counter = 0;
+  /** When sends Teams accepted arrived: per conversation, and for the whole tenant. */
+  private readonly accepted = { perConversation: new Map<string, number[]>(), perTenant: [] as number[] };
+  /** Sends refused with 429 because they broke a limit (not scripted failures). */
+  throttled = 0;
   url = '';
+
+  constructor(private readonly options: ConnectorOptions = {}) {}
 
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => {
@@ -123,17 +160,53 @@ export class FakeConnector {
       at: Date.now(),
     };
     this.calls.push(call);
+    const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      call.status = status;
+      const write = () => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(JSON.stringify(body));
+      };
+      if (this.options.latencyMs) setTimeout(write, this.options.latencyMs);
+      else write();
+    };
     const scripted = this.script.findIndex((s) => s.match(call));
     if (scripted >= 0) {
-      const [reply] = this.script.splice(scripted, 1);
-      res.writeHead(reply!.status, { 'content-type': 'application/json', ...reply!.headers });
-      res.end(JSON.stringify({ error: { code: 'Scripted', message: `scripted ${reply!.status}` } }));
-      return;
+      const [script] = this.script.splice(scripted, 1);
+      return reply(script!.status, { error: { code: 'Scripted', message: `scripted ${script!.status}` } }, script!.headers);
+    }
+    const retryAfter = this.overLimit(call);
+    if (retryAfter !== undefined) {
+      this.throttled += 1;
+      return reply(429, { error: { code: 'Throttled', message: 'too many requests' } }, { 'Retry-After': String(retryAfter) });
     }
     this.counter += 1;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(
-      JSON.stringify(path.endsWith('/v3/conversations') ? { id: `conv-${this.counter}`, activityId: `act-${this.counter}` } : { id: `act-${this.counter}` }),
-    );
+    reply(200, path.endsWith('/v3/conversations') ? { id: `conv-${this.counter}`, activityId: `act-${this.counter}` } : { id: `act-${this.counter}` });
+  }
+
+  /**
+   * With limits on: a send (a new message or an update) that would make one of them too many is
+   * refused, with the seconds until it would not be; one within them is counted.
+   */
+  private overLimit(call: RecordedCall): number | undefined {
+    const limits = this.options.limits;
+    if (!limits || !/\/v3\/conversations\/[^/]+\/activities/.test(call.path) || !['POST', 'PUT'].includes(call.method)) return undefined;
+    const conversation = this.accepted.perConversation.get(call.conversationId) ?? [];
+    let waitMs = 0;
+    for (const [scope, times, windows] of [
+      ['conversation', conversation, limits.perConversation],
+      ['tenant', this.accepted.perTenant, limits.perTenant],
+    ] as const) {
+      for (const { count, windowMs } of windows) {
+        const recent = times.filter((t) => t > call.at - windowMs);
+        if (recent.length < count) continue;
+        waitMs = Math.max(waitMs, recent[recent.length - count]! + windowMs - call.at);
+        call.broke = `${scope}: ${count} in ${windowMs} ms`;
+      }
+    }
+    if (waitMs > 0) return Math.max(1, Math.ceil(waitMs / 1000));
+    const keep = (times: number[], windows: WindowLimit[]) => [...times.filter((t) => t > call.at - Math.max(...windows.map((w) => w.windowMs))), call.at];
+    this.accepted.perConversation.set(call.conversationId, keep(conversation, limits.perConversation));
+    this.accepted.perTenant = keep(this.accepted.perTenant, limits.perTenant);
+    return undefined;
   }
 }

@@ -1,0 +1,29 @@
+import type { OutboxStore, StoredOutboxEntry } from '../storage/outboxStore.js';
+
+/** Due entries read from each store per pass. */
+const PAGE = 1_000;
+
+/**
+ * A pass's entries from every store, with recipients taking turns: everyone's first message, then
+ * everyone's second, and so on (each recipient's own in their order). A burst of messages to one
+ * conversation then does not keep every sender waiting on that conversation's rate limit while
+ * messages to everyone else queue behind it. `more` says a store had more due than one page.
+ */
+export async function dueInTurns(stores: OutboxStore[], now: Date): Promise<{ queue: StoredOutboxEntry[]; more: boolean }> {
+  const pages = await Promise.all(stores.map((store) => store.due(now, PAGE)));
+  return { queue: inTurns(pages.flat()), more: pages.some((page) => page.length >= PAGE) };
+}
+
+/** Reorders entries so that recipients take turns. */
+export function inTurns<T extends { recipient: string }>(entries: T[]): T[] {
+  const byRecipient = new Map<string, T[]>();
+  for (const entry of entries) {
+    const queue = byRecipient.get(entry.recipient);
+    if (queue) queue.push(entry);
+    else byRecipient.set(entry.recipient, [entry]);
+  }
+  const queues = [...byRecipient.values()];
+  const ordered: T[] = [];
+  for (let turn = 0; ordered.length < entries.length; turn++) for (const queue of queues) if (queue[turn]) ordered.push(queue[turn]!);
+  return ordered;
+}
