@@ -12,7 +12,7 @@ import {
 import { GROUP_INFO, type GroupId } from '../domain/groups.js';
 import { choicesOf, formatLocal, noticeView, plural } from './format.js';
 import { escapeMarkdown } from './markdown.js';
-import { CardTooLargeError, cardTemplate, renderCard, type Card } from './renderCard.js';
+import { cardTemplate, renderFitting, type Card } from './renderCard.js';
 import chapterReviewJson from './templates/chapterReview.json';
 import reviewCommentsJson from './templates/reviewComments.json';
 import { VERBS } from './verbs.js';
@@ -89,14 +89,7 @@ export function chapterReviewCard(form: ReviewForm, timeZone: string): Card {
     group: form.group,
   });
   // Over-long comments come back as sent, but never so many that the card is too big for Teams.
-  for (const keep of [KEPT_COMMENT_MAX, REVIEW_LIMITS.comment, 400]) {
-    try {
-      return renderCard(reviewTemplate, view(keep));
-    } catch (error) {
-      if (!(error instanceof CardTooLargeError)) throw error;
-    }
-  }
-  return renderCard(reviewTemplate, view(0));
+  return renderFitting(reviewTemplate, [KEPT_COMMENT_MAX, REVIEW_LIMITS.comment, 400, 0], view);
 }
 
 interface CommentsCardView {
@@ -156,12 +149,5 @@ export function reviewCommentsCard(summary: ReviewSummary, timeZone: string): Ca
       verb: VERBS.chapterReviewComments,
     };
   };
-  for (const shown of [Infinity, 5, 3, 2, 1]) {
-    try {
-      return renderCard(commentsTemplate, view(shown));
-    } catch (error) {
-      if (!(error instanceof CardTooLargeError)) throw error;
-    }
-  }
-  return renderCard(commentsTemplate, view(0));
+  return renderFitting(commentsTemplate, [Infinity, 5, 3, 2, 1, 0], view);
 }

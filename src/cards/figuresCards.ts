@@ -6,7 +6,7 @@ import { financialYearOf, periodChoices, type Period } from '../domain/figurePer
 import type { Shown, SuppressedTable } from '../domain/suppression.js';
 import { choicesOf, formProblems, noticeView, type Notice } from './format.js';
 import { escapeMarkdown } from './markdown.js';
-import { CardTooLargeError, cardTemplate, renderCard, type Card } from './renderCard.js';
+import { cardTemplate, renderCard, renderFitting, shrinking, type Card } from './renderCard.js';
 import figuresAnswerJson from './templates/figuresAnswer.json';
 import figuresFormJson from './templates/figuresForm.json';
 import { VERBS, type Verb } from './verbs.js';
@@ -146,25 +146,18 @@ function tableView(table: FiguresAnswerInput['tables'][number], maxRows: number)
  * nothing can be worked out by setting the card beside the CSV) and says the CSV has the rest.
  */
 export function figuresAnswerCard(answer: FiguresAnswerInput, timeZone: string, notice?: Notice): Card {
-  const render = (maxRows: number) =>
-    renderCard(answerTemplate, {
-      ...noticeView(notice),
-      title: escapeMarkdown(answer.title),
-      facts: [
-        { title: 'Period', value: escapeMarkdown(answer.question.period.label) },
-        { title: 'Read against', value: escapeMarkdown(answer.basis) },
-        { title: 'Counted', value: 'Concerns: each concern is one potential victim' },
-        { title: 'As of', value: formatLocalDateTime(answer.asOf, timeZone) },
-      ],
-      tables: answer.tables.map((t) => tableView(t, maxRows)),
-      exportData: { verb: VERBS.exportFigures, ...answer.encoded },
-      verbs: { export: VERBS.exportFigures, open: VERBS.openFigures },
-    });
-  for (let maxRows = FIGURES_CARD_ROWS; ; maxRows = Math.floor(maxRows * 0.7)) {
-    try {
-      return render(maxRows);
-    } catch (error) {
-      if (!(error instanceof CardTooLargeError) || maxRows === 0) throw error;
-    }
-  }
+  const view = (maxRows: number) => ({
+    ...noticeView(notice),
+    title: escapeMarkdown(answer.title),
+    facts: [
+      { title: 'Period', value: escapeMarkdown(answer.question.period.label) },
+      { title: 'Read against', value: escapeMarkdown(answer.basis) },
+      { title: 'Counted', value: 'Concerns: each concern is one potential victim' },
+      { title: 'As of', value: formatLocalDateTime(answer.asOf, timeZone) },
+    ],
+    tables: answer.tables.map((t) => tableView(t, maxRows)),
+    exportData: { verb: VERBS.exportFigures, ...answer.encoded },
+    verbs: { export: VERBS.exportFigures, open: VERBS.openFigures },
+  });
+  return renderFitting(answerTemplate, shrinking(FIGURES_CARD_ROWS, 0.7), view);
 }

@@ -6,7 +6,7 @@ import { allowedCommands, STATUS_LABELS } from '../domain/status.js';
 import { caseFacts, legalHoldLine } from './caseFacts.js';
 import { choicesOf, formatLocal, labels } from './format.js';
 import { escapeMarkdown } from './markdown.js';
-import { CardTooLargeError, cardTemplate, renderCard, type Card } from './renderCard.js';
+import { cardTemplate, renderFitting, type Card } from './renderCard.js';
 import leadCardJson from './templates/leadCard.json';
 import { VERBS, type Verb } from './verbs.js';
 
@@ -188,12 +188,5 @@ export function leadCard(concern: ConcernRecord, context: LeadCardContext): Card
       },
     };
   };
-  for (const size of HISTORY_SIZES.slice(0, -1)) {
-    try {
-      return renderCard(leadCardTemplate, view(size));
-    } catch (error) {
-      if (!(error instanceof CardTooLargeError)) throw error;
-    }
-  }
-  return renderCard(leadCardTemplate, view(0));
+  return renderFitting(leadCardTemplate, HISTORY_SIZES, view);
 }

@@ -32,3 +32,25 @@ export function renderCard<View extends object>(template: CardTemplate<View>, vi
   if (size > MAX_CARD_BYTES) throw new CardTooLargeError(`card is ${size} bytes, over the ${MAX_CARD_BYTES}-byte limit`);
   return card;
 }
+
+/**
+ * For a card whose length depends on how much it shows: renders with each size in turn until one
+ * fits Teams; the last size is rendered whatever happens (its CardTooLargeError reaches the caller).
+ */
+export function renderFitting<View extends object>(template: CardTemplate<View>, sizes: readonly number[], view: (size: number) => View): Card {
+  for (const size of sizes.slice(0, -1)) {
+    try {
+      return renderCard(template, view(size));
+    } catch (error) {
+      if (!(error instanceof CardTooLargeError)) throw error;
+    }
+  }
+  return renderCard(template, view(sizes.at(-1) ?? 0));
+}
+
+/** start, then each time `factor` of the one before (rounded down), down to 0: sizes for renderFitting. */
+export function shrinking(start: number, factor: number): number[] {
+  const sizes = [start];
+  while (sizes.at(-1)! > 0) sizes.push(Math.floor(sizes.at(-1)! * factor));
+  return sizes;
+}

@@ -12,7 +12,7 @@ import {
 import { choicesOf, formProblems, noticeView, plural, type Notice } from './format.js';
 import { escapeMarkdown } from './markdown.js';
 import { noticeCard } from './messageCard.js';
-import { CardTooLargeError, cardTemplate, renderCard, type Card } from './renderCard.js';
+import { cardTemplate, renderCard, renderFitting, shrinking, type Card } from './renderCard.js';
 import signUpFormJson from './templates/signUpForm.json';
 import signUpListJson from './templates/signUpList.json';
 import signUpSendJson from './templates/signUpSend.json';
@@ -98,9 +98,9 @@ export function signUpListCard(records: readonly SignUpRecord[], timeZone: strin
     documents: documentsInWords(r.documents),
     signedOn: formatLongDate(r.signedOn, timeZone),
   });
-  const render = (shown: number) => {
+  const view = (shown: number) => {
     const hidden = records.length - shown;
-    return renderCard(listTemplate, {
+    return {
       summary: records.length
         ? `${plural(records.length, 'organisation')} signed up, newest first.`
         : 'No organisation has signed up yet. Type "send sign-up" to send the sign-up card.',
@@ -109,16 +109,10 @@ export function signUpListCard(records: readonly SignUpRecord[], timeZone: strin
       more: hidden > 0 ? `${plural(hidden, 'more organisation')} not shown here: export the list as CSV to see every one.` : '',
       hasEntries: records.length > 0,
       verbs: { export: VERBS.exportSignUps, list: VERBS.listSignUps },
-    });
+    };
   };
   // Long names in a script that takes three bytes a letter can fill a card before the limit: show fewer.
-  for (let shown = Math.min(records.length, SIGN_UP_LIST_MAX); ; shown = Math.floor(shown * 0.8)) {
-    try {
-      return render(shown);
-    } catch (error) {
-      if (!(error instanceof CardTooLargeError) || shown === 0) throw error;
-    }
-  }
+  return renderFitting(listTemplate, shrinking(Math.min(records.length, SIGN_UP_LIST_MAX), 0.8), view);
 }
 
 interface SignUpSendView {

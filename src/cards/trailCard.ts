@@ -1,6 +1,6 @@
 import { formatLocal } from './format.js';
 import { escapeMarkdown } from './markdown.js';
-import { CardTooLargeError, cardTemplate, renderCard, type Card } from './renderCard.js';
+import { cardTemplate, renderFitting, type Card } from './renderCard.js';
 import trailJson from './templates/trail.json';
 import { VERBS, type Verb } from './verbs.js';
 
@@ -74,12 +74,5 @@ export function trailCard(concern: { id: string; reference: string }, entries: T
       verbs: { refresh: VERBS.refreshConcern },
     };
   };
-  for (const size of SIZES) {
-    try {
-      return renderCard(trailTemplate, view(size));
-    } catch (error) {
-      if (!(error instanceof CardTooLargeError)) throw error;
-    }
-  }
-  return renderCard(trailTemplate, view(0));
+  return renderFitting(trailTemplate, [...SIZES, 0], view);
 }

@@ -18,6 +18,27 @@ export function argumentsOrUsage<T extends NonNullable<ParseArgsConfig['options'
 }
 
 /**
+ * `--at <ISO instant> [--dry-run]` for a pass run by hand, or undefined after saying what was wrong
+ * (exit code 2). A pass as of a future instant would use its steps up early, so only a dry run may
+ * look ahead.
+ */
+export function passArguments(usage: string): { at: Date; dryRun: boolean } | undefined {
+  const values = argumentsOrUsage({ at: { type: 'string' }, 'dry-run': { type: 'boolean' } }, usage);
+  if (!values) return undefined;
+  const at = values.at ? new Date(values.at) : undefined;
+  if (!at || Number.isNaN(at.getTime()) || !/\d{4}-\d{2}-\d{2}T/.test(values.at ?? '')) {
+    process.stderr.write(`--at must be an ISO date and time.\n${usage}\n`);
+    return undefined;
+  }
+  const dryRun = values['dry-run'] ?? false;
+  if (!dryRun && at.getTime() > Date.now() + 60_000) {
+    process.stderr.write(`--at ${values.at} is in the future: only a --dry-run may look ahead.\n${usage}\n`);
+    return undefined;
+  }
+  return { at, dryRun };
+}
+
+/**
  * The app against the configured storage (a local .env first), without its timers or its HTTP
  * listener, for one operator command; closed whatever happens.
  */

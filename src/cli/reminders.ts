@@ -1,4 +1,4 @@
-import { argumentsOrUsage, runCommand, withApp } from './command.js';
+import { passArguments, runCommand, withApp } from './command.js';
 
 const USAGE = 'usage: npm run reminders -- --at <ISO instant, e.g. 2027-06-25T09:00:00+01:00> [--dry-run]';
 
@@ -8,19 +8,10 @@ const USAGE = 'usage: npm run reminders -- --at <ISO instant, e.g. 2027-06-25T09
  * With the embedded storage, stop the running app first: two emulators must not share a data folder.
  */
 async function main(): Promise<number> {
-  const values = argumentsOrUsage({ at: { type: 'string' }, 'dry-run': { type: 'boolean' } }, USAGE);
-  if (!values) return 2;
-  const at = values.at ? new Date(values.at) : undefined;
-  if (!at || Number.isNaN(at.getTime()) || !/\d{4}-\d{2}-\d{2}T/.test(values.at ?? '')) {
-    process.stderr.write(`--at must be an ISO date and time.\n${USAGE}\n`);
-    return 2;
-  }
-  const dryRun = values['dry-run'] ?? false;
-  if (!dryRun && at.getTime() > Date.now() + 60_000) {
-    // Sending a future step now would use it up: on its day the ledger would say it was already sent.
-    process.stderr.write(`--at ${values.at} is in the future: only a --dry-run may look ahead.\n${USAGE}\n`);
-    return 2;
-  }
+  const args = passArguments(USAGE);
+  if (!args) return 2;
+  // passArguments refuses a future --at: a step sent early would be used up, and on its day the ledger would say it was sent.
+  const { at, dryRun } = args;
   return withApp(async (app) => {
     const items = await app.reminders.runPass(at, { dryRun });
     process.stdout.write(`Reminder and escalation pass as of ${at.toISOString()}${dryRun ? ' (dry run: nothing is sent or recorded)' : ''}\n`);

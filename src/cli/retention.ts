@@ -1,5 +1,5 @@
 import type { RetentionItem } from '../services/retentionService.js';
-import { argumentsOrUsage, runCommand, withApp } from './command.js';
+import { passArguments, runCommand, withApp } from './command.js';
 
 const USAGE = 'usage: npm run retention -- --at <ISO instant, e.g. 2033-04-01T00:00:00+01:00> [--dry-run]';
 
@@ -10,19 +10,10 @@ const USAGE = 'usage: npm run retention -- --at <ISO instant, e.g. 2033-04-01T00
  * first: two emulators must not share a data folder.
  */
 async function main(): Promise<number> {
-  const values = argumentsOrUsage({ at: { type: 'string' }, 'dry-run': { type: 'boolean' } }, USAGE);
-  if (!values) return 2;
-  const at = values.at ? new Date(values.at) : undefined;
-  if (!at || Number.isNaN(at.getTime()) || !/\d{4}-\d{2}-\d{2}T/.test(values.at ?? '')) {
-    process.stderr.write(`--at must be an ISO date and time.\n${USAGE}\n`);
-    return 2;
-  }
-  const dryRun = values['dry-run'] ?? false;
-  if (!dryRun && at.getTime() > Date.now() + 60_000) {
-    // Anonymising as of a future instant would remove records the council must still keep.
-    process.stderr.write(`--at ${values.at} is in the future: only a --dry-run may look ahead.\n${USAGE}\n`);
-    return 2;
-  }
+  const args = passArguments(USAGE);
+  if (!args) return 2;
+  // A future instant would anonymise records the council must still keep (passArguments refuses it).
+  const { at, dryRun } = args;
   return withApp(async (app) => {
     const report = await app.retention.runPass(at, { dryRun });
     const line = (state: string, item: RetentionItem, extra = '') =>

@@ -2,7 +2,7 @@ import { formatLocalDateTime, formatLongDate, localDate } from './calendar.js';
 import { GROUP_IDS, GROUP_INFO, type GroupId } from './groups.js';
 import { finishFlowcharts, parsePathway, type Flowchart } from './pathway.js';
 import { SUBMISSION_LABELS, type SubmissionStatus } from './submission.js';
-import { STRATEGY_SECTIONS, type DraftContent, type StrategySectionId, type TemplateId } from './templates.js';
+import { type DraftContent, type StrategySectionId, type TemplateId } from './templates.js';
 
 /**
  * One collation: the seven groups' Strategies and Pathways combined into the city-wide protocol
@@ -135,11 +135,6 @@ export function collationTime(input: CollationInput): string {
 /** What a group wrote for one P, or '' when it wrote nothing there. */
 export function strategySection(template: CollatedTemplate, section: StrategySectionId): string {
   return template.content.template === 'strategy' ? (template.content.sections[section] ?? '').trim() : '';
-}
-
-/** Whether a group wrote anything at all across the five Ps. */
-export function wroteAnything(template: CollatedTemplate): boolean {
-  return STRATEGY_SECTIONS.some((s) => strategySection(template, s.id) !== '');
 }
 
 /**

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditEvent, AuditLog } from '../storage/auditLog.js';
-import type { AuditIntent, ConcernStore } from '../storage/concernStore.js';
+import type { AuditEvent, AuditIntent, AuditLog } from '../storage/auditLog.js';
+import type { ConcernStore } from '../storage/concernStore.js';
 
-/** An audit event to be written inside a concern's transaction (see ConcernStore.AuditIntent). */
+/** An audit event to be written with the change it records (see AuditIntent in auditLog.ts). */
 export function auditIntent(event: AuditEvent): AuditIntent {
   return { eventId: randomUUID(), event };
 }
@@ -14,6 +14,14 @@ export function auditIntent(event: AuditEvent): AuditIntent {
 export async function recordAuditIntent(deps: { concerns: ConcernStore; audit: AuditLog }, concernId: string, intent: AuditIntent): Promise<void> {
   await deps.audit.append(intent.event, intent.eventId);
   await deps.concerns.auditRecorded(concernId, intent.eventId);
+}
+
+/**
+ * Right after the change it records is stored: copies the intent, or, if that fails now, leaves it
+ * for the scheduler's recovery pass, so the person is not told a stored change failed.
+ */
+export async function copyAuditIntent(deps: { concerns: ConcernStore; audit: AuditLog }, concernId: string, intent: AuditIntent): Promise<void> {
+  await recordAuditIntent(deps, concernId, intent).catch(() => undefined);
 }
 
 /**

@@ -5,7 +5,7 @@ import { concernEvent, type ConcernEvent, type ConcernEventType, type ConcernRec
 import { keptReason, parseHoldReason } from '../domain/legalHold.js';
 import type { AuditAction } from '../storage/auditLog.js';
 import { StaleConcernError } from '../storage/concernStore.js';
-import { auditIntent, recordAuditIntent } from './auditIntents.js';
+import { auditIntent, copyAuditIntent } from './auditIntents.js';
 import type { Actor, LeadView } from './concernService.js';
 import { auditConcern, isRefused, loadForLead, type LeadAccessDeps, type LoadedConcern } from './leadAccess.js';
 import type { Refused } from './results.js';
@@ -182,8 +182,7 @@ export class CaseDetailsService {
       const latest = await this.deps.concerns.get(updated.id);
       return { kind: 'stale' as const, record: latest?.record ?? loaded.record, events: await this.deps.concerns.events(updated.id) };
     }
-    // Stored with the change; if the copy fails now, the scheduler's recovery pass makes it.
-    await recordAuditIntent(this.deps, updated.id, intent).catch(() => undefined);
+    await copyAuditIntent(this.deps, updated.id, intent);
     return { kind: 'saved' as const, view: await this.view(updated, [...events, event]) };
   }
 

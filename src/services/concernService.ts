@@ -8,9 +8,9 @@ import { newOutboxEntry } from '../domain/outbox.js';
 import { routeConcern } from '../domain/routing.js';
 import type { ConcernCommand } from '../domain/status.js';
 import type { AuditLog } from '../storage/auditLog.js';
-import { ConcernExistsError, StaleConcernError, type AuditIntent, type ConcernStore } from '../storage/concernStore.js';
+import { ConcernExistsError, StaleConcernError, type ConcernStore } from '../storage/concernStore.js';
 import type { CounterStore } from '../storage/counterStore.js';
-import { auditIntent, recordAuditIntent } from './auditIntents.js';
+import { auditIntent, copyAuditIntent } from './auditIntents.js';
 import type { Directory } from './directory.js';
 
 /** Who is acting, from the activity's `from.aadObjectId` (never from card data). */
@@ -110,7 +110,7 @@ export class ConcernService {
       throw error;
     }
     this.deps.outboxWritten();
-    await this.recordIntent(concern.id, raised);
+    await copyAuditIntent(this.deps, concern.id, raised);
     return { kind: 'created', concern };
   }
 
@@ -187,7 +187,7 @@ export class ConcernService {
       return { kind: 'stale', ...(await this.leadView(current, latestEvents)), changes: describeChanges(latestEvents, revision), form };
     }
     if (outbox.length) this.deps.outboxWritten();
-    await this.recordIntent(record.id, changed);
+    await copyAuditIntent(this.deps, record.id, changed);
     return { kind: 'ok', ...(await this.leadView(updated, [...events, concernEvent(updated, change.type, actor, now, change.detail, change.note)])) };
   }
 
@@ -230,14 +230,6 @@ export class ConcernService {
     }
     await this.audit(actor, 'concern.duplicateSubmit', concern.id, 'allowed');
     return { kind: 'duplicate', concern };
-  }
-
-  /**
-   * The change is stored with its audit intent; if copying it into the audit log fails now, the
-   * scheduler's next recovery pass copies it, so the person is not told their change failed.
-   */
-  private async recordIntent(concernId: string, intent: AuditIntent): Promise<void> {
-    await recordAuditIntent(this.deps, concernId, intent).catch(() => undefined);
   }
 
   private async audit(

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import type { AuditLog } from '../storage/auditLog.js';
 import { StaleConcernError, type ConcernStore } from '../storage/concernStore.js';
 import type { RetentionStore } from '../storage/retentionStore.js';
-import { auditIntent, recordAuditIntent } from './auditIntents.js';
+import { auditIntent, copyAuditIntent } from './auditIntents.js';
 
 /** Who the audit log names for what the retention pass does: no person acts. */
 export const RETENTION_ACTOR = 'system:retention';
@@ -117,7 +117,6 @@ export class RetentionService {
       return;
     }
     report.anonymised.push(item);
-    // The intent is stored with the change; if copying it fails now, the scheduler's recovery pass copies it.
-    await recordAuditIntent(this.deps, record.id, intent).catch(() => undefined);
+    await copyAuditIntent(this.deps, record.id, intent);
   }
 }

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { holdings, rosterFragment, sameHolders, type Roster } from '../domain/people.js';
 import type { Logger } from '../logger.js';
-import type { AuditLog } from '../storage/auditLog.js';
-import { RosterChangedError, type PeopleStore, type PendingAudit, type StoredRoster } from '../storage/peopleStore.js';
+import type { AuditIntent, AuditLog } from '../storage/auditLog.js';
+import { RosterChangedError, type PeopleStore, type StoredRoster } from '../storage/peopleStore.js';
+import { auditIntent } from './auditIntents.js';
 import type { Directory } from './directory.js';
 import type { Actor, Refused } from './results.js';
 
@@ -114,19 +114,16 @@ export class RosterKeeper {
     }
   }
 
-  private audits(actor: Actor, reasons: string[]): PendingAudit[] {
+  private audits(actor: Actor, reasons: string[]): AuditIntent[] {
     const at = this.deps.clock.now().toISOString();
-    return reasons.map((reason) => ({
-      eventId: randomUUID(),
-      event: { at, actorId: actor.aadObjectId, action: 'people.changed', outcome: 'allowed', reason },
-    }));
+    return reasons.map((reason) => auditIntent({ at, actorId: actor.aadObjectId, action: 'people.changed', outcome: 'allowed', reason }));
   }
 
   /**
    * Copies audit events into the log (idempotent by event id), then clears them from the roster.
    * Two changes here at once can both find an event pending: it is copied by the first only.
    */
-  private async recordAudits(pending: PendingAudit[]): Promise<void> {
+  private async recordAudits(pending: AuditIntent[]): Promise<void> {
     const mine = pending.filter((p) => !this.recording.has(p.eventId));
     if (!mine.length) return;
     for (const p of mine) this.recording.add(p.eventId);

@@ -38,7 +38,9 @@ export async function walkAuditChains(rows: AsyncIterable<StoredRow>): Promise<C
       problems.push(`${day}: row "${rowKey}" is not part of the chain (inserted)`);
       continue;
     }
-    days.set(day, [...(days.get(day) ?? []), row]);
+    const chain = days.get(day) ?? [];
+    chain.push(row);
+    days.set(day, chain);
   }
   for (const [day, chain] of [...days.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     chain.sort((a, b) => a.seq - b.seq);

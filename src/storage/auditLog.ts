@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { getOrUndefined, isConflict } from './tables.js';
+import { getOrUndefined, isConflict, rowsStartingWith } from './tables.js';
 
 export type AuditAction =
   | 'concern.raised'
@@ -38,6 +38,17 @@ export interface AuditEvent {
   concernId?: string;
   outcome: 'allowed' | 'refused';
   reason?: string;
+}
+
+/**
+ * An audit event written in the same write as the change it records (a concern's transaction, the
+ * roster's entity), to be copied into the audit log just after: if the process dies in between, a
+ * recovery pass makes the copy, so no change exists without its audit row. The id makes the copy
+ * happen once.
+ */
+export interface AuditIntent {
+  eventId: string;
+  event: AuditEvent;
 }
 
 /** A row of the chain as stored: the event, its place in the day's chain and the hashes that link it. */
@@ -163,15 +174,10 @@ export class AuditLog {
 
   private async readHead(day: string): Promise<Head> {
     const rows = this.table.listEntities<ChainRow>({
-      queryOptions: { filter: odata`PartitionKey eq ${day} and RowKey ge ${CHAIN} and RowKey lt ${'chain}'}` },
+      queryOptions: { filter: rowsStartingWith(day, 'chain') },
     });
     for await (const row of rows) return { seq: row.seq, hash: row.hash };
     return { seq: 0, hash: GENESIS };
-  }
-
-  /** Whether an event with this id is in the log (on the day it happened). */
-  async has(day: string, eventId: string): Promise<boolean> {
-    return (await getOrUndefined(this.table, day, markerRowKey(eventId))) !== undefined;
   }
 
   /** Events about one concern, oldest first. */
@@ -185,7 +191,7 @@ export class AuditLog {
   async forDay(day: string): Promise<AuditEvent[]> {
     const events: AuditEvent[] = [];
     const rows = this.table.listEntities<ChainRow>({
-      queryOptions: { filter: odata`PartitionKey eq ${day} and RowKey ge ${CHAIN} and RowKey lt ${'chain}'}` },
+      queryOptions: { filter: rowsStartingWith(day, 'chain') },
     });
     for await (const row of rows) events.push(eventOf(row));
     return events.sort((a, b) => a.at.localeCompare(b.at));

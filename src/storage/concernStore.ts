@@ -1,7 +1,7 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { ConcernEvent, ConcernRecord } from '../domain/concernRecord.js';
 import type { OutboxEntry } from '../domain/outbox.js';
-import type { AuditEvent } from './auditLog.js';
+import type { AuditEvent, AuditIntent } from './auditLog.js';
 import { statisticsEntity } from './statisticsStore.js';
 import { getOrUndefined, isConflict, isNotFound, isStale, rowsStartingWith } from './tables.js';
 
@@ -13,16 +13,6 @@ export class StaleConcernError extends Error {}
 export const CONCERN_ROW = 'concern';
 const eventRow = (revision: number) => `event|${String(revision).padStart(6, '0')}`;
 const auditRow = (eventId: string) => `audit|${eventId}`;
-
-/**
- * An audit event written in the concern's own transaction, to be copied into the audit log just
- * after: if the process dies in between, the copy is made by the next recovery pass, so no concern
- * and no change exists without its audit row. The id makes the copy happen once.
- */
-export interface AuditIntent {
-  eventId: string;
-  event: AuditEvent;
-}
 
 export function auditEntity(concernId: string, intent: AuditIntent) {
   return { partitionKey: concernId, rowKey: auditRow(intent.eventId), auditEvent: JSON.stringify(intent.event) };

@@ -1,7 +1,7 @@
 import { odata, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import type { Roster } from '../domain/people.js';
 import type { Person } from '../domain/protocol.js';
-import type { AuditEvent } from './auditLog.js';
+import type { AuditIntent } from './auditLog.js';
 import { joinFromProperties, splitIntoProperties } from './chunks.js';
 import { getOrUndefined, isConflict, isNotFound, isStale } from './tables.js';
 
@@ -11,12 +11,6 @@ const IMPORT = 'import';
 /** One transaction holds at most 100 operations. */
 const PER_TRANSACTION = 100;
 
-/** An audit event written in the same write as the change it records, copied to the audit log just after. */
-export interface PendingAudit {
-  eventId: string;
-  event: AuditEvent;
-}
-
 /** The roster as stored: the version counts changes; the ETag guards the next one. */
 export interface StoredRoster {
   roster: Roster;
@@ -24,7 +18,7 @@ export interface StoredRoster {
   etag: string;
   changedAt: string;
   /** Audit events of changes not yet copied into the audit log (a process stopped in between). */
-  pendingAudits: PendingAudit[];
+  pendingAudits: AuditIntent[];
 }
 
 /** Someone a coordinator or group lead can pick: they installed or wrote to the app, or are in a team where it is installed. */
@@ -84,7 +78,7 @@ export class PeopleStore {
   }
 
   /** Replaces the roster read as `from`, with the audit events of the change; throws RosterChangedError if someone changed it since. */
-  async replace(from: StoredRoster, roster: Roster, audits: PendingAudit[], now: Date): Promise<StoredRoster> {
+  async replace(from: StoredRoster, roster: Roster, audits: AuditIntent[], now: Date): Promise<StoredRoster> {
     const entity = rosterEntity(roster, from.version + 1, now, [...from.pendingAudits, ...audits]);
     try {
       const { etag } = await this.table.updateEntity(entity, 'Replace', { etag: from.etag });
@@ -167,7 +161,7 @@ export class PeopleStore {
   }
 }
 
-function rosterEntity(roster: Roster, version: number, now: Date, audits: PendingAudit[]) {
+function rosterEntity(roster: Roster, version: number, now: Date, audits: AuditIntent[]) {
   return {
     partitionKey: ROSTER[0],
     rowKey: ROSTER[1],
@@ -185,6 +179,6 @@ function toStored(entity: TableEntityResult<RosterEntity>): StoredRoster {
     version: entity.version,
     etag: entity.etag,
     changedAt: entity.changedAt,
-    pendingAudits: JSON.parse(joinFromProperties('pendingAudits', entity)) as PendingAudit[],
+    pendingAudits: JSON.parse(joinFromProperties('pendingAudits', entity)) as AuditIntent[],
   };
 }

@@ -1,7 +1,8 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { anonymisedEvent, referencesOf } from '../domain/anonymisation.js';
 import type { ConcernEvent, ConcernRecord } from '../domain/concernRecord.js';
-import { auditEntity, CONCERN_ROW, StaleConcernError, toEntity, type AuditIntent, type ConcernEntity } from './concernStore.js';
+import type { AuditIntent } from './auditLog.js';
+import { auditEntity, CONCERN_ROW, StaleConcernError, toEntity, type ConcernEntity } from './concernStore.js';
 import { getOrUndefined, isConflict, isStale } from './tables.js';
 
 /** A Table transaction holds at most 100 operations. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseIntake } from '../../src/domain/concern.js';
 import type { ConcernEvent, ConcernRecord } from '../../src/domain/concernRecord.js';
-import type { AuditIntent } from '../../src/storage/concernStore.js';
+import type { AuditIntent } from '../../src/storage/auditLog.js';
 import { validIntake } from './harness.js';
 
 /** A stored concern as the service makes it, with a fresh id; override fields per test. */
