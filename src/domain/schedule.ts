@@ -26,12 +26,13 @@ export interface ReminderStep {
 }
 
 /**
- * Every reminder step up to `until`, in order. A step that falls on a weekend or bank holiday moves
- * to the working day before it (a reminder should never arrive later than promised); when two
- * steps land on the same day only the later one (closer to the deadline) is kept. Late steps start
- * on the first working day after the deadline and repeat every `lateEveryWorkingDays`.
+ * Every reminder step, in order, without end (late reminders repeat until the template is in). A step
+ * that falls on a weekend or bank holiday moves to the working day before it (a reminder should never
+ * arrive later than promised); when two steps land on the same day only the later one (closer to the
+ * deadline) is kept. Late steps start on the first working day after the deadline and repeat every
+ * `lateEveryWorkingDays`.
  */
-export function reminderSteps(deadline: Deadline, settings: ReminderSettings, calendar: WorkingCalendar, until: Date): ReminderStep[] {
+function* everyReminderStep(deadline: Deadline, settings: ReminderSettings, calendar: WorkingCalendar): Generator<ReminderStep, never> {
   const { date: deadlineDate, timeZone } = deadline;
   const step = (id: string, day: string): ReminderStep => {
     const sendAt = zonedInstant(day, settings.sendAt, timeZone);
@@ -39,15 +40,23 @@ export function reminderSteps(deadline: Deadline, settings: ReminderSettings, ca
   };
   const before = [...settings.daysBefore].sort((a, b) => b - a).map((n) => step(`before-${n}`, calendar.onOrBefore(addDays(deadlineDate, -n))));
   if (settings.onTheDay) before.push(step('on-day', calendar.onOrBefore(deadlineDate)));
-  const steps = before.filter((s, i) => !before.slice(i + 1).some((later) => later.day === s.day));
+  yield* before.filter((s, i) => !before.slice(i + 1).some((later) => later.day === s.day));
 
-  const lastDay = localDate(until, timeZone);
   let day = calendar.addWorkingDays(deadlineDate, 1);
-  for (let k = 1; day <= lastDay; k++) {
-    steps.push(step(`late-${k}`, day));
+  for (let k = 1; ; k++) {
+    yield step(`late-${k}`, day);
     day = calendar.addWorkingDays(day, settings.lateEveryWorkingDays);
   }
-  return steps.filter((s) => s.sendAt.getTime() <= until.getTime());
+}
+
+/** Every reminder step due by `until`, in order. */
+export function reminderSteps(deadline: Deadline, settings: ReminderSettings, calendar: WorkingCalendar, until: Date): ReminderStep[] {
+  const steps: ReminderStep[] = [];
+  for (const step of everyReminderStep(deadline, settings, calendar)) {
+    if (step.sendAt.getTime() > until.getTime()) break;
+    steps.push(step);
+  }
+  return steps;
 }
 
 /**
@@ -56,6 +65,19 @@ export function reminderSteps(deadline: Deadline, settings: ReminderSettings, ca
  */
 export function dueReminderStep(deadline: Deadline, settings: ReminderSettings, calendar: WorkingCalendar, now: Date): ReminderStep | undefined {
   return reminderSteps(deadline, settings, calendar, now).at(-1);
+}
+
+/**
+ * The first step that becomes due after `now`: when the scheduler should next run a pass. There is
+ * always one, because late reminders repeat without end; its `sendAt` is a UTC instant, so waiting
+ * until it is right across a clock change.
+ */
+export function nextReminderStep(deadline: Deadline, settings: ReminderSettings, calendar: WorkingCalendar, now: Date): ReminderStep {
+  const steps = everyReminderStep(deadline, settings, calendar);
+  for (;;) {
+    const { value: step } = steps.next();
+    if (step.sendAt.getTime() > now.getTime()) return step;
+  }
 }
 
 /** When an unacknowledged concern is escalated; each entry is one step. */

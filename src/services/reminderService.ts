@@ -5,7 +5,7 @@ import { englandAndWalesBankHolidays } from '../domain/bankHolidays.js';
 import { GROUP_INFO, type GroupId } from '../domain/groups.js';
 import { newOutboxEntry, type ReminderPayload } from '../domain/outbox.js';
 import type { Protocol } from '../domain/protocol.js';
-import { dueEscalationStep, dueReminderStep } from '../domain/schedule.js';
+import { dueEscalationStep, dueReminderStep, nextReminderStep } from '../domain/schedule.js';
 import { awaitingSubmission, type Dashboard } from '../domain/submission.js';
 import { TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
 import type { AuditLog } from '../storage/auditLog.js';
@@ -81,6 +81,11 @@ export class ReminderService {
     const items = [...(await this.runDueReminders(now, options)), ...(await this.runEscalations(now, options))];
     if (!options.dryRun && items.some((i) => i.sent)) this.deps.outboxWritten();
     return items;
+  }
+
+  /** When the next reminder step falls due after `now` (a UTC instant): the scheduler runs a pass then. */
+  nextReminderDue(now: Date): Date {
+    return nextReminderStep(this.deps.deadline, this.deps.protocol.reminders, this.calendar, now).sendAt;
   }
 
   /** For each group's template not yet submitted (a returned one counts), the latest due step, once. */

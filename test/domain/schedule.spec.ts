@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { WorkingCalendar, zonedInstant } from '../../src/domain/calendar.js';
 import { englandAndWalesBankHolidays } from '../../src/domain/bankHolidays.js';
 import { Deadline } from '../../src/domain/deadline.js';
-import { DEFAULT_ESCALATION, DEFAULT_REMINDERS, dueEscalationStep, dueReminderStep, reminderSteps } from '../../src/domain/schedule.js';
+import { DEFAULT_ESCALATION, DEFAULT_REMINDERS, dueEscalationStep, dueReminderStep, nextReminderStep, reminderSteps } from '../../src/domain/schedule.js';
 
 const TZ = 'Europe/London';
 const calendar = new WorkingCalendar(englandAndWalesBankHolidays([2026, 2027, 2028]));
@@ -57,6 +57,62 @@ describe('the reminder schedule', () => {
     assert.equal(due('2027-07-02T22:59:00Z'), 'on-day', 'deadline day, late evening');
     assert.equal(due('2027-07-04T10:00:00Z'), 'on-day', 'the weekend after: no new step');
     assert.equal(due('2027-07-06T10:00:00Z'), 'late-1', 'the app was down on Monday: one catch-up, with the latest step');
+  });
+});
+
+describe('when the next reminder step becomes due', () => {
+  const next = (deadline: string, at: string, settings = DEFAULT_REMINDERS) => {
+    const step = nextReminderStep(new Deadline(deadline, TZ), settings, calendar, new Date(at));
+    return `${step.id} ${step.sendAt.toISOString()}`;
+  };
+
+  it('when it is 08:59:30 on a reminder day, then the next step is due at 09:00 that morning; at 09:00 itself, the following step', () => {
+    assert.equal(next('2027-07-02', '2027-06-18T07:59:30Z'), 'before-14 2027-06-18T08:00:00.000Z');
+    assert.equal(next('2027-07-02', '2027-06-18T08:00:00Z'), 'before-7 2027-06-25T08:00:00.000Z', 'a step due now is the pass at hand');
+    assert.equal(next('2027-07-02', '2027-06-01T12:00:00Z'), 'before-14 2027-06-18T08:00:00.000Z', 'weeks before the first step');
+  });
+
+  it('when the deadline day has gone, then the next step is the first working day after it, then every 2 working days, without end', () => {
+    assert.equal(next('2027-07-02', '2027-07-02T08:00:00Z'), 'late-1 2027-07-05T08:00:00.000Z', 'Friday deadline: Monday, not the weekend');
+    assert.equal(next('2027-07-02', '2027-07-05T08:00:00Z'), 'late-2 2027-07-07T08:00:00.000Z');
+    assert.equal(next('2027-07-02', '2028-01-14T12:00:00Z'), 'late-69 2028-01-17T09:00:00.000Z', 'months late, still reminded');
+  });
+
+  it('when the clocks go forward in late March, then the step after the change is 09:00 BST (08:00 UTC), over Easter', () => {
+    // Deadline Tuesday 6 April 2027; BST from Sunday 28 March; Good Friday 26 and Easter Monday 29 March.
+    assert.equal(next('2027-04-06', '2027-03-22T12:00:00Z'), 'before-14 2027-03-23T09:00:00.000Z', 'GMT before the change');
+    assert.equal(next('2027-04-06', '2027-03-23T09:00:00Z'), 'before-7 2027-03-30T08:00:00.000Z', 'BST after it');
+    assert.equal(next('2027-04-05', '2027-03-22T12:00:00Z'), 'before-7 2027-03-25T09:00:00.000Z', 'Easter Monday and Good Friday: Thursday');
+  });
+
+  it('when the clocks go back in late October, then the step on the Monday after is 09:00 GMT (09:00 UTC), not an hour early', () => {
+    // GMT from Sunday 31 October 2027; deadline Monday 15 November, so 14 days before is Monday 1 November.
+    assert.equal(next('2027-11-15', '2027-10-29T12:00:00Z'), 'before-14 2027-11-01T09:00:00.000Z');
+    assert.equal(next('2027-11-09', '2027-10-25T12:00:00Z'), 'before-14 2027-10-26T08:00:00.000Z', 'still BST the week before');
+  });
+
+  it('when a step falls on a bank holiday, then the next step is the working day before it; late steps skip bank holidays', () => {
+    // Deadline Monday 14 June 2027: 14 days before is Spring bank holiday Monday 31 May.
+    assert.equal(next('2027-06-14', '2027-05-27T12:00:00Z'), 'before-14 2027-05-28T08:00:00.000Z');
+    assert.equal(next('2027-05-28', '2027-05-28T12:00:00Z'), 'late-1 2027-06-01T08:00:00.000Z', 'not bank holiday Monday');
+    // Christmas Day and Boxing Day 2027 fall at the weekend: the substitute days are Monday 27 and Tuesday 28 December.
+    assert.equal(next('2027-12-23', '2027-12-24T10:00:00Z'), 'late-2 2027-12-30T09:00:00.000Z');
+  });
+
+  it('when the schedule is configured, then the next step follows it (days before, no reminder on the day, send time)', () => {
+    const settings = { daysBefore: [2], onTheDay: false, lateEveryWorkingDays: 5, sendAt: '16:30' };
+    assert.equal(next('2027-07-02', '2027-06-30T15:30:00Z', settings), 'late-1 2027-07-05T15:30:00.000Z', 'before-2 was sent at 16:30 BST');
+    assert.equal(next('2027-07-02', '2027-07-05T15:30:00Z', settings), 'late-2 2027-07-12T15:30:00.000Z');
+  });
+
+  it('when a pass runs at the instant the next step is due, then that step is the one it sends, and not a moment earlier (every 11 hours from June to late July)', () => {
+    const deadline = new Deadline('2027-07-02', TZ);
+    for (let t = Date.parse('2027-06-01T00:00:00Z'); t < Date.parse('2027-07-20T00:00:00Z'); t += 11 * 3_600_000 + 60_000) {
+      const step = nextReminderStep(deadline, DEFAULT_REMINDERS, calendar, new Date(t));
+      assert.equal(dueReminderStep(deadline, DEFAULT_REMINDERS, calendar, step.sendAt)?.id, step.id);
+      assert.notEqual(dueReminderStep(deadline, DEFAULT_REMINDERS, calendar, new Date(step.sendAt.getTime() - 1))?.id, step.id);
+      assert.notEqual(dueReminderStep(deadline, DEFAULT_REMINDERS, calendar, new Date(t))?.id, step.id);
+    }
   });
 });
 

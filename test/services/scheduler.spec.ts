@@ -1,18 +1,44 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
+import { englandAndWalesBankHolidays } from '../../src/domain/bankHolidays.js';
+import { WorkingCalendar } from '../../src/domain/calendar.js';
+import { Deadline } from '../../src/domain/deadline.js';
+import { DEFAULT_REMINDERS, dueReminderStep, nextReminderStep } from '../../src/domain/schedule.js';
 import type { Logger } from '../../src/logger.js';
-import type { PassItem, ReminderService } from '../../src/services/reminderService.js';
+import type { PassItem } from '../../src/services/reminderService.js';
 import { Scheduler } from '../../src/services/scheduler.js';
 
 const INTERVAL = 5 * 60_000;
+const calendar = new WorkingCalendar(englandAndWalesBankHolidays([2027, 2028]));
 
-/** Stands in for the reminder service: records each pass and lets the test decide when it ends and how. */
+/**
+ * Stands in for the reminder service, on the real reminder schedule: records each pass and lets the
+ * test decide when it ends and how (or ends each one at once).
+ */
 class FakeReminders {
   readonly passes: { at: Date; finish: (items: PassItem[]) => void; fail: (error: Error) => void; done: boolean }[] = [];
   running = 0;
   mostAtOnce = 0;
 
+  constructor(
+    private readonly deadline = new Deadline('2027-07-02', 'Europe/London'),
+    private readonly endAtOnce = false,
+  ) {}
+
+  nextReminderDue(now: Date): Date {
+    return nextReminderStep(this.deadline, DEFAULT_REMINDERS, calendar, now).sendAt;
+  }
+
+  /** When the first pass that would send reminder step `id` ran: the instant the reminders go out. */
+  firstPassSending(id: string): string | undefined {
+    return this.passes.find((p) => dueReminderStep(this.deadline, DEFAULT_REMINDERS, calendar, p.at)?.id === id)?.at.toISOString();
+  }
+
   runPass(now: Date): Promise<PassItem[]> {
+    if (this.endAtOnce) {
+      this.passes.push({ at: now, finish: () => undefined, fail: () => undefined, done: true });
+      return Promise.resolve([]);
+    }
     this.running += 1;
     this.mostAtOnce = Math.max(this.mostAtOnce, this.running);
     return new Promise<PassItem[]>((resolve, reject) => {
@@ -59,7 +85,7 @@ describe('the reminder scheduler', () => {
     clock = sinon.useFakeTimers({ now: new Date('2027-07-02T08:00:00Z') });
     reminders = new FakeReminders();
     logger = new MemoryLogger();
-    scheduler = new Scheduler(reminders as unknown as ReminderService, { now: () => new Date() }, logger, INTERVAL);
+    scheduler = new Scheduler(reminders, { now: () => new Date() }, logger, INTERVAL);
   });
   afterEach(async () => {
     for (const pass of reminders.passes) if (!pass.done) pass.finish([]);
@@ -104,6 +130,7 @@ describe('the reminder scheduler', () => {
     reminders.finishLatest();
     await stopping;
     assert.equal(reminders.passes[0]!.done, true);
+    assert.equal(clock.countTimers(), 0, 'no timer left behind, not even for the next reminder');
     await clock.tickAsync(10 * INTERVAL);
     assert.equal(reminders.passes.length, 1, 'no pass after stop');
   });
@@ -127,7 +154,7 @@ describe('the reminder scheduler', () => {
   it('when a pass ends, even by failing, then the housekeeping (audit recovery) runs after it, and its failure is logged', async () => {
     const housekeeping: string[] = [];
     let failHousekeeping = false;
-    const withHousekeeping = new Scheduler(reminders as unknown as ReminderService, { now: () => new Date() }, logger, INTERVAL, () => {
+    const withHousekeeping = new Scheduler(reminders, { now: () => new Date() }, logger, INTERVAL, () => {
       housekeeping.push(`after pass ${reminders.passes.length}`);
       return failHousekeeping ? Promise.reject(new Error('audit table unavailable')) : Promise.resolve();
     });
@@ -146,5 +173,61 @@ describe('the reminder scheduler', () => {
       ['scheduler.housekeeping_failed', 'scheduler.pass_failed'],
     );
     await withHousekeeping.stop();
+  });
+  describe('at the instant the next reminder step falls due', () => {
+    /** A scheduler on the real schedule for `deadline`, whose passes end at once, started at `startAt`. */
+    const startAt = (startAt: string, { deadline = '2027-07-02', poll = INTERVAL } = {}) => {
+      clock.setSystemTime(new Date(startAt));
+      reminders = new FakeReminders(new Deadline(deadline, 'Europe/London'), true);
+      scheduler = new Scheduler(reminders, { now: () => new Date() }, logger, poll);
+      scheduler.start();
+    };
+
+    it('when it is 08:59:30 on a reminder day, then the pass that sends it runs at 09:00:00, not at the next 5-minute poll', async () => {
+      startAt('2027-06-18T07:59:30Z'); // 08:59:30 BST, 14 days before the deadline
+      await clock.tickAsync(60_000);
+      assert.equal(reminders.firstPassSending('before-14'), '2027-06-18T08:00:00.000Z');
+    });
+
+    it("when the clocks go back over the weekend, then Monday's reminder goes at 09:00 GMT (09:00 UTC), not an hour early", async () => {
+      // Deadline Monday 15 November 2027: 14 days before is Monday 1 November, after GMT returns on Sunday 31 October.
+      startAt('2027-10-29T11:58:20Z', { deadline: '2027-11-15', poll: 3_600_000 }); // hourly polls, at minute 58:20
+      await clock.tickAsync(3 * 24 * 3_600_000);
+      assert.equal(reminders.firstPassSending('before-14'), '2027-11-01T09:00:00.000Z');
+    });
+
+    it('when the next step is months away (beyond the longest Node timer), then passes run on the (daily) poll only, and one runs at its instant', async () => {
+      startAt('2027-04-01T11:58:20Z', { poll: 24 * 3_600_000 });
+      await clock.tickAsync(10_000);
+      assert.equal(reminders.passes.length, 1, 'no passes back to back from an overflowing timer');
+      await clock.tickAsync(Date.parse('2027-06-18T08:00:30Z') - Date.now());
+      assert.equal(reminders.firstPassSending('before-14'), '2027-06-18T08:00:00.000Z');
+    });
+
+    it('when the machine sleeps through 09:00, then the pass on waking decides from the clock and still sends that step', async () => {
+      startAt('2027-06-18T07:59:30Z');
+      await clock.tickAsync(0); // the timer for 09:00 is set, 30 s away
+      clock.setSystemTime(new Date('2027-06-18T08:20:00Z')); // asleep: the wall clock moved on, no timer fired
+      await clock.tickAsync(30_000);
+      assert.equal(reminders.firstPassSending('before-14'), '2027-06-18T08:20:30.000Z');
+    });
+
+    it('when stopped, then no timer is left behind', async () => {
+      startAt('2027-06-18T07:59:30Z');
+      await clock.tickAsync(0);
+      assert.equal(clock.countTimers(), 2, 'the poll and the timer for 09:00');
+      await scheduler.stop();
+      assert.equal(clock.countTimers(), 0);
+    });
+  });
+
+  it('when a step falls due while a slow pass is under way, then a pass runs as soon as that one ends, not at the next poll', async () => {
+    clock.setSystemTime(new Date('2027-06-18T07:59:30Z'));
+    scheduler.start();
+    await clock.tickAsync(2 * 60_000); // the pass started at 08:59:30 is still running at 09:00
+    reminders.finishLatest();
+    await clock.tickAsync(0);
+    assert.equal(reminders.firstPassSending('before-14'), '2027-06-18T08:01:30.000Z');
+    assert.equal(reminders.mostAtOnce, 1);
   });
 });
