@@ -46,18 +46,18 @@ export function registerCaseRecordHandlers(app: Application<TurnState>, deps: Ca
     caseDetailsCard(r.concern, { values: r.form.values, errors: r.form.errors, ...(r.notice ? { notice: r.notice } : {}) });
   const holdForm = (r: FormResult<HoldForm>) =>
     legalHoldCard(r.concern, { timeZone, reason: r.form.reason, error: r.form.error, ...(r.notice ? { notice: r.notice } : {}) });
-  const repeat = (context: TurnContext) => ({ repeat: isRepeatDelivery(context) });
+  const repeat = async (context: TurnContext) => ({ repeat: await isRepeatDelivery(context) });
 
   onCardAction(app, VERBS.openCaseDetails, async (actor, data) => answer(await caseDetails.openDetails(actor, data.concernId), detailsForm));
   onCardAction(app, VERBS.saveCaseDetails, async (actor, data, context) =>
-    answer(await caseDetails.saveDetails(actor, data.concernId, data.revision, data, repeat(context)), detailsForm),
+    answer(await caseDetails.saveDetails(actor, data.concernId, data.revision, data, await repeat(context)), detailsForm),
   );
   onCardAction(app, VERBS.openLegalHold, async (actor, data) => answer(await caseDetails.openHold(actor, data.concernId), holdForm));
   onCardAction(app, VERBS.setLegalHold, async (actor, data, context) =>
-    answer(await caseDetails.setHold(actor, data.concernId, data.revision, data.holdReason, repeat(context)), holdForm),
+    answer(await caseDetails.setHold(actor, data.concernId, data.revision, data.holdReason, await repeat(context)), holdForm),
   );
   onCardAction(app, VERBS.liftLegalHold, async (actor, data, context) =>
-    answer(await caseDetails.liftHold(actor, data.concernId, data.revision, repeat(context)), holdForm),
+    answer(await caseDetails.liftHold(actor, data.concernId, data.revision, await repeat(context)), holdForm),
   );
 
   onCardAction(app, VERBS.concernTrail, async (actor, data) => {

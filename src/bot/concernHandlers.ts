@@ -100,7 +100,7 @@ export function registerConcernHandlers(app: Application<TurnState>, deps: Conce
 
   for (const [verb, command] of LEAD_COMMANDS) {
     onCardAction(app, verb, async (actor, data, context) =>
-      leadResultCard(await concerns.act(actor, data.concernId, data.revision, command, data, { repeat: isRepeatDelivery(context) })),
+      leadResultCard(await concerns.act(actor, data.concernId, data.revision, command, data, { repeat: await isRepeatDelivery(context) })),
     );
   }
 

@@ -13,16 +13,21 @@ export interface GuardDeps {
 const REPEAT = Symbol('repeatDelivery');
 const UNKNOWN_USER = 'Teams did not say who you are, so this cannot be done. Please try again from Teams.';
 
-/** True when this activity was already handled once (Teams delivered it again). */
-export function isRepeatDelivery(context: TurnContext): boolean {
-  return context.turnState.get(REPEAT) === true;
+/**
+ * True when this invoke was already handled once (Teams delivered it again). Asked only by the
+ * handlers whose answer depends on it (a Lead's command), so the many invokes that are idempotent
+ * by their own ids, such as an intake submit, do not pay a write to the activity ledger.
+ */
+export async function isRepeatDelivery(context: TurnContext): Promise<boolean> {
+  const check = context.turnState.get<(() => Promise<boolean>) | undefined>(REPEAT);
+  return check ? check() : false;
 }
 
 /**
  * Runs before every route: refuses other tenants and activities without a person, hands the
  * handlers the person acting, refreshes the stored conversation reference, and drops repeat
  * deliveries of messages. Invokes are never dropped, because Teams waits for their answer; their
- * handlers are idempotent.
+ * handlers are idempotent, and those that must tell a repeat apart ask isRepeatDelivery.
  */
 export function registerGuards(app: Application<TurnState>, deps: GuardDeps): void {
   app.turn('beforeTurn', async (context) => {
@@ -38,11 +43,16 @@ export function registerGuards(app: Application<TurnState>, deps: GuardDeps): vo
       return false;
     }
     await rememberConversation(context, deps);
-    if (activity.id && activity.conversation?.id && !(await deps.conversations.firstSeen(activity.conversation.id, activity.id))) {
-      deps.logger.info('activity.repeat', { type: activity.type, activityName: activity.name });
-      if (!isInvoke(context)) return false;
-      context.turnState.set(REPEAT, true);
-    }
+    const { id: activityId, conversation } = activity;
+    if (!activityId || !conversation?.id) return true;
+    const repeated = async () => {
+      const repeat = !(await deps.conversations.firstSeen(conversation.id, activityId));
+      if (repeat) deps.logger.info('activity.repeat', { type: activity.type, activityName: activity.name });
+      return repeat;
+    };
+    if (!isInvoke(context)) return !(await repeated());
+    let answer: Promise<boolean> | undefined; // asked at most once per turn
+    context.turnState.set(REPEAT, () => (answer ??= repeated()));
     return true;
   });
 }

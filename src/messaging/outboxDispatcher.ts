@@ -5,6 +5,7 @@ import type { OutboxStore, StoredOutboxEntry } from '../storage/outboxStore.js';
 import { DeliveryError, type DeliverEntry, type DeliveryProblemHandler } from './delivery.js';
 import { dueInTurns } from './dueInTurns.js';
 import { RateLimited } from './rateLimiter.js';
+import { RecipientHolds } from './recipientHolds.js';
 import { withinTimeout } from './sendTimeout.js';
 import { DEFAULT_RETRY, decideRetry, type RetryOptions } from './retryPolicy.js';
 
@@ -35,18 +36,11 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   drainMs: 5_000,
 };
 
-export interface PassSummary {
-  sent: number;
-  superseded: number;
-  retrying: number;
-  waiting: number;
-  undeliverable: number;
-  failed: number;
-  skipped: number;
-  /** Abandoned at shutdown and given back, due again at once. */
-  released: number;
-  heldBack: number; // held back by the rate limits (or a pause Teams asked for), given back due when they allow
-}
+/**
+ * What a pass did with the entries it read. Released: abandoned at shutdown, due again at once.
+ * Held back: by the rate limits (or a pause Teams asked for), due again when they allow.
+ */
+export type PassSummary = Record<'sent' | 'superseded' | 'retrying' | 'waiting' | 'undeliverable' | 'failed' | 'skipped' | 'released' | 'heldBack', number>;
 
 const NOTHING_YET: PassSummary = { sent: 0, superseded: 0, retrying: 0, waiting: 0, undeliverable: 0, failed: 0, skipped: 0, released: 0, heldBack: 0 };
 
@@ -64,6 +58,8 @@ export class OutboxDispatcher {
   private running: Promise<PassSummary> | undefined;
   private rerun = false;
   private stopping = false;
+  /** Recipients (or everyone) the rate limits hold back: their entries wait untouched until then. */
+  private readonly holds = new RecipientHolds(() => this.clock.now().getTime(), () => this.kick()); // prettier-ignore
   /** Rejects when the drain time is up: every send still under way is abandoned and its claim released. */
   private abandoned!: Promise<never>;
   private abandonSends!: () => void;
@@ -104,6 +100,7 @@ export class OutboxDispatcher {
    */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.holds.stop();
     this.timer = undefined;
     this.stopping = true;
     const timer = setTimeout(() => this.abandonSends(), this.options.drainMs);
@@ -151,9 +148,14 @@ export class OutboxDispatcher {
     }
     const now = this.clock.now();
     const { queue, more } = await dueInTurns(this.stores, now);
-    if (more) this.rerun = true; // more are due than one pass reads: the next pass follows at once
+    const read = queue.length;
+    let held = 0;
     const worker = async () => {
       for (let entry = queue.shift(); entry && !this.stopping; entry = queue.shift()) {
+        if (this.holds.isHeld(entry.recipient)) {
+          held += 1;
+          continue;
+        }
         try {
           summary[await this.attempt(entry)] += 1;
         } catch (error) {
@@ -164,6 +166,9 @@ export class OutboxDispatcher {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, queue.length) }, worker));
+    summary.heldBack += held;
+    // More are due than one pass reads: the next pass follows at once, unless all it read are held (their hold's end asks for one).
+    if (more && held < read) this.rerun = true;
     return summary;
   }
 
@@ -190,6 +195,7 @@ export class OutboxDispatcher {
     if (failure instanceof Abandoned || failure instanceof RateLimited) {
       // Given back with the attempt not counted: abandoned at shutdown (due at once), or held back by the rate limits, unsent (due when they allow).
       const heldBack = failure instanceof RateLimited ? failure.waitMs : undefined;
+      if (failure instanceof RateLimited) this.holds.hold(failure.conversationOnly ? entry.recipient : undefined, failure.waitMs);
       await store.release(entry, etag, new Date(this.clock.now().getTime() + (heldBack ?? 0)));
       if (heldBack === undefined) this.logger.info('outbox.released', { kind: entry.kind, owner: entry.ownerId });
       else this.logger.warn('outbox.held_back', { kind: entry.kind, owner: entry.ownerId, reason: failure.message, waitMs: heldBack });

@@ -72,9 +72,7 @@ export class ConcernService {
     const parsed = parseIntake(data);
     if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
 
-    const existing = await concerns.get(id.data);
-    if (existing) return this.duplicate(actor, existing.record);
-
+    // No read first: nearly every submit is new, and a second one is told by the create's conflict.
     const now = clock.now();
     const routing = routeConcern(parsed.intake);
     const year = Number(localDate(now, this.deps.timeZone).slice(0, 4));
@@ -105,8 +103,8 @@ export class ConcernService {
       await concerns.create(concern, concernEvent(concern, 'raised', actor, now, 'Concern raised'), outbox, raised);
     } catch (error) {
       if (!(error instanceof ConcernExistsError)) throw error;
-      const winner = await concerns.get(id.data); // a double click raced this one and won
-      if (winner) return this.duplicate(actor, winner.record);
+      const first = await concerns.get(id.data); // the same card submitted again, or a double click that won the race
+      if (first) return this.duplicate(actor, first.record);
       throw error;
     }
     this.deps.outboxWritten();

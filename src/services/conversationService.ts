@@ -37,9 +37,8 @@ export class ConversationService {
       await this.deps.conversations.saveChannel(from.channelId, conversation, now);
       return;
     }
-    const known = from.installed || from.removed ? true : (await this.deps.conversations.personal(from.personal)) !== undefined;
-    await this.deps.conversations.savePersonal(from.personal, conversation, now);
-    if (from.installed || !known) await this.deps.wake(from.personal);
+    const saved = await this.deps.conversations.savePersonal(from.personal, conversation, now, { checkStore: from.installed || from.removed === true });
+    if (from.installed || (saved === 'new' && !from.removed)) await this.deps.wake(from.personal);
   }
 
   /** True the first time an activity is seen; false when Teams delivers it again. */

@@ -4,6 +4,7 @@ import type { Roster } from '../domain/people.js';
 import { rolesOf, type Person, type Roles } from '../domain/protocol.js';
 import { protocolPeople } from '../domain/signUp.js';
 import type { ConversationStore } from '../storage/conversationStore.js';
+import { keptBriefly } from './keptBriefly.js';
 
 /** The same person listed twice (say, as lead of a group and as deputy) is one recipient. */
 const distinct = (people: Person[]) => [...new Map(people.map((p) => [p.aadObjectId, p])).values()];
@@ -91,13 +92,21 @@ export class Directory {
 const MAX_REFRESH_IDS = 60;
 
 /**
+ * How long one reading of the Leads' Teams user ids is used. Every Lead's card carries them, so
+ * without this each card would read every Lead's conversation (cost growing with Leads squared).
+ * A change of who the Leads are is seen at once; a Lead who has just installed the app joins the
+ * automatic refresh within this time.
+ */
+const REFRESH_IDS_KEPT_MS = 30_000;
+
+/**
  * The Teams user ids of the Leads and deputies who have installed the app: the Lead's card
  * refreshes for them, so everyone who can act on a concern sees its current state.
  */
 export function leadRefreshIds(directory: Directory, conversations: ConversationStore): () => Promise<string[]> {
-  return () =>
-    conversations.teamsUserIds(
-      directory.leadsAndDeputies().map((p) => p.aadObjectId),
-      MAX_REFRESH_IDS,
-    );
+  const readings = keptBriefly<string[]>(REFRESH_IDS_KEPT_MS);
+  return () => {
+    const people = directory.leadsAndDeputies().map((p) => p.aadObjectId);
+    return readings.get(people.join(' '), () => conversations.teamsUserIds(people, MAX_REFRESH_IDS));
+  };
 }

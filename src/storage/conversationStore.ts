@@ -41,16 +41,32 @@ interface ReferenceEntity {
   updatedAt: string;
 }
 
+/** What saving a conversation did: stored it for the first time, changed it, or found it as it was. */
+export type SaveOutcome = 'new' | 'changed' | 'unchanged';
+
+/**
+ * How long this instance trusts that a conversation it saved (or found unchanged) is still stored
+ * as it was, so a burst of activities from one person costs no Table call. What another instance
+ * does meanwhile (marks it refused, or drops it because Teams no longer knows it) is put right by
+ * the first activity after this, or at once by an install, which always reads the store.
+ */
+const SAVED_RECENTLY_MS = 60_000;
+const SAVED_RECENTLY_MAX = 10_000;
+
 /**
  * Conversation references for proactive messages: a person's personal chat (keyed by Entra object
  * id) and team channels (keyed by a hash of the channel's conversation id). Stored on install and
  * refreshed from every activity, because Teams can move a conversation to a new service URL.
  */
 export class ConversationStore {
+  /** What this instance last knew to be stored for each conversation, and when it knew it. */
+  private readonly savedRecently = new Map<string, { stored: string; at: number }>();
+
   constructor(private readonly table: TableClient) {}
 
-  async savePersonal(aadObjectId: string, conversation: SavedConversation, now: Date): Promise<void> {
-    await this.save(PERSONAL, aadObjectId, conversation, now);
+  /** `checkStore`: compare with the store even if this instance saved it just now (an install). */
+  async savePersonal(aadObjectId: string, conversation: SavedConversation, now: Date, options: { checkStore?: boolean } = {}): Promise<SaveOutcome> {
+    return this.save(PERSONAL, aadObjectId, conversation, now, options.checkStore);
   }
 
   /** Saves a channel's reference; returns the key under which a group can be linked to it. */
@@ -71,6 +87,7 @@ export class ConversationStore {
   /** Teams refused a send to this conversation (403): later sends skip it until its next activity saves it again. */
   async markBlocked(key: ConversationKey, now: Date): Promise<void> {
     const [partitionKey, rowKey] = keysOf(key);
+    this.savedRecently.delete(`${partitionKey}|${rowKey}`);
     try {
       await this.table.updateEntity({ partitionKey, rowKey, blockedAt: now.toISOString() }, 'Merge', { etag: '*' });
     } catch (error) {
@@ -85,6 +102,7 @@ export class ConversationStore {
    */
   async forget(key: ConversationKey, readAs: SavedConversation): Promise<void> {
     const [partitionKey, rowKey] = keysOf(key);
+    this.savedRecently.delete(`${partitionKey}|${rowKey}`);
     try {
       await this.table.deleteEntity(partitionKey, rowKey, { etag: readAs.etag ?? '*' });
     } catch (error) {
@@ -101,16 +119,35 @@ export class ConversationStore {
       .slice(0, limit);
   }
 
-  private async save(partitionKey: string, rowKey: string, conversation: SavedConversation, now: Date) {
-    const entity: ReferenceEntity = {
-      partitionKey,
-      rowKey,
-      reference: JSON.stringify(conversation.reference),
-      serviceUrl: conversation.serviceUrl,
-      ...(conversation.teamsUserId ? { teamsUserId: conversation.teamsUserId } : {}),
-      updatedAt: now.toISOString(),
-    };
-    await this.table.upsertEntity(entity, 'Replace');
+  /**
+   * Writes the conversation only when what is stored differs (or carries a refusal mark to clear):
+   * nearly every activity arrives from a conversation stored exactly so, and answering it should
+   * not wait on a write.
+   */
+  private async save(partitionKey: string, rowKey: string, conversation: SavedConversation, now: Date, checkStore = false): Promise<SaveOutcome> {
+    const memoKey = `${partitionKey}|${rowKey}`;
+    const stored = JSON.stringify([conversation.reference, conversation.serviceUrl, conversation.teamsUserId ?? null]);
+    const known = this.savedRecently.get(memoKey);
+    if (!checkStore && known?.stored === stored && now.getTime() - known.at < SAVED_RECENTLY_MS) return 'unchanged';
+
+    const current = await this.read(partitionKey, rowKey);
+    const asStored = current && JSON.stringify([current.reference, current.serviceUrl, current.teamsUserId ?? null]);
+    let outcome: SaveOutcome = 'unchanged';
+    if (!current || asStored !== stored || current.blockedAt) {
+      const entity: ReferenceEntity = {
+        partitionKey,
+        rowKey,
+        reference: JSON.stringify(conversation.reference),
+        serviceUrl: conversation.serviceUrl,
+        ...(conversation.teamsUserId ? { teamsUserId: conversation.teamsUserId } : {}),
+        updatedAt: now.toISOString(),
+      };
+      await this.table.upsertEntity(entity, 'Replace');
+      outcome = current ? 'changed' : 'new';
+    }
+    if (this.savedRecently.size >= SAVED_RECENTLY_MAX) this.savedRecently.clear();
+    this.savedRecently.set(memoKey, { stored, at: now.getTime() });
+    return outcome;
   }
 
   private async read(partitionKey: string, rowKey: string): Promise<SavedConversation | undefined> {

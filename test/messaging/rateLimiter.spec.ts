@@ -14,7 +14,8 @@ const sharedBy = (instances: number, rank: number): TenantBudget => ({
 /**
  * The limiter with Teams' limits (per conversation 7 a second, 8 in 2 seconds, 60 in 30 seconds and
  * 1,800 an hour; 50 a second for the tenant), on a fake clock that drives both "now" and its waits.
- * Every window is kept 75 ms longer than Teams' (the margin), for sends that arrive a little late.
+ * Every window is kept longer than Teams' (the margin), for sends that arrive a little late: the
+ * tenant's by 75 ms, a conversation's by 300 ms (its few, bursty sends jitter more).
  */
 describe('the Teams rate limiter', () => {
   let clock: sinon.SinonFakeTimers;
@@ -41,11 +42,11 @@ describe('the Teams rate limiter', () => {
     const sentAt = sendMany(new RateLimiter(), 'conversation-a', 8);
     await clock.tickAsync(200);
     assert.equal(sentAt.length, 7);
-    await clock.tickAsync(1_074 - 200);
+    await clock.tickAsync(1_299 - 200);
     assert.equal(sentAt.length, 7, 'still waiting just before the window is over');
     await clock.tickAsync(2);
     assert.equal(sentAt.length, 8);
-    assert.ok(sentAt[7]! >= 1_075 && sentAt[7]! <= 1_076, `the 8th went at ${sentAt[7]} ms`);
+    assert.ok(sentAt[7]! >= 1_300 && sentAt[7]! <= 1_301, `the 8th went at ${sentAt[7]} ms`);
   });
 
   it('when 70 messages go to one conversation, then no second holds more than 7, no 2 seconds more than 8, no 30 seconds more than 60', async () => {
@@ -55,7 +56,7 @@ describe('the Teams rate limiter', () => {
     assert.equal(busiestWindow(sentAt, 1_000), 7);
     assert.equal(busiestWindow(sentAt, 2_000), 8);
     assert.equal(busiestWindow(sentAt, 30_000), 60);
-    assert.ok(sentAt[60]! - sentAt[0]! >= 30_075, `the 61st went ${sentAt[60]! - sentAt[0]!} ms after the first`);
+    assert.ok(sentAt[60]! - sentAt[0]! >= 30_300, `the 61st went ${sentAt[60]! - sentAt[0]!} ms after the first`);
   });
 
   it('when 60 conversations each get one message at once, then they go evenly spaced, about 47 a second and never 50 in one', async () => {
@@ -88,7 +89,7 @@ describe('the Teams rate limiter', () => {
     await clock.tickAsync(200);
     assert.equal(sentAt.length, 7);
     assert.equal(refused.length, 1);
-    assert.ok(refused[0]! > 900 && refused[0]! <= 1_075, `told to wait ${refused[0]} ms`);
+    assert.ok(refused[0]! > 1_000 && refused[0]! <= 1_300, `told to wait ${refused[0]} ms`);
     await clock.tickAsync(1_000);
     sendMany(limiter, 'conversation-a', 1);
     await clock.tickAsync(0);
