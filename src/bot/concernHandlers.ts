@@ -8,9 +8,11 @@ import type { Card } from '../cards/renderCard.js';
 import { VERBS, type Verb } from '../cards/verbs.js';
 import { LIMITS, observedTooLong } from '../domain/concern.js';
 import type { ConcernCommand } from '../domain/status.js';
+import type { Logger } from '../logger.js';
 import { cardAttachment } from '../messaging/teamsCard.js';
 import type { ConcernService, LeadResult, RaiseResult } from '../services/concernService.js';
 import { onCardAction, onCommand, type CardData } from './cardActions.js';
+import { beforeTeamsGivesUp } from './answerDeadline.js';
 import { COMMANDS } from './commands.js';
 import { isRepeatDelivery } from './guards.js';
 import { actorOf, answerInvoke, isPersonalChat } from './turn.js';
@@ -18,7 +20,11 @@ import { actorOf, answerInvoke, isPersonalChat } from './turn.js';
 export interface ConcernHandlerDeps {
   concerns: ConcernService;
   timeZone: string;
+  logger: Logger;
 }
+
+/** A raise storage did not confirm before Teams stops waiting: the person is asked to send it again. */
+type RaiseAnswer = RaiseResult | { kind: 'unconfirmed' };
 
 export const RAISE_COMMAND = COMMANDS.raise;
 export const MY_CONCERNS_COMMAND = COMMANDS.myConcerns;
@@ -41,11 +47,13 @@ const LEAD_COMMANDS: [Verb, ConcernCommand][] = [
 
 /** Raise, receipt, "my concerns", the Lead's card actions and the message-extension dialog. */
 export function registerConcernHandlers(app: Application<TurnState>, deps: ConcernHandlerDeps): void {
-  const { concerns, timeZone } = deps;
+  const { concerns, timeZone, logger } = deps;
 
   /** The card that answers a raise attempt: the receipt, or the same form with the problems marked. */
-  function raiseResultCard(result: RaiseResult, data: CardData, inDialog: boolean): Card {
+  function raiseResultCard(result: RaiseAnswer, data: CardData, inDialog: boolean): Card {
     switch (result.kind) {
+      case 'unconfirmed':
+        return intakeCard(String(data.submissionId), { values: data, inDialog, unconfirmed: true });
       case 'created':
       case 'duplicate':
         return receiptCard(result.concern, { timeZone, alreadySubmitted: result.kind === 'duplicate' });
@@ -70,14 +78,23 @@ export function registerConcernHandlers(app: Application<TurnState>, deps: Conce
     });
   }
 
+  /**
+   * Raises the concern, answering before Teams stops waiting: "submitted" only once it is stored.
+   * If storage has not confirmed by then, the form comes back to be sent again (the write may
+   * still land; sending again then shows the receipt, never a second concern).
+   */
+  const raise = (context: TurnContext, data: CardData) =>
+    beforeTeamsGivesUp<RaiseAnswer>(context, concerns.raise(actorOf(context), data.submissionId, data), (why) => {
+      logger.warn('concern.not_confirmed', { why }); // no id or content: nothing was confirmed stored
+      return { kind: 'unconfirmed' };
+    });
+
   /** Personal chat only: elsewhere the person is asked to open one, and nothing is shown. */
   const personal = (context: TurnContext, answer: () => Promise<Card>) => (isPersonalChat(context) ? answer() : Promise.resolve(personalChatOnly()));
 
   onCommand(app, RAISE_COMMAND, (_actor, context) => personal(context, () => Promise.resolve(intakeCard(randomUUID()))));
   onCardAction(app, VERBS.openIntake, (_actor, _data, context) => personal(context, () => Promise.resolve(intakeCard(randomUUID()))));
-  onCardAction(app, VERBS.submitIntake, (actor, data, context) =>
-    personal(context, async () => raiseResultCard(await concerns.raise(actor, data.submissionId, data), data, false)),
-  );
+  onCardAction(app, VERBS.submitIntake, (_actor, data, context) => personal(context, async () => raiseResultCard(await raise(context, data), data, false)));
 
   const showMine = (actor: Parameters<ConcernService['mine']>[0], context: TurnContext) =>
     personal(context, async () => myConcernsCard(await concerns.mine(actor), timeZone));
@@ -113,7 +130,7 @@ export function registerConcernHandlers(app: Application<TurnState>, deps: Conce
   });
 
   app.messageExtensions.submitAction<CardData>(MESSAGE_EXTENSION_COMMAND, async (context, _state, data) => {
-    const card = raiseResultCard(await concerns.raise(actorOf(context), data.submissionId, data), data, true);
+    const card = raiseResultCard(await raise(context, data), data, true);
     await answerInvoke(context, { task: { type: 'continue', value: dialog(card) } });
     return null;
   });

@@ -72,7 +72,7 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   const clock = { now: deps.now, deadline: deps.deadline };
   const app = new Application<TurnState>({ adapter: deps.adapter, startTypingTimer: false, removeRecipientMention: true });
   registerGuards(app, { tenantId: deps.tenantId, conversations: services.conversations, logger: deps.logger });
-  registerConcernHandlers(app, { concerns: services.concerns, timeZone: deps.deadline.timeZone });
+  registerConcernHandlers(app, { concerns: services.concerns, timeZone: deps.deadline.timeZone, logger: deps.logger });
   registerCaseRecordHandlers(app, { caseDetails: services.caseDetails, records: services.concernRecords, timeZone: deps.deadline.timeZone });
   registerChannelHandlers(app, services.channels, services.directory, teamOffer(services.teamImports, deps.tenantId));
   // Cards refused before any feature service sees them (changed or forged card data) are audited by the conversation service.

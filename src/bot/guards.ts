@@ -2,6 +2,7 @@ import type { Application, TurnState } from '@microsoft/teams-ai';
 import { TurnContext } from 'botbuilder';
 import type { Logger } from '../logger.js';
 import type { ArrivedFrom, ConversationService } from '../services/conversationService.js';
+import { CONVERSATION_WITHIN_MS, noteArrival, within } from './answerDeadline.js';
 import { actorFromActivity, answerInvoke, channelConversationId, isInvoke, setActor, tenantOf } from './turn.js';
 
 export interface GuardDeps {
@@ -31,6 +32,7 @@ export async function isRepeatDelivery(context: TurnContext): Promise<boolean> {
  */
 export function registerGuards(app: Application<TurnState>, deps: GuardDeps): void {
   app.turn('beforeTurn', async (context) => {
+    noteArrival(context);
     const activity = context.activity;
     if (tenantOf(context) !== deps.tenantId) {
       await refuseTenant(context, deps);
@@ -42,7 +44,10 @@ export function registerGuards(app: Application<TurnState>, deps: GuardDeps): vo
       await refuseUnknownUser(context, deps);
       return false;
     }
-    await rememberConversation(context, deps);
+    const remembered = rememberConversation(context, deps);
+    // An invoke's answer is awaited by the person (and Teams gives up after 5 s): storage does not hold it up here.
+    if (isInvoke(context)) await within(remembered, CONVERSATION_WITHIN_MS, (why) => deps.logger.warn('conversation.not_saved', { why }));
+    else await remembered;
     const { id: activityId, conversation } = activity;
     if (!activityId || !conversation?.id) return true;
     const repeated = async () => {

@@ -68,7 +68,13 @@ export interface IntakeOptions {
   errors?: Partial<Record<IntakeField, string>>;
   /** In the message-extension dialog, rather than in chat. */
   inDialog?: boolean;
+  /** Storage did not confirm the concern was saved in time: the person is asked to send it again. */
+  unconfirmed?: boolean;
 }
+
+/** Sending the same card again never stores it twice (the card's id is the concern's), so asking is safe. */
+const UNCONFIRMED =
+  'Your concern could not be saved just now: the system did not answer in time. Everything you entered is still below: please press Submit again in a minute. It will not be recorded twice. If someone is in immediate danger, call 999.';
 
 const n = (x: number) => x.toLocaleString('en-GB');
 
@@ -88,6 +94,7 @@ export function intakeCard(submissionId: string, options: IntakeOptions = {}): C
     inDialog: options.inDialog ?? false,
     values: keptValues(data),
     ...formProblems(INTAKE_FIELDS, errors, 'nothing has been sent yet'),
+    ...(options.unconfirmed ? { hasErrors: true, errorSummary: UNCONFIRMED } : {}),
     choices: {
       ageBands: choicesOf(AGE_BANDS),
       exploitation: choicesOf(EXPLOITATION_TYPES),
