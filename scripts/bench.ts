@@ -3,7 +3,8 @@
  * vary by machine; compare runs on the same machine.
  *   - an intake submit over HTTP (the invoke Teams needs answered within 5 s), p50/p95/p99;
  *   - a reminder pass for 7 groups x 2 templates, first (sending) and repeated (nothing due);
- *   - an escalation pass over 700 unacknowledged concerns, first and repeated;
+ *   - an escalation pass over 10,000 unacknowledged concerns, first and repeated, and the outbox poll
+ *     beside them (bench/escalations.ts);
  *   - collating seven full groups (every Strategy section and every Pathway at its limit) into the
  *     two Word documents, cold (first Graphviz load) and warm, with the documents' sizes;
  *   - a figure over 100,000 concerns, cold and warm, against reading every row (bench/figures.ts);
@@ -11,19 +12,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { systemClock } from '../src/domain/clock.js';
 import { GROUP_IDS } from '../src/domain/groups.js';
 import { DRAFT_LIMITS, STRATEGY_SECTIONS, type StrategyContent } from '../src/domain/templates.js';
-import { ConcernService } from '../src/services/concernService.js';
-import { Directory } from '../src/services/directory.js';
-import { AuditLog } from '../src/storage/auditLog.js';
-import { ConcernStore } from '../src/storage/concernStore.js';
-import { CounterStore } from '../src/storage/counterStore.js';
 import { startEmbeddedTables } from '../src/storage/embeddedAzurite.js';
 import { openTables } from '../src/storage/tables.js';
 import { FakeConnector } from '../test/support/fakeConnector.js';
 import { startApp, TeamsClient, validIntake } from '../test/support/harness.js';
-import { PEOPLE, testProtocol } from '../test/support/people.js';
+import { benchEscalations } from './bench/escalations.js';
 import { benchFanout } from './bench/fanout.js';
 import { benchFigures } from './bench/figures.js';
 import { benchSubmission } from './bench/submission.js';
@@ -58,7 +53,7 @@ async function main(): Promise<void> {
       `intake submit over HTTP (${submits} sequential, Azurite, outbox delivering alongside): p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1)!)}`,
     );
 
-    await benchSubmission(app, connector);
+    await benchSubmission();
 
     const at = new Date('2027-06-25T08:05:00Z');
     const [first, firstMs] = await timed(() => app.reminders.runDueReminders(at));
@@ -67,33 +62,7 @@ async function main(): Promise<void> {
       `reminder pass, 7 groups x 2 templates: first ${ms(firstMs)} (${first.filter((i) => i.sent).length} recorded with their messages), repeated ${ms(againMs)} (nothing due)`,
     );
 
-    // 700 unacknowledged concerns, stored through the real service (without sending their cards).
-    const t = await openTables({ connectionString: tables.connectionString });
-    const protocol = testProtocol();
-    const service = new ConcernService({
-      concerns: new ConcernStore(t.concerns),
-      counters: new CounterStore(t.counters),
-      leadRefreshIds: () => Promise.resolve([]),
-      audit: new AuditLog(t.audit),
-      directory: new Directory(protocol),
-      timeZone: protocol.timeZone,
-      clock: systemClock,
-      outboxWritten: () => undefined,
-    });
-    const reporter = { aadObjectId: PEOPLE.staff.aadObjectId, name: PEOPLE.staff.name };
-    // Five at a time: every raise takes the next reference number from one ETag-guarded counter.
-    const [, raiseMs] = await timed(async () => {
-      for (let batch = 0; batch < 700; batch += 5) {
-        await Promise.all(Array.from({ length: 5 }, () => service.raise(reporter, randomUUID(), validIntake({ immediateDanger: 'yes' }))));
-      }
-    });
-    console.log(`700 concerns stored through the service, 5 at a time: ${ms(raiseMs)} (${ms(raiseMs / 700)} each)`);
-    const later = new Date(Date.now() + 2 * 60 * 60_000);
-    const [escalated, escalateMs] = await timed(() => app.reminders.runEscalations(later));
-    const [, escalateAgainMs] = await timed(() => app.reminders.runEscalations(later));
-    console.log(
-      `escalation pass over ${escalated.length} unacknowledged concerns: first ${ms(escalateMs)} (${escalated.filter((i) => i.sent).length} escalated), repeated ${ms(escalateAgainMs)}`,
-    );
+    await benchEscalations(app, (await openTables({ connectionString: tables.connectionString })).concerns);
     await benchCollation(app);
     await benchFigures(tables.connectionString, app.stores.audit);
     await benchFanout();

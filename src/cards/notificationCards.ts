@@ -111,6 +111,7 @@ const KIND_NAMES: Record<OutboxKind, string> = {
   coordinatorNotice: 'A coordinator notice',
   waitingNotice: 'A coordinator notice',
   escalation: 'An escalation',
+  escalationDigest: 'An escalation digest',
   reminder: 'A deadline reminder',
   reminderChannel: 'A deadline reminder',
   review: 'A review message',

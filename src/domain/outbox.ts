@@ -1,3 +1,4 @@
+import type { EscalationDigestPayload } from './escalationDigest.js';
 import type { GroupId } from './groups.js';
 import type { TemplateId } from './templates.js';
 
@@ -8,6 +9,7 @@ export type OutboxKind =
   | 'coordinatorNotice'
   | 'waitingNotice'
   | 'escalation'
+  | 'escalationDigest'
   | 'reminder'
   | 'reminderChannel'
   | 'review'
@@ -46,7 +48,10 @@ export interface ChapterReviewPayload {
   group: GroupId;
 }
 
-/** An unacknowledged concern past an escalation step ("1 hour", "1 working day"). */
+/**
+ * An unacknowledged concern past an escalation step ("1 hour", "1 working day"): one message per
+ * concern, as passes wrote them before the digest; still delivered if any wait.
+ */
 export interface EscalationPayload {
   step: string;
   after: string;
@@ -103,6 +108,8 @@ export interface OutboxPayloads {
   leadCard: undefined;
   channelNotice: undefined;
   escalation: EscalationPayload;
+  /** Every concern step one escalation pass won, for one person. */
+  escalationDigest: EscalationDigestPayload;
   reminder: ReminderPayload;
   reminderChannel: ReminderPayload;
   review: ReviewPayload;

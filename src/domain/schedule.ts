@@ -95,15 +95,8 @@ export interface EscalationStep {
   after: string;
 }
 
-/** The escalation step due at `now` for a concern raised at `raisedAt`, or undefined. */
-export function dueEscalationStep(
-  raisedAt: Date,
-  urgent: boolean,
-  settings: EscalationSettings,
-  calendar: WorkingCalendar,
-  timeZone: string,
-  now: Date,
-): EscalationStep | undefined {
+/** Every escalation step of a concern raised at `raisedAt`, earliest first. */
+export function escalationSteps(raisedAt: Date, urgent: boolean, settings: EscalationSettings, calendar: WorkingCalendar, timeZone: string): EscalationStep[] {
   const steps: EscalationStep[] = urgent
     ? settings.urgentAfterMinutes.map((m) => ({
         id: `urgent-${m}m`,
@@ -118,10 +111,36 @@ export function dueEscalationStep(
         const time = working ? localTime(raisedAt, timeZone) : '09:00';
         return { id: `working-${n}d`, dueAt: zonedInstant(calendar.addWorkingDays(startDay, n), time, timeZone), after: plural(n, 'working day') };
       });
-  return steps
+  return steps.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+}
+
+/** The escalation step due at `now` for a concern raised at `raisedAt` (the latest one due), or undefined. */
+export function dueEscalationStep(
+  raisedAt: Date,
+  urgent: boolean,
+  settings: EscalationSettings,
+  calendar: WorkingCalendar,
+  timeZone: string,
+  now: Date,
+): EscalationStep | undefined {
+  return escalationSteps(raisedAt, urgent, settings, calendar, timeZone)
     .filter((s) => s.dueAt.getTime() <= now.getTime())
-    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
     .at(-1);
+}
+
+/**
+ * The first escalation step not yet due at `now`, or undefined when every step is past: when the
+ * escalation pass must look at the concern again.
+ */
+export function nextEscalationStep(
+  raisedAt: Date,
+  urgent: boolean,
+  settings: EscalationSettings,
+  calendar: WorkingCalendar,
+  timeZone: string,
+  now: Date,
+): EscalationStep | undefined {
+  return escalationSteps(raisedAt, urgent, settings, calendar, timeZone).find((s) => s.dueAt.getTime() > now.getTime());
 }
 
 function plural(n: number, unit: string): string {

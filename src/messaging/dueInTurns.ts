@@ -11,7 +11,7 @@ const PAGE = 1_000;
  */
 export async function dueInTurns(stores: OutboxStore[], now: Date): Promise<{ queue: StoredOutboxEntry[]; more: boolean }> {
   const pages = await Promise.all(stores.map((store) => store.due(now, PAGE)));
-  return { queue: inTurns(pages.flat()), more: pages.some((page) => page.length >= PAGE) };
+  return { queue: inTurns(pages.flatMap((page) => page.entries)), more: pages.some((page) => page.more) };
 }
 
 /** Reorders entries so that recipients take turns. */

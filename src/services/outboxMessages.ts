@@ -1,5 +1,6 @@
 import { chapterReviewCard } from '../cards/chapterReviewCards.js';
 import { channelNoticeCard, leadCard } from '../cards/concernCards.js';
+import { escalationDigestMessage } from '../cards/escalationDigestCard.js';
 import { signUpFormCard } from '../cards/signUpCards.js';
 import {
   escalationMessage,
@@ -12,6 +13,7 @@ import {
 } from '../cards/notificationCards.js';
 import { CardTooLargeError } from '../cards/renderCard.js';
 import type { Deadline } from '../domain/deadline.js';
+import { isDigestOwner } from '../domain/escalationDigest.js';
 import { GROUP_INFO, isGroupId, type GroupId } from '../domain/groups.js';
 import { payloadOf, type OutboxKind } from '../domain/outbox.js';
 import { SIGN_UP_INVITES } from '../domain/signUp.js';
@@ -76,6 +78,7 @@ export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
   /** What an undelivered message was about, in words: a concern reference or a group's template. */
   async function subjectOf(owner: string): Promise<string> {
     if (owner === SIGN_UP_INVITES) return 'the sign-up to the protocol';
+    if (isDigestOwner(owner)) return 'concerns not acknowledged in time';
     if (/^review\|\d+$/.test(owner)) return `protocol version ${Number(owner.slice('review|'.length))}`;
     const [group, template] = owner.split('|');
     if (template && group && isGroupId(group)) return `the ${GROUP_INFO[group].name} ${TEMPLATE_NAMES[template as TemplateId] ?? template}`;
@@ -126,6 +129,8 @@ export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
         if (concern.status !== 'new') return undefined; // acknowledged meanwhile
         return { to: person(entry), card: escalationMessage(concern, payloadOf(entry as Entry<'escalation'>), timeZone) };
       }
+      case 'escalationDigest':
+        return { to: person(entry), card: escalationDigestMessage(payloadOf(entry as Entry<'escalationDigest'>), timeZone) };
       case 'reminder':
       case 'reminderChannel':
         return reminder(entry as Entry<'reminder' | 'reminderChannel'>);

@@ -5,7 +5,7 @@ import { englandAndWalesBankHolidays } from '../domain/bankHolidays.js';
 import { GROUP_INFO, type GroupId } from '../domain/groups.js';
 import { newOutboxEntry, type ReminderPayload } from '../domain/outbox.js';
 import type { Protocol } from '../domain/protocol.js';
-import { dueEscalationStep, dueReminderStep, nextReminderStep } from '../domain/schedule.js';
+import { dueReminderStep, nextReminderStep } from '../domain/schedule.js';
 import { awaitingSubmission, type Dashboard } from '../domain/submission.js';
 import { TEMPLATE_NAMES, type TemplateId } from '../domain/templates.js';
 import type { AuditLog } from '../storage/auditLog.js';
@@ -14,6 +14,7 @@ import type { CollationStore } from '../storage/collationStore.js';
 import type { ProtocolStore } from '../storage/protocolStore.js';
 import type { Destination } from '../messaging/teamsDelivery.js';
 import type { Directory } from './directory.js';
+import { escalationPass } from './escalationPass.js';
 import type { Actor } from './results.js';
 
 /** One reminder or escalation a pass sent (or, in a dry run, would send). */
@@ -58,7 +59,8 @@ export interface ReminderServiceDeps {
 /**
  * Deadline reminders and concern escalations. A pass is safe to run at any time, from several
  * instances at once: each (group, template, step) and each (concern, step) is recorded in a ledger
- * with insert-if-absent, in the same transaction as its messages, so it is sent exactly once.
+ * with insert-if-absent, a reminder in the same transaction as its messages, so it is sent exactly
+ * once; an escalation step goes out in the digest of the pass that recorded it (escalationPass.ts).
  */
 export class ReminderService {
   private readonly calendar: WorkingCalendar;
@@ -161,40 +163,12 @@ export class ReminderService {
     return { ...item, sent };
   }
 
-  /** Unacknowledged concerns past an escalation step go to the deputies and coordinators, once per step. */
+  /**
+   * Unacknowledged concerns past an escalation step go to the deputies and coordinators, once per
+   * step, in one digest per person per pass (escalationPass.ts).
+   */
   async runEscalations(now: Date, options: { dryRun?: boolean } = {}): Promise<PassItem[]> {
-    const { protocol } = this.deps;
-    const recipients = this.deps.directory.escalationRecipients();
-    const items: PassItem[] = [];
-    for (const concern of await this.deps.concerns.unacknowledged()) {
-      const step = dueEscalationStep(new Date(concern.createdAt), concern.urgent, protocol.escalation, this.calendar, protocol.timeZone, now);
-      if (!step) continue;
-      const dueNow = this.deps.clock.now();
-      const outbox = recipients.map((p) =>
-        newOutboxEntry({
-          kind: 'escalation',
-          recipient: p.aadObjectId,
-          revision: concern.revision,
-          now: dueNow,
-          key: step.id,
-          payload: { step: step.id, after: step.after },
-        }),
-      );
-      const sent = options.dryRun
-        ? !(await this.deps.concerns.hasEscalation(concern.id, step.id))
-        : await this.deps.concerns.recordEscalation(concern.id, step.id, now, outbox);
-      if (sent && !options.dryRun) {
-        await this.deps.audit.append({
-          at: dueNow.toISOString(),
-          actorId: 'scheduler',
-          action: 'concern.escalated',
-          concernId: concern.id,
-          outcome: 'allowed',
-          reason: step.id,
-        });
-      }
-      items.push({ what: 'escalation', subject: `${concern.reference} ${step.id}`, recipients: recipients.map((p) => p.name), sent });
-    }
-    return items;
+    const { concerns, audit, directory, protocol, clock } = this.deps;
+    return escalationPass({ concerns, audit, directory, protocol, clock, calendar: this.calendar }, now, options);
   }
 }

@@ -2,6 +2,9 @@ import { odata, type TableClient, type TransactionAction } from '@azure/data-tab
 import type { ConcernEvent, ConcernRecord } from '../domain/concernRecord.js';
 import type { OutboxEntry } from '../domain/outbox.js';
 import type { AuditEvent, AuditIntent } from './auditLog.js';
+import { EscalationIndex, escalationIndexEntity } from './escalationIndex.js';
+import { writePointers } from './outboxPointers.js';
+import { OutboxStore } from './outboxStore.js';
 import { statisticsEntity } from './statisticsStore.js';
 import { getOrUndefined, isConflict, isNotFound, isStale, rowsStartingWith } from './tables.js';
 
@@ -53,12 +56,24 @@ function eventEntity(concernId: string, event: ConcernEvent) {
  * One partition per concern holds the concern, its history and its outbox entries, so that a
  * change and the messages it causes are written together in one transaction: a concern is never
  * stored without its notices, and a notice never goes out for a change that was not stored.
+ * Before that transaction, one more on the table's due partition writes the pointers to its new
+ * outbox entries and, for a new concern, its escalation index row (write-ahead: one left without
+ * its concern is harmless, see OutboxStore and the escalation pass).
  */
 export class ConcernStore {
-  constructor(private readonly table: TableClient) {}
+  /** When the escalation pass is to look at each unacknowledged concern. */
+  readonly escalationIndex: EscalationIndex;
+  /** The outbox entries beside the concerns, and the escalation digests. */
+  readonly outbox: OutboxStore;
+
+  constructor(private readonly table: TableClient) {
+    this.escalationIndex = new EscalationIndex(table);
+    this.outbox = new OutboxStore(table);
+  }
 
   /** Stores a new concern with its first event, its audit intent and its outbox entries, or throws ConcernExistsError. */
   async create(record: ConcernRecord, event: ConcernEvent, outbox: OutboxEntry[], audit: AuditIntent): Promise<void> {
+    await writePointers(this.table, record.id, outbox, [['upsert', escalationIndexEntity(record.id, new Date(record.createdAt)), 'Replace']]);
     const actions: TransactionAction[] = [
       ['create', toEntity(record)],
       // The figures' anonymised projection, in the same transaction, so it can never disagree with the record.
@@ -82,6 +97,7 @@ export class ConcernStore {
 
   /** Saves a change only if nobody changed the concern since `etag` was read (else StaleConcernError). */
   async update(record: ConcernRecord, etag: string, event: ConcernEvent, outbox: OutboxEntry[], audit: AuditIntent): Promise<void> {
+    await writePointers(this.table, record.id, outbox);
     const actions: TransactionAction[] = [
       ['update', toEntity(record), 'Replace', { etag }],
       ['upsert', statisticsEntity(record), 'Replace'],
@@ -140,15 +156,12 @@ export class ConcernStore {
   }
 
   /**
-   * Records an escalation step with its messages, exactly once (insert-if-absent on the ledger
-   * row in the concern's partition). Returns false when this step was already recorded.
+   * Records an escalation step exactly once (insert-if-absent on the ledger row in the concern's
+   * partition). Returns false when this step was already recorded (by another pass or instance).
    */
-  async recordEscalation(concernId: string, step: string, at: Date, outbox: OutboxEntry[]): Promise<boolean> {
+  async recordEscalation(concernId: string, step: string, at: Date): Promise<boolean> {
     try {
-      await this.table.submitTransaction([
-        ['create', { partitionKey: concernId, rowKey: `escalation|${step}`, sentAt: at.toISOString() }],
-        ...outbox.map((entry): TransactionAction => ['create', { partitionKey: concernId, ...entry }]),
-      ]);
+      await this.table.createEntity({ partitionKey: concernId, rowKey: `escalation|${step}`, sentAt: at.toISOString() });
       return true;
     } catch (error) {
       if (isConflict(error)) return false;

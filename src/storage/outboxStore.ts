@@ -1,6 +1,7 @@
-import { odata, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import type { OutboxEntry, OutboxState } from '../domain/outbox.js';
-import { isConflict, isStale, rowsStartingWith } from './tables.js';
+import { duePartition, mapConcurrently, pointerEntity, pointerRowKey, pointersDue, pointersFor, writePointers, type OutboxPointer } from './outboxPointers.js';
+import { getOrUndefined, isConflict, isNotFound, isStale, rowsStartingWith } from './tables.js';
 
 /** An outbox entry with where it lives and the ETag it was read with. */
 export interface StoredOutboxEntry extends OutboxEntry {
@@ -9,9 +10,25 @@ export interface StoredOutboxEntry extends OutboxEntry {
   /** The table it lives in. */
   source: string;
   etag: string;
+  /** The ETag of the entry's pointer as the poll read it: the pointer is moved later only if nobody moved it since. */
+  pointerEtag?: string;
 }
 
-/** Outbox entries live beside the concern that caused them (see ConcernStore). */
+/**
+ * How long a pointer may be past due with no pending entry behind it before a poll removes it: the
+ * time a writer has between writing the pointer and writing its entry (or making a sent entry
+ * pending again), so a poll never removes a pointer whose entry is on its way.
+ */
+export const POINTER_GRACE_MS = 2 * 60_000;
+/** Entries read at once behind the pointers of one poll. */
+const READS_AT_ONCE = 32;
+
+type StoredPointer = OutboxPointer & { etag: string };
+
+/**
+ * Outbox entries live beside the aggregate that caused them (see ConcernStore); each pending one
+ * has a pointer in its table's due partition (outboxPointers.ts), which is all a poll reads.
+ */
 export class OutboxStore {
   constructor(private readonly table: TableClient) {}
 
@@ -19,23 +36,38 @@ export class OutboxStore {
     return this.table.tableName;
   }
 
-  /** Entries whose next attempt is due at `now`. */
-  async due(now: Date, limit = 200): Promise<StoredOutboxEntry[]> {
-    const due: StoredOutboxEntry[] = [];
-    const rows = this.table.listEntities<OutboxEntry>({
-      queryOptions: { filter: odata`state eq 'pending' and nextAttemptAt le ${now.toISOString()}` },
-    });
-    for await (const row of rows) {
-      due.push({ ...row, ownerId: row.partitionKey ?? '', source: this.source, etag: row.etag });
-      if (due.length >= limit) break;
+  /**
+   * Entries whose next attempt is due at `now`; `more` when there were more pointers due than
+   * `limit` and this page had work (a page of entries claimed elsewhere would only be read again).
+   */
+  async due(now: Date, limit = 200): Promise<{ entries: StoredOutboxEntry[]; more: boolean }> {
+    const pointers: StoredPointer[] = [];
+    for await (const row of this.table.listEntities<OutboxPointer>({ queryOptions: { filter: pointersDue(now) } })) {
+      pointers.push({ ...row, etag: row.etag });
+      if (pointers.length >= limit) break;
     }
-    return due.sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt));
+    const found = await mapConcurrently(pointers, READS_AT_ONCE, (pointer) => this.entryBehind(pointer, now));
+    const entries = found.filter((entry): entry is StoredOutboxEntry => entry !== undefined);
+    return { entries: entries.sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt)), more: pointers.length >= limit && entries.length > 0 };
+  }
+
+  /** The pending entry a due pointer stands for, if it is due too; removes a pointer left behind. */
+  private async entryBehind(pointer: StoredPointer, now: Date): Promise<StoredOutboxEntry | undefined> {
+    const entry = await getOrUndefined<OutboxEntry>(this.table, pointer.owner, pointer.entryRowKey);
+    if (entry?.state === 'pending') {
+      // Not due yet: claimed by a dispatcher, or due later than its pointer says (a crash between the two writes).
+      if (entry.nextAttemptAt > now.toISOString()) return undefined;
+      return { ...entry, ownerId: pointer.owner, source: this.source, etag: entry.etag, pointerEtag: pointer.etag };
+    }
+    if (Date.parse(pointer.nextAttemptAt) < now.getTime() - POINTER_GRACE_MS) await this.deletePointer(pointer.owner, pointer.entryRowKey, pointer.etag);
+    return undefined;
   }
 
   /**
    * Claims an entry for one attempt by pushing its next attempt out by a lease, conditional on the
    * ETag: of two dispatchers (or two app instances) only one wins. Returns the new ETag, or
-   * undefined when another dispatcher got there first.
+   * undefined when another dispatcher got there first. The pointer stays as it is: due early, it
+   * costs a read of the entry until the attempt is recorded.
    */
   async claim(entry: StoredOutboxEntry, leaseUntil: Date): Promise<string | undefined> {
     try {
@@ -69,6 +101,8 @@ export class OutboxStore {
       'Merge',
       { etag },
     );
+    if (result.state !== 'pending') await this.deletePointer(entry.ownerId, entry.rowKey, entry.pointerEtag ?? '*');
+    else if (result.nextAttemptAt) await this.movePointer(entry, result.nextAttemptAt);
   }
 
   /**
@@ -80,23 +114,33 @@ export class OutboxStore {
     await this.table.updateEntity({ partitionKey: entry.ownerId, rowKey: entry.rowKey, nextAttemptAt: now.toISOString(), attempts: entry.attempts }, 'Merge', {
       etag,
     });
+    await this.movePointer(entry, now);
   }
 
   /** Makes a recipient's waiting entries due now (they installed the app, or a channel was linked). */
   async wake(recipient: string, now: Date): Promise<void> {
-    const rows = this.table.listEntities<OutboxEntry>({ queryOptions: { filter: odata`state eq 'pending' and recipient eq ${recipient}` } });
-    for await (const row of rows) {
+    for await (const pointer of this.table.listEntities<OutboxPointer>({ queryOptions: { filter: pointersFor(recipient) } })) {
       try {
-        await this.table.updateEntity({ partitionKey: row.partitionKey!, rowKey: row.rowKey, nextAttemptAt: now.toISOString() }, 'Merge', { etag: row.etag });
+        // The pointer first: an entry is never due before its pointer.
+        await this.table.updateEntity({ partitionKey: pointer.partitionKey!, rowKey: pointer.rowKey!, nextAttemptAt: now.toISOString() }, 'Merge', {
+          etag: pointer.etag,
+        });
+        const entry = await getOrUndefined<OutboxEntry>(this.table, pointer.owner, pointer.entryRowKey);
+        if (entry?.state === 'pending')
+          await this.table.updateEntity({ partitionKey: pointer.owner, rowKey: entry.rowKey, nextAttemptAt: now.toISOString() }, 'Merge', { etag: entry.etag });
       } catch (error) {
-        if (!isStale(error)) throw error; // a dispatcher has it already
+        if (!isStale(error) && !isNotFound(error)) throw error; // a dispatcher has it already, or it was sent meanwhile
       }
     }
   }
 
   /** Adds entries to an owner's outbox; an entry that already exists is left as it is. */
   async add(ownerId: string, entries: OutboxEntry[]): Promise<void> {
-    for (const entry of entries) {
+    // Only the new ones get pointers: a pointer for an entry sent long ago would cost every poll a read until removed.
+    const existing = await mapConcurrently(entries, READS_AT_ONCE, (entry) => getOrUndefined(this.table, ownerId, entry.rowKey));
+    const fresh = entries.filter((_, i) => !existing[i]);
+    await writePointers(this.table, ownerId, fresh);
+    for (const entry of fresh) {
       try {
         await this.table.createEntity({ partitionKey: ownerId, ...entry });
       } catch (error) {
@@ -113,6 +157,7 @@ export class OutboxStore {
     const rows = this.table.listEntities<OutboxEntry>({ queryOptions: { filter: rowsStartingWith(ownerId, 'outbox') } });
     for await (const row of rows) {
       if (row.state !== 'sent') continue;
+      await this.table.upsertEntity(pointerEntity(ownerId, { ...row, nextAttemptAt: now.toISOString() }), 'Replace');
       try {
         await this.table.updateEntity({ partitionKey: ownerId, rowKey: row.rowKey, state: 'pending', nextAttemptAt: now.toISOString(), attempts: 0 }, 'Merge', {
           etag: row.etag,
@@ -123,6 +168,27 @@ export class OutboxStore {
     }
   }
 
+  /**
+   * Rewrites the content of an entry not yet tried and makes it due at `dueAt`. An entry already
+   * tried (it fell due first) is left to go as it was written.
+   */
+  async revise(ownerId: string, rowKey: string, payload: string, dueAt: Date): Promise<void> {
+    const entry = await getOrUndefined<OutboxEntry>(this.table, ownerId, rowKey);
+    if (entry?.state !== 'pending' || entry.attempts > 0) return;
+    await this.table.upsertEntity(pointerEntity(ownerId, { ...entry, nextAttemptAt: dueAt.toISOString() }), 'Replace');
+    await this.ignoringRace(() =>
+      this.table.updateEntity({ partitionKey: ownerId, rowKey, payload, nextAttemptAt: dueAt.toISOString() }, 'Merge', { etag: entry.etag }),
+    );
+  }
+
+  /** Marks an entry not yet tried as no longer worth sending (superseded), with its pointer. */
+  async withdraw(ownerId: string, rowKey: string): Promise<void> {
+    const entry = await getOrUndefined<OutboxEntry>(this.table, ownerId, rowKey);
+    if (entry?.state !== 'pending' || entry.attempts > 0) return;
+    await this.table.updateEntity({ partitionKey: ownerId, rowKey, state: 'superseded' }, 'Merge', { etag: entry.etag });
+    await this.deletePointer(ownerId, rowKey, '*');
+  }
+
   /** Every entry of one owner, for tests and support: which messages went where, and how. */
   async list(ownerId: string): Promise<OutboxEntry[]> {
     const entries: OutboxEntry[] = [];
@@ -131,5 +197,37 @@ export class OutboxStore {
     });
     for await (const row of rows) entries.push(row);
     return entries;
+  }
+
+  /**
+   * Moves a pointer later, only if nobody moved it since the poll read it (a wake makes it due
+   * earlier, and that must stand); a pointer found missing for a pending entry is written again.
+   */
+  private async movePointer(entry: StoredOutboxEntry, to: Date): Promise<void> {
+    try {
+      await this.table.updateEntity(
+        { partitionKey: duePartition(entry.ownerId), rowKey: pointerRowKey(entry.ownerId, entry.rowKey), nextAttemptAt: to.toISOString() },
+        'Merge',
+        {
+          etag: entry.pointerEtag ?? '*',
+        },
+      );
+    } catch (error) {
+      if (isNotFound(error)) await this.table.upsertEntity(pointerEntity(entry.ownerId, { ...entry, nextAttemptAt: to.toISOString() }), 'Replace');
+      else if (!isStale(error)) throw error;
+    }
+  }
+
+  private async deletePointer(owner: string, entryRowKey: string, etag: string): Promise<void> {
+    await this.ignoringRace(() => this.table.deleteEntity(duePartition(owner), pointerRowKey(owner, entryRowKey), { etag }));
+  }
+
+  /** Runs a conditional write that may lose a race (412) or find its row gone (404): either way someone else settled it. */
+  private async ignoringRace(write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (!isStale(error) && !isNotFound(error)) throw error;
+    }
   }
 }

@@ -5,6 +5,7 @@ import { emptyTemplateRecord, type TemplateEvent, type TemplateRecord, type Vers
 import { TEMPLATE_IDS, type DraftContent, type TemplateId } from '../domain/templates.js';
 import type { OutboxEntry } from '../domain/outbox.js';
 import { joinFromProperties, splitIntoProperties } from './chunks.js';
+import { writePointers } from './outboxPointers.js';
 import { getOrUndefined, isConflict, isStale, rowsStartingWith } from './tables.js';
 
 /** Someone changed the template's status since it was read. */
@@ -123,6 +124,7 @@ export class ProtocolStore {
   /** A status change (submit, accept, return) with its event and the messages it causes; StaleTemplateError on a race. */
   async changeStatus(record: TemplateRecord, etag: string | undefined, event: TemplateEvent, outbox: OutboxEntry[]): Promise<void> {
     const partitionKey = templatePartition(record.group, record.template);
+    await writePointers(this.table, partitionKey, outbox);
     try {
       await this.table.submitTransaction([
         etag ? ['update', statusEntity(record), 'Replace', { etag }] : ['create', statusEntity(record)],
@@ -141,6 +143,9 @@ export class ProtocolStore {
    */
   async recordReminder(group: GroupId, template: TemplateId, step: string, at: Date, outbox: OutboxEntry[]): Promise<boolean> {
     const partitionKey = templatePartition(group, template);
+    // Every pass offers the latest step again: a step already recorded needs no pointers written ahead.
+    if (await getOrUndefined(this.table, partitionKey, reminderRow(step))) return false;
+    await writePointers(this.table, partitionKey, outbox);
     try {
       await this.table.submitTransaction([
         ['create', { partitionKey, rowKey: reminderRow(step), sentAt: at.toISOString() }],

@@ -16,6 +16,8 @@ import { draftCard, pickGroupCard } from '../../src/cards/draftCards.js';
 import { compareCard, historyCard } from '../../src/cards/versionCards.js';
 import { dashboardCard, groupStatusCard, submissionCard } from '../../src/cards/statusCards.js';
 import { confirmReviewCard, confirmSubmitCard } from '../../src/cards/confirmCards.js';
+import { escalationDigestMessage } from '../../src/cards/escalationDigestCard.js';
+import { escalationDigest } from '../../src/domain/escalationDigest.js';
 import { escalationMessage, reminderMessage, reviewMessage, undeliveredMessage, waitingMessage } from '../../src/cards/notificationCards.js';
 import { Deadline } from '../../src/domain/deadline.js';
 import { diffLines } from '../../src/domain/diff.js';
@@ -326,6 +328,21 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
   'review (returned)': () => reviewMessage({ group: 'housing', template: 'strategy', decision: 'returned', version: 2, by: 'Cora', comment: '[x](http://y)' }),
   'review (submitted)': () => reviewMessage({ group: 'housing', template: 'strategy', decision: 'submitted', version: 2, by: 'Hana' }),
   escalation: () => escalationMessage(fixtureConcern({ immediateDanger: 'yes' }), { step: 'urgent-60m', after: '1 hour' }, TZ),
+  'escalation digest (700 concerns)': () =>
+    escalationDigestMessage(
+      escalationDigest(
+        Array.from({ length: 700 }, (_, i) => ({
+          concernId: `c0000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          reference: `MS-2027-${String(i + 1).padStart(6, '0')}`,
+          step: i % 3 ? 'working-1d' : 'urgent-60m',
+          after: i % 3 ? '1 working day' : '1 hour',
+          urgent: i % 3 === 0,
+          child: i % 2 === 0,
+          raisedAt: new Date(Date.UTC(2027, 2, 1, 9, i)).toISOString(),
+        })),
+      ),
+      TZ,
+    ),
   undelivered: () => undeliveredMessage({ failedKind: 'leadCard', recipient: 'aad-lead', reason: '403', owner: 'c1' }, 'concern MS-2027-000001', 'Lee Lead'),
   'waiting (channel)': () => waitingMessage({ recipient: 'housing', waitingFor: 'link', count: 3, since: '2027-03-01T09:30:00.000Z' }, 'a recipient', TZ),
   'waiting (person, sorted)': () =>
@@ -342,6 +359,16 @@ describe('card templates', () => {
       assertTeamsCard(build());
     });
   }
+
+  it('when an escalation digest lists 700 concerns, then it fits Teams: urgent ones first, children among them first, then how many more and where to see them', () => {
+    const card = CARDS['escalation digest (700 concerns)']!();
+    const text = visibleText(card);
+    assert.ok(Buffer.byteLength(JSON.stringify(card)) <= MAX_CARD_BYTES);
+    assert.match(text, /^700 concerns not acknowledged \(234 urgent\)\n/);
+    assert.match(text, /\nMS-2027-000001\nUrgent, Child\n1 hour\n1 Mar 2027, 09:00\n/, 'the most pressing first');
+    assert.match(text, /\nAnd 675 more: type "open concerns" to see every open concern\./);
+    assertAbsent(card, /passport|Foleshill|Sam/);
+  });
 
   it('when user text with Markdown reaches the Lead card, then it is escaped and no link can form', () => {
     // What the card's Markdown renderer is given: the escapes are part of the text it shows literally.
@@ -450,7 +477,7 @@ describe('card templates', () => {
 
 /** The cards this part of the bot owns: the protocol's status, draft and version cards, and the open concerns list. */
 const READABLE = Object.entries(CARDS).filter(([name]) =>
-  /^(open concerns|strategy draft|pathway draft|pick group|history|compare|dashboard|group status|submission|confirm)/.test(name),
+  /^(open concerns|escalation digest|strategy draft|pathway draft|pick group|history|compare|dashboard|group status|submission|confirm)/.test(name),
 );
 
 type Json = Record<string, any>;

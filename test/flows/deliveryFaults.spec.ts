@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { App } from '../../src/app.js';
 import { newOutboxEntry } from '../../src/domain/outbox.js';
 import { startEmbeddedTables, type EmbeddedTables } from '../../src/storage/embeddedAzurite.js';
+import { pointerEntity } from '../../src/storage/outboxPointers.js';
 import { openTables } from '../../src/storage/tables.js';
 import { assertAbsent, visibleText } from '../support/cards.js';
 import { FakeConnector, type RecordedCall } from '../support/fakeConnector.js';
@@ -137,13 +138,14 @@ describe('delivery faults: every message still reaches someone who can act on it
     const id = await raise();
     await waitFor(async () => (await app.stores.outbox.list(id)).find((e) => e.recipient === 'aad-lead' && e.state === 'sent'), 'the first card');
     await app.outbox.idle();
-    // What a crash between the send and its record leaves: the claimed entry, pending, with no activity id.
+    // What a crash between the send and its record leaves: the claimed entry, pending, with no activity id, and its pointer.
     const { concerns } = await openTables({ connectionString: tables.connectionString });
     const row = (await app.stores.outbox.list(id)).find((e) => e.recipient === 'aad-lead')!;
     const stored = await concerns.getEntity<Record<string, unknown>>(id, row.rowKey);
     const claimed: Record<string, unknown> = { ...stored, state: 'pending', nextAttemptAt: new Date().toISOString() };
     for (const written of ['activityId', 'lastStatus', 'etag', 'timestamp']) delete claimed[written];
     await concerns.updateEntity({ ...claimed, partitionKey: id, rowKey: row.rowKey }, 'Replace');
+    await concerns.upsertEntity(pointerEntity(id, row), 'Replace');
     app.outbox.kick();
     await waitFor(() => concernCards(connector, 'lead').length === 2, 'the repeat');
     await app.outbox.idle();

@@ -1,0 +1,49 @@
+import type { EscalationDigestPayload } from '../domain/escalationDigest.js';
+import { formatLocal } from './format.js';
+import { cardTemplate, renderFitting, shrinking, type Card } from './renderCard.js';
+import escalationDigestJson from './templates/escalationDigest.json';
+import { VERBS, type Verb } from './verbs.js';
+
+interface EscalationDigestView {
+  title: string;
+  summary: string;
+  concerns: { id: string; reference: string; flags: string; after: string; raisedAt: string }[];
+  more: string;
+  verbs: { open: Verb };
+}
+const digestTemplate = cardTemplate<EscalationDigestView>(escalationDigestJson);
+
+/** Rows a digest card starts from; fewer when they do not fit Teams' size limit. */
+const DIGEST_ROWS = 25;
+
+/**
+ * One escalation pass's unacknowledged concerns for a deputy or coordinator, in one card: reference,
+ * urgency, whether a child, how long it has waited and when it was raised; never the observed text,
+ * the place or anyone's name. As many rows as fit, then how many more.
+ */
+export function escalationDigestMessage(digest: EscalationDigestPayload, timeZone: string): Card {
+  const title =
+    digest.total === 1
+      ? `${digest.urgent ? 'Urgent concern' : 'Concern'} ${digest.items[0]?.reference ?? ''} not acknowledged`
+      : `${digest.total} concerns not acknowledged${digest.urgent ? ` (${digest.urgent} urgent)` : ''}`;
+  const view = (rows: number): EscalationDigestView => {
+    const shown = digest.items.slice(0, rows);
+    const hidden = digest.total - shown.length;
+    return {
+      title,
+      summary: `${digest.total === 1 ? 'This concern has' : 'These concerns have'} not been acknowledged by the Modern Slavery Lead in time. ${
+        digest.urgent ? 'Someone may be in immediate danger. ' : ''
+      }Please make sure someone picks ${digest.total === 1 ? 'it' : 'them'} up.`,
+      concerns: shown.map((item) => ({
+        id: item.concernId,
+        reference: item.reference,
+        flags: [item.urgent ? 'Urgent' : '', item.child ? 'Child' : ''].filter(Boolean).join(', '),
+        after: item.after,
+        raisedAt: formatLocal(item.raisedAt, timeZone),
+      })),
+      more: hidden > 0 ? `And ${hidden} more: type "open concerns" to see every open concern.` : '',
+      verbs: { open: VERBS.refreshConcern },
+    };
+  };
+  return renderFitting(digestTemplate, shrinking(Math.min(digest.items.length, DIGEST_ROWS), 0.7), view);
+}

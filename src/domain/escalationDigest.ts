@@ -1,0 +1,45 @@
+/** One concern step in an escalation digest: what the card shows, and nothing that identifies anyone. */
+export interface EscalationDigestItem {
+  concernId: string;
+  reference: string;
+  /** The escalation step's id, e.g. "urgent-60m". */
+  step: string;
+  /** Words for how long it has waited: "1 hour", "1 working day". */
+  after: string;
+  urgent: boolean;
+  /** Treated as a child (under 18, or may be). */
+  child: boolean;
+  raisedAt: string;
+}
+
+/** The concern steps one escalation pass won, for one deputy or coordinator, the most pressing first. */
+export interface EscalationDigestPayload {
+  total: number;
+  urgent: number;
+  /** The first DIGEST_ITEMS_KEPT of them: a card shows fewer still, then says how many more. */
+  items: EscalationDigestItem[];
+}
+
+/** More than a Teams card can show: what is not kept is counted, and "open concerns" lists it. */
+export const DIGEST_ITEMS_KEPT = 50;
+
+/** Urgent first, then children, then the longest waiting. */
+function morePressing(a: EscalationDigestItem, b: EscalationDigestItem): number {
+  return Number(b.urgent) - Number(a.urgent) || Number(b.child) - Number(a.child) || a.raisedAt.localeCompare(b.raisedAt);
+}
+
+/** A digest of concern steps (at least one). */
+export function escalationDigest(items: readonly EscalationDigestItem[]): EscalationDigestPayload {
+  return {
+    total: items.length,
+    urgent: items.filter((i) => i.urgent).length,
+    items: [...items].sort(morePressing).slice(0, DIGEST_ITEMS_KEPT),
+  };
+}
+
+/** The outbox partition of one escalation pass's digests. */
+export const digestOwner = (passId: string) => `digest|${passId}`;
+
+export function isDigestOwner(owner: string): boolean {
+  return owner.startsWith('digest|');
+}

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { OutboxEntry } from '../domain/outbox.js';
+
+/**
+ * The partitions of each table that say what is due: a pointer for every outbox entry still to be
+ * sent (and, in the concerns table, the escalation index). The dispatcher polls these alone, so a
+ * poll costs what is due, not every row the table has ever held. An owner's rows all go to one of
+ * sixteen (by a hash of the owner), so they can be written in one transaction while no partition
+ * takes every write (Azure serves about 2,000 entities a second per partition).
+ */
+export function duePartition(owner: string): string {
+  return `due|${createHash('sha256').update(owner).digest('hex').charAt(0)}`;
+}
+
+/** Every due partition: a range of partition keys ('}' sorts right after '|'). */
+export const EVERY_DUE_PARTITION = odata`PartitionKey ge 'due|' and PartitionKey lt 'due}'`;
+
+/** A pointer to one pending outbox entry: where it lives, whom it is for and when it is next due. */
+export interface OutboxPointer {
+  owner: string;
+  entryRowKey: string;
+  recipient: string;
+  /** Never later than the entry's own: a pointer due early only costs a read of the entry. */
+  nextAttemptAt: string;
+}
+
+/** Transactions hold at most 100 operations. */
+export const TRANSACTION_LIMIT = 100;
+
+export const pointerRowKey = (owner: string, entryRowKey: string) => `outbox|${owner}|${entryRowKey}`;
+
+export function pointerEntity(owner: string, entry: Pick<OutboxEntry, 'rowKey' | 'recipient' | 'nextAttemptAt'>) {
+  const pointer: OutboxPointer = { owner, entryRowKey: entry.rowKey, recipient: entry.recipient, nextAttemptAt: entry.nextAttemptAt };
+  return { partitionKey: duePartition(owner), rowKey: pointerRowKey(owner, entry.rowKey), ...pointer };
+}
+
+/** Upserts of the pointers for an owner's new entries, for a transaction on the owner's due partition. */
+export function pointerActions(owner: string, entries: OutboxEntry[]): TransactionAction[] {
+  return entries.map((entry): TransactionAction => ['upsert', pointerEntity(owner, entry), 'Replace']);
+}
+
+/**
+ * Writes the pointers for entries about to be written (write-ahead): a pointer whose entry never
+ * arrives is removed by the dispatcher later, while an entry without a pointer would never be sent.
+ */
+export async function writePointers(table: TableClient, owner: string, entries: OutboxEntry[], alsoDue: TransactionAction[] = []): Promise<void> {
+  // `alsoDue`: more rows for the owner's due partition (a concern's escalation index row), in the same transaction.
+  const actions = [...pointerActions(owner, entries), ...alsoDue];
+  for (let i = 0; i < actions.length; i += TRANSACTION_LIMIT) await table.submitTransaction(actions.slice(i, i + TRANSACTION_LIMIT));
+}
+
+/** The filter for the pointers due at `now`. */
+export function pointersDue(now: Date): string {
+  return `${EVERY_DUE_PARTITION} and ${odata`RowKey ge 'outbox|' and RowKey lt 'outbox}' and nextAttemptAt le ${now.toISOString()}`}`;
+}
+
+/** The filter for the pointers to one recipient's entries. */
+export function pointersFor(recipient: string): string {
+  return `${EVERY_DUE_PARTITION} and ${odata`RowKey ge 'outbox|' and RowKey lt 'outbox}' and recipient eq ${recipient}`}`;
+}
+
+/** Runs `work` over `items` with at most `limit` under way at once, keeping the order of the results. */
+export async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
