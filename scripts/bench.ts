@@ -1,7 +1,8 @@
 /**
  * Prints figures for the things that must stay fast (run: npm run bench). Not a test: numbers
  * vary by machine; compare runs on the same machine.
- *   - an intake submit over HTTP (the invoke Teams needs answered within 5 s), p50/p95/p99;
+ *   - concern submission under load, 20 at a time and 200 at once, against a bare echo bot in the
+ *     same run, with the Table calls it makes and Azurite's own ceiling (bench/submission.ts);
  *   - a reminder pass for 7 groups x 2 templates, first (sending) and repeated (nothing due);
  *   - an escalation pass over 10,000 unacknowledged concerns, first and repeated, and the outbox poll
  *     beside them (bench/escalations.ts);
@@ -10,20 +11,18 @@
  *   - a figure over 100,000 concerns, cold and warm, against reading every row (bench/figures.ts);
  *   - 500 messages fanned out under Teams' rate limits, by one instance and by three (bench/fanout.ts).
  */
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { GROUP_IDS } from '../src/domain/groups.js';
 import { DRAFT_LIMITS, STRATEGY_SECTIONS, type StrategyContent } from '../src/domain/templates.js';
 import { startEmbeddedTables } from '../src/storage/embeddedAzurite.js';
 import { openTables } from '../src/storage/tables.js';
 import { FakeConnector } from '../test/support/fakeConnector.js';
-import { startApp, TeamsClient, validIntake } from '../test/support/harness.js';
+import { startApp, TeamsClient } from '../test/support/harness.js';
 import { benchEscalations } from './bench/escalations.js';
 import { benchFanout } from './bench/fanout.js';
 import { benchFigures } from './bench/figures.js';
 import { benchSubmission } from './bench/submission.js';
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
@@ -40,18 +39,6 @@ async function main(): Promise<void> {
   const teams = new TeamsClient(app.url, connector);
   try {
     for (const key of ['lead', 'lead2', 'coordinator', 'deputy'] as const) await teams.install(key);
-
-    const submits = 200;
-    const latencies: number[] = [];
-    for (let i = 0; i < submits; i++) {
-      const [, took] = await timed(() => teams.execute('staff', 'intake.submit', { submissionId: randomUUID(), ...validIntake() }));
-      latencies.push(took);
-    }
-    await app.outbox.idle();
-    latencies.sort((a, b) => a - b);
-    console.log(
-      `intake submit over HTTP (${submits} sequential, Azurite, outbox delivering alongside): p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1)!)}`,
-    );
 
     await benchSubmission();
 

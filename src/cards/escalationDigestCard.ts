@@ -9,6 +9,7 @@ interface EscalationDigestView {
   summary: string;
   concerns: { id: string; reference: string; flags: string; after: string; raisedAt: string }[];
   more: string;
+  canOpen: boolean;
   verbs: { open: Verb };
 }
 const digestTemplate = cardTemplate<EscalationDigestView>(escalationDigestJson);
@@ -19,9 +20,10 @@ const DIGEST_ROWS = 25;
 /**
  * One escalation pass's unacknowledged concerns for a deputy or coordinator, in one card: reference,
  * urgency, whether a child, how long it has waited and when it was raised; never the observed text,
- * the place or anyone's name. As many rows as fit, then how many more.
+ * the place or anyone's name. As many rows as fit, then how many more. `canOpen`: the recipient
+ * may see concerns (a deputy), so the card opens one; a coordinator is told who can.
  */
-export function escalationDigestMessage(digest: EscalationDigestPayload, timeZone: string): Card {
+export function escalationDigestMessage(digest: EscalationDigestPayload, timeZone: string, canOpen: boolean): Card {
   const title =
     digest.total === 1
       ? `${digest.urgent ? 'Urgent concern' : 'Concern'} ${digest.items[0]?.reference ?? ''} not acknowledged`
@@ -41,7 +43,13 @@ export function escalationDigestMessage(digest: EscalationDigestPayload, timeZon
         after: item.after,
         raisedAt: formatLocal(item.raisedAt, timeZone),
       })),
-      more: hidden > 0 ? `And ${hidden} more: type "open concerns" to see every open concern.` : '',
+      more:
+        hidden > 0
+          ? canOpen
+            ? `And ${hidden} more: type "open concerns" to see every open concern.`
+            : `And ${hidden} more. The Modern Slavery Lead and deputies see every open concern with "open concerns".`
+          : '',
+      canOpen,
       verbs: { open: VERBS.refreshConcern },
     };
   };

@@ -8,9 +8,14 @@ const PAGE = 1_000;
  * everyone's second, and so on (each recipient's own in their order). A burst of messages to one
  * conversation then does not keep every sender waiting on that conversation's rate limit while
  * messages to everyone else queue behind it. `more` says a store had more due than one page.
+ * Recipients the rate limits hold back (`held`) are left out without their entries being read.
  */
-export async function dueInTurns(stores: OutboxStore[], now: Date): Promise<{ queue: StoredOutboxEntry[]; more: boolean }> {
-  const pages = await Promise.all(stores.map((store) => store.due(now, PAGE)));
+export async function dueInTurns(
+  stores: OutboxStore[],
+  now: Date,
+  held: (recipient: string) => boolean = () => false,
+): Promise<{ queue: StoredOutboxEntry[]; more: boolean }> {
+  const pages = await Promise.all(stores.map((store) => store.due(now, PAGE, held)));
   return { queue: inTurns(pages.flatMap((page) => page.entries)), more: pages.some((page) => page.more) };
 }
 

@@ -147,7 +147,7 @@ export class OutboxDispatcher {
       for (const [key, count] of Object.entries((await under.catch(() => undefined)) ?? {})) summary[key as keyof PassSummary] += count;
     }
     const now = this.clock.now();
-    const { queue, more } = await dueInTurns(this.stores, now);
+    const { queue, more } = await dueInTurns(this.stores, now, (recipient) => this.holds.isHeld(recipient));
     const read = queue.length;
     let held = 0;
     const worker = async () => {

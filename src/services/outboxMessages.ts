@@ -11,7 +11,7 @@ import {
   undeliveredMessage,
   waitingMessage,
 } from '../cards/notificationCards.js';
-import { CardTooLargeError } from '../cards/renderCard.js';
+import { CardTooLargeError, type Card } from '../cards/renderCard.js';
 import type { Deadline } from '../domain/deadline.js';
 import { isDigestOwner } from '../domain/escalationDigest.js';
 import { GROUP_INFO, isGroupId, type GroupId } from '../domain/groups.js';
@@ -28,6 +28,7 @@ import type { ProtocolStore } from '../storage/protocolStore.js';
 import type { WaitingStore } from '../storage/waitingStore.js';
 import type { ChapterReviewService } from './chapterReviewService.js';
 import type { Directory } from './directory.js';
+import { keptBriefly } from './keptBriefly.js';
 
 export interface OutboxMessageDeps {
   concerns: ConcernStore;
@@ -44,6 +45,9 @@ export interface OutboxMessageDeps {
 
 type Entry<K extends OutboxKind> = StoredOutboxEntry & { kind: K };
 
+/** Long enough for the cards of one change to go to every Lead; a later change has a new revision anyway. */
+const LEAD_CARD_KEPT_MS = 10_000;
+
 /**
  * What each outbox entry says and where it goes, decided when it is sent: concern messages are
  * rendered from the concern as stored now, so a late delivery shows the current state; a reminder
@@ -53,6 +57,7 @@ export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
   const timeZone = deps.deadline.timeZone;
   const person = (entry: StoredOutboxEntry) => ({ person: entry.recipient });
   const channel = (entry: StoredOutboxEntry) => ({ group: entry.recipient as GroupId });
+  const leadCards = keptBriefly<Card>(LEAD_CARD_KEPT_MS);
 
   async function concernOf(entry: StoredOutboxEntry) {
     const stored = await deps.concerns.get(entry.ownerId);
@@ -119,8 +124,12 @@ export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
     switch (entry.kind) {
       case 'leadCard': {
         const concern = await concernOf(entry);
-        const [events, refreshUserIds] = await Promise.all([deps.concerns.events(concern.id), deps.leadRefreshIds()]);
-        return { to: person(entry), card: leadCard(concern, { timeZone, events, refreshUserIds }) };
+        const refreshUserIds = await deps.leadRefreshIds();
+        // Every Lead gets the same card for a revision: its history is read, and the card made, once.
+        const card = leadCards.get(`${concern.id}@${concern.revision}@${refreshUserIds.join(' ')}`, async () =>
+          leadCard(concern, { timeZone, events: await deps.concerns.events(concern.id), refreshUserIds }),
+        );
+        return { to: person(entry), card: await card };
       }
       case 'channelNotice':
         return { to: channel(entry), card: channelNoticeCard(await concernOf(entry), entry.recipient as GroupId) };
@@ -130,7 +139,10 @@ export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
         return { to: person(entry), card: escalationMessage(concern, payloadOf(entry as Entry<'escalation'>), timeZone) };
       }
       case 'escalationDigest':
-        return { to: person(entry), card: escalationDigestMessage(payloadOf(entry as Entry<'escalationDigest'>), timeZone) };
+        return {
+          to: person(entry),
+          card: escalationDigestMessage(payloadOf(entry as Entry<'escalationDigest'>), timeZone, deps.directory.roles(entry.recipient).modernSlaveryLead),
+        };
       case 'reminder':
       case 'reminderChannel':
         return reminder(entry as Entry<'reminder' | 'reminderChannel'>);

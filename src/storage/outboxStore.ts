@@ -39,10 +39,12 @@ export class OutboxStore {
   /**
    * Entries whose next attempt is due at `now`; `more` when there were more pointers due than
    * `limit` and this page had work (a page of entries claimed elsewhere would only be read again).
+   * The entries of recipients `held` says cannot be sent to yet are not read.
    */
-  async due(now: Date, limit = 200): Promise<{ entries: StoredOutboxEntry[]; more: boolean }> {
+  async due(now: Date, limit = 200, held: (recipient: string) => boolean = () => false): Promise<{ entries: StoredOutboxEntry[]; more: boolean }> {
     const pointers: StoredPointer[] = [];
     for await (const row of this.table.listEntities<OutboxPointer>({ queryOptions: { filter: pointersDue(now) } })) {
+      if (held(row.recipient)) continue;
       pointers.push({ ...row, etag: row.etag });
       if (pointers.length >= limit) break;
     }

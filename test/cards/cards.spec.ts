@@ -342,6 +342,23 @@ const CARDS: Record<string, () => Record<string, unknown>> = {
         })),
       ),
       TZ,
+      true,
+    ),
+  'escalation digest (coordinator)': () =>
+    escalationDigestMessage(
+      escalationDigest(
+        Array.from({ length: 30 }, (_, i) => ({
+          concernId: `c0000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          reference: `MS-2027-${String(i + 1).padStart(6, '0')}`,
+          step: 'working-1d',
+          after: '1 working day',
+          urgent: false,
+          child: false,
+          raisedAt: new Date(Date.UTC(2027, 2, 1, 9, i)).toISOString(),
+        })),
+      ),
+      TZ,
+      false,
     ),
   undelivered: () => undeliveredMessage({ failedKind: 'leadCard', recipient: 'aad-lead', reason: '403', owner: 'c1' }, 'concern MS-2027-000001', 'Lee Lead'),
   'waiting (channel)': () => waitingMessage({ recipient: 'housing', waitingFor: 'link', count: 3, since: '2027-03-01T09:30:00.000Z' }, 'a recipient', TZ),
@@ -368,6 +385,14 @@ describe('card templates', () => {
     assert.match(text, /\nMS-2027-000001\nUrgent, Child\n1 hour\n1 Mar 2027, 09:00\n/, 'the most pressing first');
     assert.match(text, /\nAnd 675 more: type "open concerns" to see every open concern\./);
     assertAbsent(card, /passport|Foleshill|Sam/);
+  });
+
+  it('when a coordinator gets an escalation digest, then it names the concerns but offers nothing they cannot open, and says who can see them all', () => {
+    const card = CARDS['escalation digest (coordinator)']!();
+    const text = visibleText(card);
+    assert.match(text, /MS-2027-000001/);
+    assert.match(text, /The Modern Slavery Lead and deputies see every open concern with "open concerns"\./);
+    assert.doesNotMatch(JSON.stringify(card), /Open the concern|Concern to open/);
   });
 
   it('when user text with Markdown reaches the Lead card, then it is escaped and no link can form', () => {

@@ -44,6 +44,18 @@ describe('the outbox index: a pointer per pending entry in the due partition', (
     clock.at = T0;
   });
 
+  it("when the rate limits hold a recipient back, then a poll leaves their entries out (unread) and still gives everyone else's", async () => {
+    const record = concernRecord({ createdAt: T0.toISOString() });
+    const entries = ['lead-a', 'lead-b', 'lead-b'].map((recipient, i) => newOutboxEntry({ kind: 'leadCard', recipient, revision: 1, now: T0, key: String(i) }));
+    await new ConcernStore(table).create(record, raisedEvent(record), entries, auditFor(record));
+    const { entries: due } = await outbox.due(T0, 100, (recipient) => recipient === 'lead-b');
+    assert.deepEqual(
+      due.map((e) => e.recipient),
+      ['lead-a'],
+    );
+    assert.equal((await outbox.due(T0)).entries.length, 3, 'still due once the hold is over');
+  });
+
   it('when a concern is created with its messages, then a poll finds them through their pointers, and once sent no pointer is left', async () => {
     const record = concernRecord({ createdAt: T0.toISOString() });
     const entries = ['lead-a', 'lead-b'].map((recipient) => newOutboxEntry({ kind: 'leadCard', recipient, revision: 1, now: T0 }));
