@@ -22,7 +22,7 @@ import { startApp, TeamsClient } from '../../test/support/harness.js';
 import type { LoadRequest, LoadResult } from './submissionLoad.js';
 
 const CLIENTS = 20;
-const DURATION_MS = 8_000;
+const DURATION_MS = 6_000;
 const AT_ONCE = 200;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;

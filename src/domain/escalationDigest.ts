@@ -37,6 +37,20 @@ export function escalationDigest(items: readonly EscalationDigestItem[]): Escala
   };
 }
 
+/**
+ * The digest as it stands when it goes out: concerns acknowledged since the pass are left out (and
+ * out of its counts); undefined when none it lists is still waiting, so nothing is sent.
+ */
+export function stillUnacknowledged(digest: EscalationDigestPayload, waiting: (concernId: string) => boolean): EscalationDigestPayload | undefined {
+  const gone = digest.items.filter((item) => !waiting(item.concernId));
+  if (gone.length === digest.items.length) return undefined;
+  return {
+    total: digest.total - gone.length,
+    urgent: digest.urgent - gone.filter((item) => item.urgent).length,
+    items: digest.items.filter((item) => waiting(item.concernId)),
+  };
+}
+
 /** The outbox partition of one escalation pass's digests. */
 export const digestOwner = (passId: string) => `digest|${passId}`;
 

@@ -27,12 +27,19 @@ export interface EscalationPassDeps {
  * every step the pass might win): time for the pass to record its steps and narrow it to those.
  */
 const DIGEST_HOLD_MS = 2 * 60_000;
+/**
+ * How long a concern's row is kept while the concern itself is not found: its row is written just
+ * before it, and failing storage can hold that write up long after the person was answered.
+ */
+const NOT_STORED_YET_MS = 15 * 60_000;
 /** Concerns read, and ledger rows written, at once. */
 const AT_ONCE = 32;
 
 /** An index row due, and what was found: the concern if still unacknowledged, the step due now and the step after. */
 interface Looked {
   row: EscalationIndexRow;
+  /** The concern is not stored (yet): the row stays. */
+  keep?: boolean;
   concern?: ConcernRecord;
   step?: EscalationStep;
   next?: EscalationStep;
@@ -48,9 +55,11 @@ type Candidate = Required<Pick<Looked, 'concern' | 'step'>>;
  */
 export async function escalationPass(deps: EscalationPassDeps, now: Date, options: { dryRun?: boolean } = {}): Promise<PassItem[]> {
   const { protocol, calendar } = deps;
-  const rows = await dueRows(deps, now, options.dryRun ?? false);
+  const { rows, extra } = onePerConcern(await dueRows(deps, now, options.dryRun ?? false));
   const looked = await mapConcurrently(rows, AT_ONCE, async (row): Promise<Looked> => {
     const concern = (await deps.concerns.get(row.concernId))?.record;
+    // Not stored yet: its row is written first, and a slow write may still land; looked at again next pass.
+    if (!concern && Date.parse(row.lookAt) > now.getTime() - NOT_STORED_YET_MS) return { row, keep: true };
     if (concern?.status !== 'new') return { row }; // acknowledged, closed or gone: never escalated again
     const schedule = [new Date(concern.createdAt), concern.urgent, protocol.escalation, calendar, protocol.timeZone, now] as const;
     return { row, concern, step: dueEscalationStep(...schedule), next: nextEscalationStep(...schedule) };
@@ -70,9 +79,24 @@ export async function escalationPass(deps: EscalationPassDeps, now: Date, option
   const won = await escalate(deps, candidates, recipients, now);
   await deps.concerns.escalationIndex.settle(
     looked.flatMap((l) => (l.concern && l.next ? [{ concernId: l.concern.id, lookAt: l.next.dueAt }] : [])),
-    looked.map((l) => l.row),
+    [...looked.filter((l) => !l.keep).map((l) => l.row), ...extra],
   );
   return candidates.map((c, i) => item(c, won[i]!));
+}
+
+/**
+ * One row per concern (the earliest); the others are removed with the rest. A concern gets a
+ * second row when its card is submitted again: the row is written before the create finds it
+ * exists.
+ */
+function onePerConcern(rows: EscalationIndexRow[]): { rows: EscalationIndexRow[]; extra: EscalationIndexRow[] } {
+  const first = new Map<string, EscalationIndexRow>();
+  const extra: EscalationIndexRow[] = [];
+  for (const row of rows) {
+    if (first.has(row.concernId)) extra.push(row);
+    else first.set(row.concernId, row);
+  }
+  return { rows: [...first.values()], extra };
 }
 
 /** The index rows due; the first pass over a store older than the index builds it from a scan. */

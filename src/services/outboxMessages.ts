@@ -13,7 +13,7 @@ import {
 } from '../cards/notificationCards.js';
 import { CardTooLargeError, type Card } from '../cards/renderCard.js';
 import type { Deadline } from '../domain/deadline.js';
-import { isDigestOwner } from '../domain/escalationDigest.js';
+import { isDigestOwner, stillUnacknowledged } from '../domain/escalationDigest.js';
 import { GROUP_INFO, isGroupId, type GroupId } from '../domain/groups.js';
 import { payloadOf, type OutboxKind } from '../domain/outbox.js';
 import { SIGN_UP_INVITES } from '../domain/signUp.js';
@@ -45,8 +45,8 @@ export interface OutboxMessageDeps {
 
 type Entry<K extends OutboxKind> = StoredOutboxEntry & { kind: K };
 
-/** Long enough for the cards of one change to go to every Lead; a later change has a new revision anyway. */
-const LEAD_CARD_KEPT_MS = 10_000;
+/** Long enough for one change's (or one pass's) messages to go to everyone; a later change has a new revision anyway. */
+const ONE_SENDING_KEPT_MS = 10_000;
 
 /**
  * What each outbox entry says and where it goes, decided when it is sent: concern messages are
@@ -57,7 +57,10 @@ export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
   const timeZone = deps.deadline.timeZone;
   const person = (entry: StoredOutboxEntry) => ({ person: entry.recipient });
   const channel = (entry: StoredOutboxEntry) => ({ group: entry.recipient as GroupId });
-  const leadCards = keptBriefly<Card>(LEAD_CARD_KEPT_MS);
+  const leadCards = keptBriefly<Card>(ONE_SENDING_KEPT_MS);
+  // Every deputy's and coordinator's digest of a pass lists the same concerns: each is read once.
+  const statuses = keptBriefly<string | undefined>(ONE_SENDING_KEPT_MS, 2_000);
+  const statusOf = (concernId: string) => statuses.get(concernId, async () => (await deps.concerns.get(concernId))?.record.status);
 
   async function concernOf(entry: StoredOutboxEntry) {
     const stored = await deps.concerns.get(entry.ownerId);
@@ -138,11 +141,14 @@ export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
         if (concern.status !== 'new') return undefined; // acknowledged meanwhile
         return { to: person(entry), card: escalationMessage(concern, payloadOf(entry as Entry<'escalation'>), timeZone) };
       }
-      case 'escalationDigest':
-        return {
-          to: person(entry),
-          card: escalationDigestMessage(payloadOf(entry as Entry<'escalationDigest'>), timeZone, deps.directory.roles(entry.recipient).modernSlaveryLead),
-        };
+      case 'escalationDigest': {
+        // Concerns acknowledged since the pass are left out; if none is left, nothing is sent.
+        const listed = payloadOf(entry as Entry<'escalationDigest'>);
+        const statuses = await Promise.all(listed.items.map((item) => statusOf(item.concernId)));
+        const waiting = new Set(listed.items.filter((_, i) => statuses[i] === 'new').map((item) => item.concernId));
+        const digest = stillUnacknowledged(listed, (id) => waiting.has(id));
+        return digest && { to: person(entry), card: escalationDigestMessage(digest, timeZone, deps.directory.roles(entry.recipient).modernSlaveryLead) };
+      }
       case 'reminder':
       case 'reminderChannel':
         return reminder(entry as Entry<'reminder' | 'reminderChannel'>);

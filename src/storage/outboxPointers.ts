@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { OutboxEntry } from '../domain/outbox.js';
+import { getOrUndefined } from './tables.js';
 
 /**
  * The partitions of each table that say what is due: a pointer for every outbox entry still to be
@@ -58,6 +59,27 @@ export function pointersDue(now: Date): string {
 /** The filter for the pointers to one recipient's entries. */
 export function pointersFor(recipient: string): string {
   return `${EVERY_DUE_PARTITION} and ${odata`RowKey ge 'outbox|' and RowKey lt 'outbox}' and recipient eq ${recipient}`}`;
+}
+
+/** Present once every entry written before the pointers existed has one. */
+const POINTERS_BUILT_ROW = 'outbox-pointers-built';
+
+/**
+ * Once per table: gives every pending entry written before pointers existed (by an older version
+ * of the app) its pointer, from one scan, then marks the table done. Without it such an entry would
+ * never be polled again. Returns how many it indexed (0 once done).
+ */
+export async function indexEntriesWithoutPointers(table: TableClient): Promise<number> {
+  const marker = duePartition(POINTERS_BUILT_ROW);
+  if (await getOrUndefined(table, marker, POINTERS_BUILT_ROW)) return 0;
+  const byOwner = new Map<string, OutboxEntry[]>();
+  for await (const row of table.listEntities<OutboxEntry>({ queryOptions: { filter: odata`state eq 'pending'` } })) {
+    const owner = row.partitionKey ?? '';
+    byOwner.set(owner, [...(byOwner.get(owner) ?? []), row]);
+  }
+  await mapConcurrently([...byOwner], 16, ([owner, entries]) => writePointers(table, owner, entries));
+  await table.upsertEntity({ partitionKey: marker, rowKey: POINTERS_BUILT_ROW }, 'Replace');
+  return [...byOwner.values()].reduce((sum, entries) => sum + entries.length, 0);
 }
 
 /** Runs `work` over `items` with at most `limit` under way at once, keeping the order of the results. */

@@ -1,6 +1,16 @@
 import type { TableClient } from '@azure/data-tables';
 import type { OutboxEntry, OutboxState } from '../domain/outbox.js';
-import { duePartition, mapConcurrently, pointerEntity, pointerRowKey, pointersDue, pointersFor, writePointers, type OutboxPointer } from './outboxPointers.js';
+import {
+  duePartition,
+  indexEntriesWithoutPointers,
+  mapConcurrently,
+  pointerEntity,
+  pointerRowKey,
+  pointersDue,
+  pointersFor,
+  writePointers,
+  type OutboxPointer,
+} from './outboxPointers.js';
 import { getOrUndefined, isConflict, isNotFound, isStale, rowsStartingWith } from './tables.js';
 
 /** An outbox entry with where it lives and the ETag it was read with. */
@@ -17,9 +27,13 @@ export interface StoredOutboxEntry extends OutboxEntry {
 /**
  * How long a pointer may be past due with no pending entry behind it before a poll removes it: the
  * time a writer has between writing the pointer and writing its entry (or making a sent entry
- * pending again), so a poll never removes a pointer whose entry is on its way.
+ * pending again), so a poll never removes a pointer whose entry is on its way. Generous, because a
+ * write can be held up by failing storage long after the person was answered; a pointer left
+ * behind (a second submit of the same card) only costs a read per poll until then.
  */
-export const POINTER_GRACE_MS = 2 * 60_000;
+export const POINTER_GRACE_MS = 15 * 60_000;
+/** An entry due later than this is waiting for its recipient, not claimed: a claim's lease is a minute. */
+const WAITING_BEYOND_MS = 5 * 60_000;
 /** Entries read at once behind the pointers of one poll. */
 const READS_AT_ONCE = 32;
 
@@ -30,6 +44,9 @@ type StoredPointer = OutboxPointer & { etag: string };
  * has a pointer in its table's due partition (outboxPointers.ts), which is all a poll reads.
  */
 export class OutboxStore {
+  /** Entries from before the pointers, given theirs: once per table, before the first poll. */
+  private indexed: Promise<number> | undefined;
+
   constructor(private readonly table: TableClient) {}
 
   get source(): string {
@@ -42,6 +59,11 @@ export class OutboxStore {
    * The entries of recipients `held` says cannot be sent to yet are not read.
    */
   async due(now: Date, limit = 200, held: (recipient: string) => boolean = () => false): Promise<{ entries: StoredOutboxEntry[]; more: boolean }> {
+    this.indexed ??= indexEntriesWithoutPointers(this.table).catch((error: unknown) => {
+      this.indexed = undefined; // tried again by the next poll
+      throw error;
+    });
+    await this.indexed;
     const pointers: StoredPointer[] = [];
     for await (const row of this.table.listEntities<OutboxPointer>({ queryOptions: { filter: pointersDue(now) } })) {
       if (held(row.recipient)) continue;
@@ -128,7 +150,8 @@ export class OutboxStore {
           etag: pointer.etag,
         });
         const entry = await getOrUndefined<OutboxEntry>(this.table, pointer.owner, pointer.entryRowKey);
-        if (entry?.state === 'pending')
+        // Only an entry waiting (for an install, due much later) is woken: one due sooner is due anyway, or claimed under a lease, which must stand.
+        if (entry?.state === 'pending' && Date.parse(entry.nextAttemptAt) > now.getTime() + WAITING_BEYOND_MS)
           await this.table.updateEntity({ partitionKey: pointer.owner, rowKey: entry.rowKey, nextAttemptAt: now.toISOString() }, 'Merge', { etag: entry.etag });
       } catch (error) {
         if (!isStale(error) && !isNotFound(error)) throw error; // a dispatcher has it already, or it was sent meanwhile

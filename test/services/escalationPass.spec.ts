@@ -12,6 +12,7 @@ import { Directory } from '../../src/services/directory.js';
 import { escalationPass, type EscalationPassDeps } from '../../src/services/escalationPass.js';
 import { AuditLog } from '../../src/storage/auditLog.js';
 import { ConcernStore, toEntity } from '../../src/storage/concernStore.js';
+import { escalationIndexEntity } from '../../src/storage/escalationIndex.js';
 import { usingAzurite } from '../support/azurite.js';
 import { freshTable } from '../support/freshTable.js';
 import { PEOPLE, testProtocol } from '../support/people.js';
@@ -169,5 +170,32 @@ describe('the escalation pass: an index of when to look, and one digest per pers
     const unindexed = concernRecord({ reference: 'MS-2027-000100', createdAt: T0.toISOString(), urgent: true });
     await table.createEntity(toEntity(unindexed));
     assert.deepEqual(await passAt(minutes(62), new ConcernStore(table)), [], 'once built, no pass scans again');
+  });
+
+  it("when a pass reads a concern's row before the concern itself is stored (a slow write), then the row is kept and the concern still escalates", async () => {
+    const late = concernRecord({ reference: 'MS-2027-000200', createdAt: T0.toISOString(), urgent: true });
+    await table.upsertEntity(escalationIndexEntity(late.id, T0), 'Replace'); // the write-ahead row, its concern not yet written
+    assert.deepEqual(await passAt(minutes(1)), []);
+    assert.equal((await deps.concerns.escalationIndex.due(minutes(1))).length, 1, 'kept for the write on its way');
+    await table.createEntity(toEntity(late)); // the held-up write lands
+    assert.deepEqual(
+      (await passAt(minutes(61))).map((i) => i.subject),
+      ['MS-2027-000200 urgent-60m'],
+    );
+  });
+
+  it("when a concern's card was submitted twice (two rows for one concern), then it is escalated once and the pass carries on", async () => {
+    const [record] = await raise(1);
+    await table.upsertEntity(escalationIndexEntity(record!.id, minutes(2)), 'Replace'); // the second submit's row
+    assert.deepEqual(
+      (await passAt(minutes(61))).map((i) => i.subject),
+      [`${record!.reference} urgent-60m`],
+    );
+    assert.deepEqual(await deps.concerns.escalationIndex.due(minutes(60 * 24 * 30)), [], 'both rows settled');
+    const digests = await deliverDigests();
+    assert.deepEqual(
+      digests.map((d) => d.digest.total),
+      [1, 1],
+    );
   });
 });

@@ -110,6 +110,29 @@ describe('the outbox index: a pointer per pending entry in the due partition', (
     );
   });
 
+  it('when a dispatcher holds an entry under its lease and the recipient installs meanwhile, then wake leaves the lease alone, so no second instance sends it too', async () => {
+    await outbox.add('owner-4', [newOutboxEntry({ kind: 'leadCard', recipient: 'installing', revision: 1, now: T0 })]);
+    const [claimed] = (await outbox.due(T0)).entries;
+    assert.ok(await outbox.claim(claimed!, later(60_000)), 'claimed by one instance');
+    await outbox.wake('installing', T0);
+    assert.deepEqual((await outbox.due(T0)).entries, [], 'not due to anyone else while the lease lasts');
+  });
+
+  it('when entries were written by an older version (no pointers), then the first poll gives them pointers, once', async () => {
+    const entry = newOutboxEntry({ kind: 'leadCard', recipient: 'lead-old', revision: 1, now: T0 });
+    await table.createEntity({ partitionKey: 'owner-old', ...entry }); // as the version before pointers wrote it
+    assert.deepEqual(
+      (await outbox.due(T0)).entries.map((e) => e.recipient),
+      ['lead-old'],
+    );
+    await table.createEntity({ partitionKey: 'owner-later', ...newOutboxEntry({ kind: 'leadCard', recipient: 'lead-2', revision: 1, now: T0 }) });
+    assert.deepEqual(
+      (await new OutboxStore(table).due(T0)).entries.map((e) => e.recipient),
+      ['lead-old'],
+      'marked done: no table is scanned twice',
+    );
+  });
+
   it('when an entry already sent is added again, then no pointer is written for it; re-armed, it is polled again', async () => {
     const entry = newOutboxEntry({
       kind: 'waitingNotice',
