@@ -7,6 +7,8 @@ const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I
 
 export interface EmbeddedTables {
   connectionString: string;
+  /** Undefined while the emulator runs; how it ended (exit code or signal) once it has stopped. */
+  ended(): string | undefined;
   close(): Promise<void>;
 }
 
@@ -74,7 +76,10 @@ export async function startEmbeddedTables(dataDir: string | undefined): Promise<
     killChild();
     throw error;
   }
+  let ended: string | undefined;
+  child.once('exit', (code, signal) => (ended = signal ? `signal ${signal}` : `exit code ${code}`));
   return {
+    ended: () => ended,
     connectionString: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
     close: async () => {
       process.removeListener('exit', killChild);

@@ -27,6 +27,12 @@ after(async () => {
 export function usingAzurite(): AzuriteWorld {
   const world = {} as AzuriteWorld;
   before(async () => {
+    const ended = shared && (await shared).ended();
+    if (ended) {
+      // Said out loud: an emulator that stops under the run is a fault to find, not to hide.
+      console.warn(`The storage specs' shared Azurite had stopped (${ended}); starting another.`);
+      shared = undefined;
+    }
     shared ??= startEmbeddedTables(undefined);
     world.connectionString = (await shared).connectionString;
     world.tables = await openTables({ connectionString: world.connectionString });
