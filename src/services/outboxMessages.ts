@@ -144,8 +144,8 @@ export function outboxMessages(deps: OutboxMessageDeps): ComposeMessage {
       case 'escalationDigest': {
         // Concerns acknowledged since the pass are left out; if none is left, nothing is sent.
         const listed = payloadOf(entry as Entry<'escalationDigest'>);
-        const statuses = await Promise.all(listed.items.map((item) => statusOf(item.concernId)));
-        const waiting = new Set(listed.items.filter((_, i) => statuses[i] === 'new').map((item) => item.concernId));
+        const statusNow = await Promise.all(listed.items.map((item) => statusOf(item.concernId)));
+        const waiting = new Set(listed.items.filter((_, i) => statusNow[i] === 'new').map((item) => item.concernId));
         const digest = stillUnacknowledged(listed, (id) => waiting.has(id));
         return digest && { to: person(entry), card: escalationDigestMessage(digest, timeZone, deps.directory.roles(entry.recipient).modernSlaveryLead) };
       }

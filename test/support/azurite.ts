@@ -27,10 +27,12 @@ after(async () => {
 export function usingAzurite(): AzuriteWorld {
   const world = {} as AzuriteWorld;
   before(async () => {
-    const ended = shared && (await shared).ended();
-    if (ended) {
-      // Said out loud: an emulator that stops under the run is a fault to find, not to hide.
-      console.warn(`The storage specs' shared Azurite had stopped (${ended}); starting another.`);
+    const emulator = shared && (await shared);
+    const ended = emulator?.ended();
+    const fault = emulator && (ended ? `had stopped (${ended})` : await notAnswering(emulator.connectionString));
+    if (fault) {
+      // Said out loud: an emulator that stops or stalls under the run is a fault to find, not to hide.
+      console.warn(`The storage specs' shared Azurite ${fault}; starting another.`);
       shared = undefined;
     }
     shared ??= startEmbeddedTables(undefined);
@@ -38,4 +40,15 @@ export function usingAzurite(): AzuriteWorld {
     world.tables = await openTables({ connectionString: world.connectionString });
   });
   return world;
+}
+
+/** Undefined when the emulator answers an HTTP request within 3 s; otherwise what went wrong. */
+async function notAnswering(connectionString: string): Promise<string | undefined> {
+  const endpoint = /TableEndpoint=([^;]+)/.exec(connectionString)?.[1];
+  try {
+    await fetch(`${endpoint}/Tables`, { signal: AbortSignal.timeout(3_000) });
+    return undefined;
+  } catch (error) {
+    return `did not answer within 3 s (${error instanceof Error ? error.name : 'failed'})`;
+  }
 }
