@@ -55,8 +55,12 @@ describe('people and roles managed in Teams, end to end over HTTP', () => {
 
   const lastCard = (key: PersonKey) => cardOf(world.connector.sentTo(personalConversation(key)).at(-1)!.body);
   const peopleCard = async (key: PersonKey, command = 'people') => {
-    await teams.message(key, command);
-    return lastCard(key);
+    const id = randomUUID();
+    await teams.message(key, command, { id });
+    // The bot's reply to this message: a notice another instance sends meanwhile may have come after it.
+    const reply = world.connector.sentTo(personalConversation(key)).filter((c) => c.path.endsWith(`/activities/${id}`));
+    assert.equal(reply.length, 1, `one reply to "${command}"`);
+    return cardOf(reply[0]!.body);
   };
   /** Presses a button as Teams sends it: its verb and data, with what was chosen in the inputs. */
   const press = async (key: PersonKey, card: Card, title: string, inputs: Record<string, unknown> = {}, where = {}) => {
