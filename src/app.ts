@@ -46,6 +46,7 @@ import { ProtocolStore } from './storage/protocolStore.js';
 import { RetentionStore } from './storage/retentionStore.js';
 import { SignUpStore } from './storage/signUpStore.js';
 import { openTables, type TableAccess } from './storage/tables.js';
+import type { Directory } from './services/directory.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -67,7 +68,7 @@ export interface App {
   reminders: ReminderService;
   retention: RetentionService;
   collations: CollationService;
-  directory: Awaited<ReturnType<typeof peopleServices>>['directory'];
+  directory: Directory;
   stores: {
     concerns: ConcernStore;
     outbox: OutboxStore;
@@ -98,7 +99,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const tables = await openTables(embedded ? { connectionString: embedded.connectionString } : tableAccess(config.storage));
 
   const concerns = new ConcernStore(tables.concerns);
-  const outboxStore = new OutboxStore(tables.concerns);
+  const outboxStore = concerns.outbox; // one store per table: it remembers the table's one-time pointer catch-up
   const protocolStore = new ProtocolStore(tables.templates);
   const templateOutbox = new OutboxStore(tables.templates);
   const audit = new AuditLog(tables.audit);
@@ -236,10 +237,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     directory,
     stores: { concerns, outbox: outboxStore, templateOutbox, protocol: protocolStore, collations: collationStore, audit, conversations, groupChannels },
     async listen() {
-      await new Promise<void>((resolve) => {
-        server.listen(config.port, config.host, () => resolve());
-      });
+      await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
       outbox.start();
+      people.start();
       if ((options.schedulerIntervalMs ?? 1) > 0) scheduler.start();
       else recoverAudit().catch((error: unknown) => logger.error('audit.recovery_failed', { error: String(error).slice(0, 200) }));
       const { port } = server.address() as AddressInfo;
@@ -248,9 +248,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // Stops taking requests and drains at once: requests under way finish, the pass under way ends,
     // and sends still going after the drain time give their claims back (OutboxDispatcher.stop).
     async close() {
-      const stopped = new Promise<void>((resolve) => {
-        server.close(() => resolve());
-      });
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await Promise.all([stopped, scheduler.stop(), outbox.stop().then(() => deliver.close()), people.stop()]);
       await embedded?.close();

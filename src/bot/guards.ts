@@ -3,7 +3,7 @@ import { TurnContext } from 'botbuilder';
 import type { Logger } from '../logger.js';
 import type { ArrivedFrom, ConversationService } from '../services/conversationService.js';
 import { CONVERSATION_WITHIN_MS, noteArrival, within } from './answerDeadline.js';
-import { actorFromActivity, answerInvoke, channelConversationId, isInvoke, setActor, tenantOf } from './turn.js';
+import { actorFromActivity, answerInvoke, channelConversationId, installation, isInvoke, setActor, tenantOf } from './turn.js';
 
 export interface GuardDeps {
   tenantId: string;
@@ -103,8 +103,8 @@ async function rememberConversation(context: TurnContext, deps: GuardDeps): Prom
     reference.conversation = { ...reference.conversation!, id: channelId };
   } else if (activity.conversation?.conversationType === 'personal' && aadObjectId) {
     // Only adding the app makes someone reachable; removing it sends an installationUpdate too.
-    const action = activity.type === 'installationUpdate' ? ((activity as { action?: string }).action ?? '') : '';
-    from = { personal: aadObjectId, installed: action.startsWith('add'), ...(action.startsWith('remove') ? { removed: true } : {}) };
+    const installed = installation(context);
+    from = { personal: aadObjectId, installed: installed === 'added', ...(installed === 'removed' ? { removed: true } : {}) };
   } else {
     return;
   }

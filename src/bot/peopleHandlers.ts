@@ -12,7 +12,7 @@ import type { Actor } from '../services/results.js';
 import type { TeamImports } from '../services/teamImport.js';
 import { onCardAction, onCommand, type CardData } from './cardActions.js';
 import { COMMANDS } from './commands.js';
-import { actorOf, isPersonalChat } from './turn.js';
+import { actorOf, installation, isPersonalChat } from './turn.js';
 
 export interface PeopleHandlerDeps {
   people: PeopleService;
@@ -73,8 +73,7 @@ export function registerPeopleHandlers(app: Application<TurnState>, deps: People
 
   // The app was added to a team: its members can be picked from now on. A roster Teams will not give is logged, not fatal.
   app.turn('afterTurn', async (context) => {
-    const activity = context.activity as { type?: string; action?: string };
-    const read = activity.type === 'installationUpdate' && (activity.action ?? '').startsWith('add') ? teamRoster(context, deps.tenantId) : undefined;
+    const read = installation(context) === 'added' ? teamRoster(context, deps.tenantId) : undefined;
     if (read) {
       try {
         deps.logger.info('people.team_roster_read', { members: await deps.teamImports.rememberTeam(read) });

@@ -38,6 +38,13 @@ export function isInvoke(context: TurnContext): boolean {
   return context.activity.type === (ActivityTypes.Invoke as string);
 }
 
+/** For an installationUpdate: the app was added ('add', 'add-upgrade') or removed ('remove', 'remove-upgrade'); undefined for any other activity. */
+export function installation(context: TurnContext): 'added' | 'removed' | undefined {
+  if (context.activity.type !== 'installationUpdate') return undefined;
+  const action = (context.activity as { action?: string }).action ?? '';
+  return action.startsWith('add') ? 'added' : action.startsWith('remove') ? 'removed' : undefined;
+}
+
 /** Concerns are raised and listed only in a personal chat, so nothing of them is posted where others read. */
 export function isPersonalChat(context: TurnContext): boolean {
   return context.activity.conversation?.conversationType === 'personal';

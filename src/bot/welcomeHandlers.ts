@@ -7,7 +7,7 @@ import type { ConversationService } from '../services/conversationService.js';
 import type { Directory } from '../services/directory.js';
 import { onCommand } from './cardActions.js';
 import { COMMANDS } from './commands.js';
-import { actorOf, answerInvoke, isInvoke, isPersonalChat, sendCard } from './turn.js';
+import { actorOf, answerInvoke, installation, isInvoke, isPersonalChat, sendCard } from './turn.js';
 
 export interface WelcomeHandlerDeps {
   directory: Directory;
@@ -64,8 +64,7 @@ function submitVerb(context: TurnContext): unknown {
 export function registerWelcomeHandlers(app: Application<TurnState>, deps: WelcomeHandlerDeps): void {
   const { directory, conversations } = deps;
   app.activity('installationUpdate', async (context) => {
-    const action = (context.activity as { action?: string }).action ?? '';
-    if (action.startsWith('add')) await sendCard(context, welcomeFor(context, directory));
+    if (installation(context) === 'added') await sendCard(context, welcomeFor(context, directory));
   });
 
   onCommand(app, HELP_COMMAND, (_actor, context) => Promise.resolve(welcomeFor(context, directory)));

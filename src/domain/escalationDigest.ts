@@ -21,7 +21,7 @@ export interface EscalationDigestPayload {
 }
 
 /** More than a Teams card can show: what is not kept is counted, and "open concerns" lists it. */
-export const DIGEST_ITEMS_KEPT = 50;
+const DIGEST_ITEMS_KEPT = 50;
 
 /** Urgent first, then children, then the longest waiting. */
 function morePressing(a: EscalationDigestItem, b: EscalationDigestItem): number {

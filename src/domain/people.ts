@@ -144,3 +144,12 @@ export function nameMatches(name: string, query: string): boolean {
 
 /** The members of a Teams team, as its roster gave them: `complete` is false when it was too long to read to the end. */
 export type RosterReader = () => Promise<{ members: Person[]; complete: boolean }>;
+
+/** Teams shows at most 15 choices; a client asking for more gets at most this many. */
+const MOST_CHOICES = 50;
+
+/** The page of picker choices a client asked for, within sensible bounds whatever it sent. */
+export function choicePage(page: { skip: number; top: number }): { skip: number; end: number } {
+  const skip = Math.max(0, Math.floor(page.skip) || 0);
+  return { skip, end: skip + Math.min(MOST_CHOICES, Math.max(1, Math.floor(page.top) || 15)) };
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GROUP_IDS, type GroupId } from './groups.js';
+import type { Roster } from './people.js';
 
 const person = z.object({
   // Entra object ids are GUIDs; anything with other characters is a copy-paste slip, and ids are used in storage keys.
@@ -96,7 +97,7 @@ export interface Roles {
 }
 
 /** Roles for an Entra object id; an unknown id is plain staff (no roles). `protocol` is the file, or the roster kept in storage. */
-export function rolesOf(protocol: Pick<Protocol, 'modernSlaveryLeads' | 'deputies' | 'coordinators' | 'groups'>, aadObjectId: string | undefined): Roles {
+export function rolesOf(protocol: Roster, aadObjectId: string | undefined): Roles {
   const is = (list: Person[]) => aadObjectId !== undefined && list.some((p) => p.aadObjectId === aadObjectId);
   return {
     modernSlaveryLead: is(protocol.modernSlaveryLeads) || is(protocol.deputies),

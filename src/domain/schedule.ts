@@ -96,7 +96,7 @@ export interface EscalationStep {
 }
 
 /** Every escalation step of a concern raised at `raisedAt`, earliest first. */
-export function escalationSteps(raisedAt: Date, urgent: boolean, settings: EscalationSettings, calendar: WorkingCalendar, timeZone: string): EscalationStep[] {
+function escalationSteps(raisedAt: Date, urgent: boolean, settings: EscalationSettings, calendar: WorkingCalendar, timeZone: string): EscalationStep[] {
   const steps: EscalationStep[] = urgent
     ? settings.urgentAfterMinutes.map((m) => ({
         id: `urgent-${m}m`,
@@ -114,34 +114,29 @@ export function escalationSteps(raisedAt: Date, urgent: boolean, settings: Escal
   return steps.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
 }
 
-/** The escalation step due at `now` for a concern raised at `raisedAt` (the latest one due), or undefined. */
-export function dueEscalationStep(
+/**
+ * Where a concern raised at `raisedAt` stands at `now`: the escalation step due (the latest one
+ * past), and the first step not yet due, when the escalation pass must look at it again. Worked
+ * out once for both, as a pass does for every concern it reads.
+ */
+export function escalationStepsAt(
   raisedAt: Date,
   urgent: boolean,
   settings: EscalationSettings,
   calendar: WorkingCalendar,
   timeZone: string,
   now: Date,
-): EscalationStep | undefined {
-  return escalationSteps(raisedAt, urgent, settings, calendar, timeZone)
-    .filter((s) => s.dueAt.getTime() <= now.getTime())
-    .at(-1);
+): { due: EscalationStep | undefined; next: EscalationStep | undefined } {
+  const steps = escalationSteps(raisedAt, urgent, settings, calendar, timeZone);
+  const past = steps.filter((s) => s.dueAt.getTime() <= now.getTime());
+  return { due: past.at(-1), next: steps[past.length] };
 }
 
-/**
- * The first escalation step not yet due at `now`, or undefined when every step is past: when the
- * escalation pass must look at the concern again.
- */
-export function nextEscalationStep(
-  raisedAt: Date,
-  urgent: boolean,
-  settings: EscalationSettings,
-  calendar: WorkingCalendar,
-  timeZone: string,
-  now: Date,
-): EscalationStep | undefined {
-  return escalationSteps(raisedAt, urgent, settings, calendar, timeZone).find((s) => s.dueAt.getTime() > now.getTime());
-}
+/** The escalation step due at `now` for a concern raised at `raisedAt` (the latest one due), or undefined. */
+export const dueEscalationStep = (...at: Parameters<typeof escalationStepsAt>): EscalationStep | undefined => escalationStepsAt(...at).due;
+
+/** The first escalation step not yet due at `now`, or undefined when every step is past. */
+export const nextEscalationStep = (...at: Parameters<typeof escalationStepsAt>): EscalationStep | undefined => escalationStepsAt(...at).next;
 
 function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { formatLongDate } from './calendar.js';
 import { withoutControlCharacters } from './concern.js';
 import type { PersonRef } from './concernRecord.js';
-import type { Person, Protocol } from './protocol.js';
+import type { Person } from './protocol.js';
+import type { Roster } from './people.js';
 
 /**
  * Partner organisations signing up to the city-wide protocol once it is collated: which documents
@@ -133,7 +134,7 @@ export function documentsInWords(chosen: readonly SignUpDocument[]): string {
 }
 
 /** Everyone the roster names (leads, deputies, coordinators, group leads and members), once each, by name. */
-export function protocolPeople(protocol: Pick<Protocol, 'modernSlaveryLeads' | 'deputies' | 'coordinators' | 'groups'>): Person[] {
+export function protocolPeople(protocol: Roster): Person[] {
   const everyone = [
     ...protocol.modernSlaveryLeads,
     ...protocol.deputies,

@@ -96,10 +96,6 @@ export class HiddenGraph {
 }
 
 /**
- * Interval propagation over the additive lines, from what a reader knows: a shown count exactly,
- * '<5' as 1 to 4, '[c]' as 5 or more. Returns the first hidden figure narrowed to a single value.
- */
-/**
  * A non-additive line (a row across exploitation types): every concern in it is in at least one of
  * its cells (the intake asks for at least one type) and may be in several, so its total is at least
  * its largest cell and at most the sum of its cells. Not an equation, but bounds a reader can use:
@@ -110,6 +106,10 @@ export interface CoverLine {
   total: number;
 }
 
+/**
+ * Interval propagation over the additive lines, from what a reader knows: a shown count exactly,
+ * '<5' as 1 to 4, '[c]' as 5 or more. Returns the first hidden figure narrowed to a single value.
+ */
 export function pinnedByBounds(
   figures: readonly Figure[],
   lines: readonly Line[],
@@ -119,6 +119,19 @@ export function pinnedByBounds(
   const low = figures.map((f) => (hidden.has(f.index) ? (hidden.get(f.index) === 'primary' ? 1 : SMALLEST_SHOWN) : f.value));
   const high = figures.map((f) => (hidden.has(f.index) ? (hidden.get(f.index) === 'primary' ? SMALLEST_SHOWN - 1 : Infinity) : f.value));
   const bound = (values: number[], i: number) => values[i] ?? 0;
+  /** Narrows figure `i` to [lo, hi] where that is narrower than it was; says whether it did. */
+  const tighten = (i: number, lo: number, hi: number): boolean => {
+    let narrowed = false;
+    if (Number.isFinite(lo) && lo > bound(low, i)) {
+      low[i] = lo;
+      narrowed = true;
+    }
+    if (Number.isFinite(hi) && hi < bound(high, i)) {
+      high[i] = hi;
+      narrowed = true;
+    }
+    return narrowed;
+  };
 
   for (let round = 0, changed = true; changed && round < MAX_PROPAGATION_ROUNDS; round++) {
     changed = false;
@@ -134,32 +147,15 @@ export function pinnedByBounds(
         const othersLow = sumLow - termLow(m);
         const othersHigh = sumHigh - termHigh(m);
         const [lo, hi] = m.sign === 1 ? [-othersHigh, -othersLow] : [othersLow, othersHigh];
-        if (Number.isFinite(lo) && lo > bound(low, m.figure)) {
-          low[m.figure] = lo;
-          changed = true;
-        }
-        if (Number.isFinite(hi) && hi < bound(high, m.figure)) {
-          high[m.figure] = hi;
-          changed = true;
-        }
+        if (tighten(m.figure, lo, hi)) changed = true;
       }
     }
     for (const cover of covers) {
-      const tighten = (i: number, lo: number, hi: number) => {
-        if (lo > bound(low, i)) {
-          low[i] = lo;
-          changed = true;
-        }
-        if (hi < bound(high, i)) {
-          high[i] = hi;
-          changed = true;
-        }
-      };
       const cellsHigh = cover.cells.reduce((acc, c) => acc + bound(high, c), 0);
-      tighten(cover.total, Math.max(...cover.cells.map((c) => bound(low, c))), cellsHigh);
+      if (tighten(cover.total, Math.max(...cover.cells.map((c) => bound(low, c))), cellsHigh)) changed = true;
       for (const c of cover.cells) {
         const othersHigh = cellsHigh - bound(high, c);
-        tighten(c, bound(low, cover.total) - othersHigh, bound(high, cover.total));
+        if (tighten(c, bound(low, cover.total) - othersHigh, bound(high, cover.total))) changed = true;
       }
     }
   }

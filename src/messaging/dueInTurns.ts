@@ -20,7 +20,7 @@ export async function dueInTurns(
 }
 
 /** Reorders entries so that recipients take turns. */
-export function inTurns<T extends { recipient: string }>(entries: T[]): T[] {
+function inTurns<T extends { recipient: string }>(entries: T[]): T[] {
   const byRecipient = new Map<string, T[]>();
   for (const entry of entries) {
     const queue = byRecipient.get(entry.recipient);

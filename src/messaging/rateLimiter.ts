@@ -150,37 +150,28 @@ export class RateLimiter {
   }
 
   private conversationWait(conversationId: string, place: Place, at: number): number {
-    const times = this.sent.get(conversationId) ?? [];
-    let wait = 0;
-    for (const limit of this.conversation) {
-      const { count, windowMs } = shareOf(limit, place);
-      const window = windowMs + this.conversationMargin(at);
-      const recent = times.filter((t) => t > at - window);
-      if (recent.length >= count) wait = Math.max(wait, recent[recent.length - count]! + window - at);
-    }
-    return wait;
+    return windowWait(this.sent.get(conversationId) ?? [], this.conversation, place, this.conversationMargin(at), at);
   }
 
   /** Evenly spaced, `count` sends per window-and-margin; and never more than `count` in one, whatever the timers do. */
   private tenantWait(place: Place, at: number): number {
     const interval = this.tenantInterval(place, at);
-    let wait = this.nextSlot - interval / 2 - at; // half an interval's tolerance absorbs late timers
-    for (const limit of this.tenant) {
-      const { count, windowMs } = shareOf(limit, place);
-      const window = windowMs + this.margin(at);
-      const recent = this.tenantSent.filter((t) => t > at - window);
-      if (recent.length >= count) wait = Math.max(wait, recent[recent.length - count]! + window - at);
-    }
-    return wait;
+    const paced = this.nextSlot - interval / 2 - at; // half an interval's tolerance absorbs late timers
+    return Math.max(paced, windowWait(this.tenantSent, this.tenant, place, this.margin(at), at));
   }
 
   private tenantInterval(place: Place, at: number): number {
     return Math.max(...this.tenant.map((limit) => shareOf(limit, place)).map(({ count, windowMs }) => (windowMs + this.margin(at)) / count));
   }
 
-  /** The margin, or the event loop's recent delay when that was longer (remembered for LAG_MEMORY_MS). */
+  /** The margin, or the event loop's recent delay when that was longer. */
   private margin(at: number): number {
-    return Math.max(this.options.marginMs, at - this.lag.at < LAG_MEMORY_MS ? this.lag.ms : 0);
+    return Math.max(this.options.marginMs, this.recentLag(at));
+  }
+
+  /** The event loop's delay noted within the last LAG_MEMORY_MS, or 0. */
+  private recentLag(at: number): number {
+    return at - this.lag.at < LAG_MEMORY_MS ? this.lag.ms : 0;
   }
 
   private conversationMargin(at: number): number {
@@ -188,15 +179,15 @@ export class RateLimiter {
   }
 
   private noteLateness(lateMs: number, at: number): void {
-    if (lateMs > (at - this.lag.at < LAG_MEMORY_MS ? this.lag.ms : 0)) this.lag = { ms: lateMs, at };
+    if (lateMs > this.recentLag(at)) this.lag = { ms: lateMs, at };
   }
 
   private record(conversationId: string, at: number, place: Place): void {
     this.lastPlace = place;
     this.nextSlot = Math.max(this.nextSlot, at) + this.tenantInterval(place, at);
-    const longestTenant = Math.max(...this.tenant.map((l) => shareOf(l, place).windowMs)) + this.margin(at);
+    const longestTenant = longestWindow(this.tenant, place) + this.margin(at);
     this.tenantSent = [...this.tenantSent.filter((t) => t > at - longestTenant), at];
-    const longest = Math.max(...this.conversation.map((l) => shareOf(l, place).windowMs)) + this.conversationMargin(at);
+    const longest = longestWindow(this.conversation, place) + this.conversationMargin(at);
     const times = (this.sent.get(conversationId) ?? []).filter((t) => t > at - longest);
     times.push(at);
     this.sent.set(conversationId, times);
@@ -237,4 +228,21 @@ export class RateLimiter {
       .pause(at + waitMs)
       .catch((error: unknown) => this.options.logger?.error('teams.pause_not_shared', { error: String(error).slice(0, 200) }));
   }
+}
+
+/** How long until one more send keeps within every limit, given the times of the sends counted so far. */
+function windowWait(times: number[], limits: RateLimit[], place: Place, margin: number, at: number): number {
+  let wait = 0;
+  for (const limit of limits) {
+    const { count, windowMs } = shareOf(limit, place);
+    const window = windowMs + margin;
+    const recent = times.filter((t) => t > at - window);
+    if (recent.length >= count) wait = Math.max(wait, recent[recent.length - count]! + window - at);
+  }
+  return wait;
+}
+
+/** The longest of these limits' windows, as this instance's share of them. */
+function longestWindow(limits: RateLimit[], place: Place): number {
+  return Math.max(...limits.map((limit) => shareOf(limit, place).windowMs));
 }

@@ -23,7 +23,7 @@ export interface SharedBudgetOptions {
   now: () => number;
 }
 
-export const DEFAULT_SHARED_BUDGET: Omit<SharedBudgetOptions, 'instanceId' | 'now'> = { refreshMs: 500, leaseMs: 15_000, settleMs: 2_100 };
+const DEFAULT_SHARED_BUDGET: Omit<SharedBudgetOptions, 'instanceId' | 'now'> = { refreshMs: 500, leaseMs: 15_000, settleMs: 2_100 };
 
 /** Rows of instances gone for longer than this, with no pause in force, are tidied away. */
 const FORGET_AFTER_MS = 60 * 60_000;

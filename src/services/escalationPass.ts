@@ -5,7 +5,7 @@ import type { ConcernRecord } from '../domain/concernRecord.js';
 import { digestOwner, escalationDigest, type EscalationDigestItem } from '../domain/escalationDigest.js';
 import { newOutboxEntry } from '../domain/outbox.js';
 import type { Person, Protocol } from '../domain/protocol.js';
-import { dueEscalationStep, nextEscalationStep, type EscalationStep } from '../domain/schedule.js';
+import { escalationStepsAt, type EscalationStep } from '../domain/schedule.js';
 import type { AuditLog } from '../storage/auditLog.js';
 import type { ConcernStore } from '../storage/concernStore.js';
 import type { EscalationIndexRow } from '../storage/escalationIndex.js';
@@ -61,17 +61,13 @@ export async function escalationPass(deps: EscalationPassDeps, now: Date, option
     // Not stored yet: its row is written first, and a slow write may still land; looked at again next pass.
     if (!concern && Date.parse(row.lookAt) > now.getTime() - NOT_STORED_YET_MS) return { row, keep: true };
     if (concern?.status !== 'new') return { row }; // acknowledged, closed or gone: never escalated again
-    const schedule = [new Date(concern.createdAt), concern.urgent, protocol.escalation, calendar, protocol.timeZone, now] as const;
-    return { row, concern, step: dueEscalationStep(...schedule), next: nextEscalationStep(...schedule) };
+    const { due, next } = escalationStepsAt(new Date(concern.createdAt), concern.urgent, protocol.escalation, calendar, protocol.timeZone, now);
+    return { row, concern, step: due, next };
   });
   const candidates = looked.filter((l): l is Looked & Candidate => l.concern !== undefined && l.step !== undefined);
   const recipients = deps.directory.escalationRecipients();
-  const item = (c: Candidate, sent: boolean): PassItem => ({
-    what: 'escalation',
-    subject: `${c.concern.reference} ${c.step.id}`,
-    recipients: recipients.map((p) => p.name),
-    sent,
-  });
+  const names = recipients.map((p) => p.name);
+  const item = (c: Candidate, sent: boolean): PassItem => ({ what: 'escalation', subject: `${c.concern.reference} ${c.step.id}`, recipients: names, sent });
   if (options.dryRun) {
     const recorded = await mapConcurrently(candidates, AT_ONCE, (c) => deps.concerns.hasEscalation(c.concern.id, c.step.id));
     return candidates.map((c, i) => item(c, !recorded[i]));
@@ -124,13 +120,9 @@ async function escalate(deps: EscalationPassDeps, candidates: Candidate[], recip
   // Due for delivery now, whatever instant the pass is computed for (an operator's --at).
   const dueNow = deps.clock.now();
   const owner = digestOwner(`${dueNow.toISOString().replace(/\D/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`);
+  const everyCandidate = escalationDigest(candidates.map(digestItem)); // the same for every recipient
   const held = recipients.map((p) =>
-    newOutboxEntry({
-      kind: 'escalationDigest',
-      recipient: p.aadObjectId,
-      now: new Date(dueNow.getTime() + DIGEST_HOLD_MS),
-      payload: escalationDigest(candidates.map(digestItem)),
-    }),
+    newOutboxEntry({ kind: 'escalationDigest', recipient: p.aadObjectId, now: new Date(dueNow.getTime() + DIGEST_HOLD_MS), payload: everyCandidate }),
   );
   await outbox.add(owner, held);
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../domain/clock.js';
-import { nameMatches } from '../domain/people.js';
+import { choicePage, nameMatches } from '../domain/people.js';
 import type { Person } from '../domain/protocol.js';
 import type { PeopleStore } from '../storage/peopleStore.js';
 
@@ -7,8 +7,6 @@ import type { PeopleStore } from '../storage/peopleStore.js';
 const LIST_MAX_AGE_MS = 60_000;
 /** People whose name this process has already checked against storage; past this many it starts afresh. */
 const CHECKED_LIMIT = 50_000;
-/** Teams shows at most 15 choices; a client asking for more gets at most this many. */
-const MAX_RESULTS = 50;
 
 /**
  * The people the app knows, for the people picker: everyone who has installed or written to the
@@ -20,6 +18,7 @@ export class KnownPeople {
   /** Names this process has checked (or written), so a person's next activity costs no read. */
   private readonly checked = new Map<string, string>();
   private list: { people: Map<string, string>; readAt: number } | undefined;
+  private reading: Promise<Map<string, string>> | undefined;
 
   constructor(private readonly deps: { store: PeopleStore; clock: Clock }) {}
 
@@ -51,22 +50,27 @@ export class KnownPeople {
   async search(query: string, page: { skip: number; top: number }, also: Person[] = []): Promise<Person[]> {
     const everyone = new Map(await this.people());
     for (const p of also) if (!everyone.has(p.aadObjectId)) everyone.set(p.aadObjectId, p.name);
-    const skip = Math.max(0, Math.floor(page.skip) || 0);
-    const top = Math.min(MAX_RESULTS, Math.max(1, Math.floor(page.top) || 15));
+    const { skip, end } = choicePage(page);
     return [...everyone]
       .filter(([, name]) => nameMatches(name, query))
       .map(([aadObjectId, name]) => ({ aadObjectId, name }))
       .sort((a, b) => a.name.localeCompare(b.name, 'en-GB') || a.aadObjectId.localeCompare(b.aadObjectId))
-      .slice(skip, skip + top);
+      .slice(skip, end);
   }
 
   private async people(): Promise<Map<string, string>> {
     const now = this.deps.clock.now().getTime();
-    if (!this.list || now - this.list.readAt > LIST_MAX_AGE_MS) {
-      const people = new Map((await this.deps.store.allKnown()).map((p) => [p.aadObjectId, p.name]));
-      this.list = { people, readAt: now };
-    }
-    return this.list.people;
+    if (this.list && now - this.list.readAt <= LIST_MAX_AGE_MS) return this.list.people;
+    // One read of the table at a time: lookups that arrive together (a team's 200 members) share it.
+    this.reading ??= this.deps.store
+      .allKnown()
+      .then((all) => {
+        const people = new Map(all.map((p) => [p.aadObjectId, p.name]));
+        this.list = { people, readAt: now };
+        return people;
+      })
+      .finally(() => (this.reading = undefined));
+    return this.reading;
   }
 
   private noted(people: Person[]): void {

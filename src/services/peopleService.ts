@@ -2,6 +2,7 @@ import { holdingChoice } from '../cards/peopleCards.js';
 import type { Clock } from '../domain/clock.js';
 import type { GroupId } from '../domain/groups.js';
 import {
+  choicePage,
   holdersOf,
   holdings,
   holds,
@@ -132,11 +133,11 @@ export class PeopleService {
     const query = queryText.slice(0, 100);
     if (dataset === 'people')
       return (await this.deps.known.search(query, page, this.deps.directory.everyone())).map((p) => ({ title: p.name, value: p.aadObjectId }));
-    const skip = Math.max(0, Math.floor(page.skip) || 0);
+    const { skip, end } = choicePage(page);
     const positions = positionsIn(rolesOf(roster, actor.aadObjectId).coordinator ? { all: true } : scope);
     return holdings(roster)
       .filter((h) => positions.includes(h.position) && nameMatches(h.person.name, query))
-      .slice(skip, skip + Math.min(50, Math.max(1, Math.floor(page.top) || 15)))
+      .slice(skip, end)
       .map(holdingChoice);
   }
 
@@ -224,7 +225,6 @@ export async function peopleServices(deps: {
   const store = new PeopleStore(deps.table);
   const directory = new Directory(deps.protocol);
   const roster = await RosterKeeper.open({ store, directory, audit: deps.audit, clock: deps.clock, logger: deps.logger }, deps.protocol);
-  roster.start();
   const known = new KnownPeople({ store, clock: deps.clock });
   return {
     directory,
@@ -234,7 +234,8 @@ export async function peopleServices(deps: {
       teamImports: new TeamImports({ store, roster, directory, known, audit: deps.audit, clock: deps.clock, logger: deps.logger }),
     },
     refreshIds: leadRefreshIds(directory, deps.conversations),
-    /** Stops polling for changes. */
+    /** Polls for other instances' changes (from when the app listens, like its other timers), until stopped. */
+    start: () => roster.start(),
     stop: () => roster.stop(),
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { isGroupId, type GroupId } from '../domain/groups.js';
-import { holds, withHolder, type RosterReader } from '../domain/people.js';
+import { withHolder, type Roster, type RosterReader } from '../domain/people.js';
 import { rolesOf, type Person } from '../domain/protocol.js';
 import type { Logger } from '../logger.js';
 import type { AuditLog } from '../storage/auditLog.js';
@@ -64,7 +64,7 @@ export class TeamImports {
     }
     await this.deps.known.rememberAll(team.members);
     const roster = this.deps.directory.roster();
-    const newcomers = team.members.filter((p) => !holds(roster, `${group}.member`, p.aadObjectId) && !holds(roster, `${group}.lead`, p.aadObjectId));
+    const newcomers = team.members.filter(notIn(roster, group));
     if (!newcomers.length) return { kind: 'nobodyNew', group };
     if (newcomers.length > MAX_IMPORT) return { kind: 'tooMany', group, count: newcomers.length };
     const importId = randomUUID();
@@ -79,7 +79,7 @@ export class TeamImports {
    * as a member, one audit event each. Confirming twice adds nobody twice; the second answer says so.
    */
   async confirm(actor: Actor, importId: unknown): Promise<ImportResult> {
-    if (!rolesOf(this.deps.directory.roster(), actor.aadObjectId).coordinator) return this.refuse(actor, 'team import: not a coordinator');
+    if (!this.deps.directory.roles(actor).coordinator) return this.refuse(actor, 'team import: not a coordinator');
     const offer = typeof importId === 'string' && UUID.test(importId) ? await this.deps.store.getImport(importId) : undefined;
     if (!offer || !isGroupId(offer.group))
       return this.refuse(actor, 'team import: card not valid', 'This card is out of date: link the channel again to see who would be added.');
@@ -87,7 +87,7 @@ export class TeamImports {
     const named = await Promise.all(offer.people.map(async (id) => ({ aadObjectId: id, name: (await this.deps.known.nameOf(id)) ?? 'Unknown' })));
     const decision = await this.deps.roster.change(actor, (roster) => {
       if (!rolesOf(roster, actor.aadObjectId).coordinator) return refusal(ONLY_COORDINATORS);
-      const adding = named.filter((p) => !holds(roster, `${group}.member`, p.aadObjectId) && !holds(roster, `${group}.lead`, p.aadObjectId));
+      const adding = named.filter(notIn(roster, group));
       if (!adding.length) return { kind: 'unchanged', detail: adding };
       return {
         kind: 'change',
@@ -113,3 +113,6 @@ export class TeamImports {
     return refusal(text);
   }
 }
+
+/** Whether someone is not in the group yet, as its lead or a member. */
+const notIn = (roster: Roster, group: GroupId) => (person: Person) => !rolesOf(roster, person.aadObjectId).memberOf.includes(group);

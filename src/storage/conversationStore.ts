@@ -1,6 +1,6 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { GroupId } from '../domain/groups.js';
-import { getOrUndefined, isNotFound, isStale, safeKey } from './tables.js';
+import { getOrUndefined, ignoringRace, isNotFound, safeKey } from './tables.js';
 
 const PERSONAL = 'personal';
 
@@ -103,11 +103,7 @@ export class ConversationStore {
   async forget(key: ConversationKey, readAs: SavedConversation): Promise<void> {
     const [partitionKey, rowKey] = keysOf(key);
     this.savedRecently.delete(`${partitionKey}|${rowKey}`);
-    try {
-      await this.table.deleteEntity(partitionKey, rowKey, { etag: readAs.etag ?? '*' });
-    } catch (error) {
-      if (!isNotFound(error) && !isStale(error)) throw error;
-    }
+    await ignoringRace(() => this.table.deleteEntity(partitionKey, rowKey, { etag: readAs.etag ?? '*' }));
   }
 
   /** The Teams user ids of those of these people who have the app (at most `limit`), in order. */

@@ -1,6 +1,6 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { duePartition, EVERY_DUE_PARTITION, TRANSACTION_LIMIT } from './outboxPointers.js';
-import { getOrUndefined, isNotFound } from './tables.js';
+import { duePartition, EVERY_DUE_PARTITION } from './outboxPointers.js';
+import { getOrUndefined, inTransactions, isNotFound } from './tables.js';
 
 /** Present once the index holds every unacknowledged concern (stores older than the index are built from one scan). */
 const BUILT_ROW = 'escalation-index-built';
@@ -59,9 +59,7 @@ export class EscalationIndex {
     };
     for (const entity of upserts) add(['upsert', entity, 'Replace']);
     for (const row of done) if (!kept.has(row.rowKey)) add(['delete', { partitionKey: row.partitionKey, rowKey: row.rowKey }]);
-    const chunks = [...byPartition.values()].flatMap((actions) =>
-      Array.from({ length: Math.ceil(actions.length / TRANSACTION_LIMIT) }, (_, i) => actions.slice(i * TRANSACTION_LIMIT, (i + 1) * TRANSACTION_LIMIT)),
-    );
+    const chunks = [...byPartition.values()].flatMap(inTransactions);
     for (const chunk of chunks) {
       try {
         await this.table.submitTransaction(chunk);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { OutboxEntry } from '../domain/outbox.js';
-import { getOrUndefined } from './tables.js';
+import { getOrUndefined, submitInTransactions } from './tables.js';
 
 /**
  * The partitions of each table that say what is due: a pointer for every outbox entry still to be
@@ -26,9 +26,6 @@ export interface OutboxPointer {
   nextAttemptAt: string;
 }
 
-/** Transactions hold at most 100 operations. */
-export const TRANSACTION_LIMIT = 100;
-
 export const pointerRowKey = (owner: string, entryRowKey: string) => `outbox|${owner}|${entryRowKey}`;
 
 export function pointerEntity(owner: string, entry: Pick<OutboxEntry, 'rowKey' | 'recipient' | 'nextAttemptAt'>) {
@@ -37,7 +34,7 @@ export function pointerEntity(owner: string, entry: Pick<OutboxEntry, 'rowKey' |
 }
 
 /** Upserts of the pointers for an owner's new entries, for a transaction on the owner's due partition. */
-export function pointerActions(owner: string, entries: OutboxEntry[]): TransactionAction[] {
+function pointerActions(owner: string, entries: OutboxEntry[]): TransactionAction[] {
   return entries.map((entry): TransactionAction => ['upsert', pointerEntity(owner, entry), 'Replace']);
 }
 
@@ -48,7 +45,7 @@ export function pointerActions(owner: string, entries: OutboxEntry[]): Transacti
 export async function writePointers(table: TableClient, owner: string, entries: OutboxEntry[], alsoDue: TransactionAction[] = []): Promise<void> {
   // `alsoDue`: more rows for the owner's due partition (a concern's escalation index row), in the same transaction.
   const actions = [...pointerActions(owner, entries), ...alsoDue];
-  for (let i = 0; i < actions.length; i += TRANSACTION_LIMIT) await table.submitTransaction(actions.slice(i, i + TRANSACTION_LIMIT));
+  await submitInTransactions(table, actions);
 }
 
 /** The filter for the pointers due at `now`. */

@@ -11,7 +11,7 @@ import {
   writePointers,
   type OutboxPointer,
 } from './outboxPointers.js';
-import { getOrUndefined, isConflict, isNotFound, isStale, rowsStartingWith } from './tables.js';
+import { getOrUndefined, ignoringRace, isConflict, isNotFound, isStale, rowsStartingWith } from './tables.js';
 
 /** An outbox entry with where it lives and the ETag it was read with. */
 export interface StoredOutboxEntry extends OutboxEntry {
@@ -201,7 +201,7 @@ export class OutboxStore {
     const entry = await getOrUndefined<OutboxEntry>(this.table, ownerId, rowKey);
     if (entry?.state !== 'pending' || entry.attempts > 0) return;
     await this.table.upsertEntity(pointerEntity(ownerId, { ...entry, nextAttemptAt: dueAt.toISOString() }), 'Replace');
-    await this.ignoringRace(() =>
+    await ignoringRace(() =>
       this.table.updateEntity({ partitionKey: ownerId, rowKey, payload, nextAttemptAt: dueAt.toISOString() }, 'Merge', { etag: entry.etag }),
     );
   }
@@ -244,15 +244,6 @@ export class OutboxStore {
   }
 
   private async deletePointer(owner: string, entryRowKey: string, etag: string): Promise<void> {
-    await this.ignoringRace(() => this.table.deleteEntity(duePartition(owner), pointerRowKey(owner, entryRowKey), { etag }));
-  }
-
-  /** Runs a conditional write that may lose a race (412) or find its row gone (404): either way someone else settled it. */
-  private async ignoringRace(write: () => Promise<unknown>): Promise<void> {
-    try {
-      await write();
-    } catch (error) {
-      if (!isStale(error) && !isNotFound(error)) throw error;
-    }
+    await ignoringRace(() => this.table.deleteEntity(duePartition(owner), pointerRowKey(owner, entryRowKey), { etag }));
   }
 }

@@ -3,13 +3,11 @@ import type { Roster } from '../domain/people.js';
 import type { Person } from '../domain/protocol.js';
 import type { AuditIntent } from './auditLog.js';
 import { joinFromProperties, splitIntoProperties } from './chunks.js';
-import { getOrUndefined, isConflict, isNotFound, isStale } from './tables.js';
+import { getOrUndefined, isConflict, isNotFound, isStale, submitInTransactions } from './tables.js';
 
 const ROSTER = ['roster', 'current'] as const;
 const KNOWN = 'known';
 const IMPORT = 'import';
-/** One transaction holds at most 100 operations. */
-const PER_TRANSACTION = 100;
 
 /** The roster as stored: the version counts changes; the ETag guards the next one. */
 export interface StoredRoster {
@@ -126,7 +124,7 @@ export class PeopleStore {
       { partitionKey: KNOWN, rowKey: p.aadObjectId, name: p.name, seenAt: now.toISOString() },
       'Replace',
     ]);
-    for (let start = 0; start < rows.length; start += PER_TRANSACTION) await this.table.submitTransaction(rows.slice(start, start + PER_TRANSACTION));
+    await submitInTransactions(this.table, rows);
   }
 
   async saveImport(offer: TeamImport): Promise<void> {

@@ -3,10 +3,8 @@ import { anonymisedEvent, referencesOf } from '../domain/anonymisation.js';
 import type { ConcernEvent, ConcernRecord } from '../domain/concernRecord.js';
 import type { AuditIntent } from './auditLog.js';
 import { auditEntity, CONCERN_ROW, StaleConcernError, toEntity, type ConcernEntity } from './concernStore.js';
-import { getOrUndefined, isConflict, isStale } from './tables.js';
+import { getOrUndefined, isConflict, isStale, submitInTransactions, TRANSACTION_LIMIT } from './tables.js';
 
-/** A Table transaction holds at most 100 operations. */
-const MAX_OPERATIONS = 100;
 /** Set on a concern's row while rows of its partition are still to be anonymised (more than one transaction was needed). */
 const UNFINISHED = 'anonymisationUnfinished';
 /** The daily pass's ledger: one row per local day it ran, beside the concerns (no concern id looks like this). */
@@ -49,7 +47,7 @@ export class RetentionStore {
    */
   async anonymise(original: ConcernRecord, etag: string, anonymised: ConcernRecord, audit: AuditIntent): Promise<void> {
     const work = this.scrubbing(await this.rows(original.id), referencesOf(original));
-    const room = MAX_OPERATIONS - 2;
+    const room = TRANSACTION_LIMIT - 2;
     const rest = work.slice(room);
     const record = { ...toEntity(anonymised), ...(rest.length ? { [UNFINISHED]: true } : {}) };
     try {
@@ -81,7 +79,7 @@ export class RetentionStore {
   }
 
   private async complete(concernId: string, work: TransactionAction[]): Promise<void> {
-    for (let start = 0; start < work.length; start += MAX_OPERATIONS) await this.table.submitTransaction(work.slice(start, start + MAX_OPERATIONS));
+    await submitInTransactions(this.table, work);
     await this.table.updateEntity({ partitionKey: concernId, rowKey: CONCERN_ROW, [UNFINISHED]: false }, 'Merge');
   }
 

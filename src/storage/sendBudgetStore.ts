@@ -1,5 +1,5 @@
 import { odata, type TableClient } from '@azure/data-tables';
-import { isNotFound, isStale } from './tables.js';
+import { ignoringRace } from './tables.js';
 
 /** Every running instance of the app has one row here, in one small partition that is read whole. */
 const SENDERS = 'senders';
@@ -61,10 +61,7 @@ export class SendBudgetStore {
 
   /** Removes the row of an instance long gone, unless it was written since it was read. */
   async remove(row: SenderRow): Promise<void> {
-    try {
-      await this.table.deleteEntity(SENDERS, row.instanceId, { etag: row.etag });
-    } catch (error) {
-      if (!isNotFound(error) && !isStale(error)) throw error; // another instance removed it, or it came back
-    }
+    // Another instance removed it, or it came back.
+    await ignoringRace(() => this.table.deleteEntity(SENDERS, row.instanceId, { etag: row.etag }));
   }
 }

@@ -4,7 +4,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import type { ConcernRecord } from '../domain/concernRecord.js';
 import type { IndexedRow } from '../domain/figures.js';
 import { STATISTICS_VERSION, statisticsRow } from '../domain/statistics.js';
-import { getOrUndefined, isConflict, isNotFound, isStale } from './tables.js';
+import { getOrUndefined, ignoringRace, isConflict, isNotFound, isStale } from './tables.js';
 
 /** The projection's row in each concern's partition, written in the concern's own transactions. */
 export const STATISTICS_ROW = 'stats';
@@ -94,11 +94,7 @@ export class StatisticsStore {
 
   /** Removes a projection row whose concern is gone (unless it changed since it was read). */
   async remove(concernId: string, etag: string): Promise<void> {
-    try {
-      await this.table.deleteEntity(concernId, STATISTICS_ROW, { etag });
-    } catch (error) {
-      if (!isNotFound(error) && !isStale(error)) throw error;
-    }
+    await ignoringRace(() => this.table.deleteEntity(concernId, STATISTICS_ROW, { etag }));
   }
 
   /** Which snapshot is current, in one point read. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { odata, RestError, TableClient } from '@azure/data-tables';
+import { odata, RestError, TableClient, type TransactionAction } from '@azure/data-tables';
 import { DefaultAzureCredential } from '@azure/identity';
 
 /** Every table the app uses, one per aggregate (Azure table names: letters and digits, 3-63). */
@@ -75,6 +75,28 @@ export function isStale(error: unknown): boolean {
 
 export function isNotFound(error: unknown): boolean {
   return error instanceof RestError && error.statusCode === 404;
+}
+
+/** Runs a conditional write that may lose a race (412) or find its row gone (404): either way someone else settled it. */
+export async function ignoringRace(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (!isStale(error) && !isNotFound(error)) throw error;
+  }
+}
+
+/** A Table transaction holds at most 100 operations, all in one partition. */
+export const TRANSACTION_LIMIT = 100;
+
+/** One partition's actions in transaction-sized chunks, in order. */
+export function inTransactions(actions: TransactionAction[]): TransactionAction[][] {
+  return Array.from({ length: Math.ceil(actions.length / TRANSACTION_LIMIT) }, (_, i) => actions.slice(i * TRANSACTION_LIMIT, (i + 1) * TRANSACTION_LIMIT));
+}
+
+/** Submits one partition's actions in as many transactions as they need, one after another. */
+export async function submitInTransactions(table: TableClient, actions: TransactionAction[]): Promise<void> {
+  for (const chunk of inTransactions(actions)) await table.submitTransaction(chunk);
 }
 
 /**

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TableClient } from '@azure/data-tables';
 import { SharedTenantBudget, type SharedBudgetOptions } from '../../src/messaging/tenantBudget.js';
 import { SendBudgetStore } from '../../src/storage/sendBudgetStore.js';
 import { usingAzurite } from '../support/azurite.js';
+import { freshTable } from '../support/freshTable.js';
 
 /**
  * The tenant's budget shared through Azurite: instances count each other by their heartbeat rows
@@ -17,8 +17,7 @@ describe('the tenant sending budget shared between instances', () => {
 
   // Each test has a table of its own, so that no other test's instances are counted.
   beforeEach(async () => {
-    const table = TableClient.fromConnectionString(world.connectionString, `sendbudget${randomUUID().slice(0, 8)}`, { allowInsecureConnection: true });
-    await table.createTable();
+    const table = await freshTable(world.connectionString);
     store = new SendBudgetStore(table);
   });
   afterEach(async () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { TableClient } from '@azure/data-tables';
 import { systemClock } from '../../src/domain/clock.js';
 import { holdersOf, holds, withHolder, withoutHolder } from '../../src/domain/people.js';
 import { createLogger } from '../../src/logger.js';
@@ -9,6 +8,7 @@ import { RosterKeeper } from '../../src/services/roster.js';
 import { AuditLog } from '../../src/storage/auditLog.js';
 import { PeopleStore } from '../../src/storage/peopleStore.js';
 import { usingAzurite } from '../support/azurite.js';
+import { freshTable } from '../support/freshTable.js';
 import { testProtocol } from '../support/people.js';
 
 const coordinator = { aadObjectId: 'aad-coord', name: 'Cora Coordinator' };
@@ -18,11 +18,8 @@ describe('the roster in storage, shared by several instances (against Azurite)',
   const world = usingAzurite();
 
   /** A people table of its own (the roster is one entity per table), and a way to open an instance on it. */
-  async function freshTable() {
-    const table = TableClient.fromConnectionString(world.connectionString, `people${randomUUID().replace(/-/g, '').slice(0, 20)}`, {
-      allowInsecureConnection: true,
-    });
-    await table.createTable();
+  async function freshRoster() {
+    const table = await freshTable(world.connectionString);
     const audit = new AuditLog(world.tables.audit);
     // Each instance is a process of its own, with its own audit log writer, as when deployed.
     const open = async (file = testProtocol()) => {
@@ -37,7 +34,7 @@ describe('the roster in storage, shared by several instances (against Azurite)',
     (await audit.forDay(new Date().toISOString().slice(0, 10))).filter((e) => e.action === 'people.changed' && e.reason === reason);
 
   it('when several instances start at once on empty storage, then one seeds the roster from the file, once, and all answer from it', async () => {
-    const { open, audit, store } = await freshTable();
+    const { open, audit, store } = await freshRoster();
     const instances = await Promise.all([open(), open(), open()]);
     assert.equal((await store.read())!.version, 1);
     for (const { directory } of instances) assert.deepEqual(directory.roster(), (await store.read())!.roster);
@@ -46,7 +43,7 @@ describe('the roster in storage, shared by several instances (against Azurite)',
   });
 
   it('when two instances change the roster at the same moment, then both changes stand (none is lost), each audited once', async () => {
-    const { open, audit, store } = await freshTable();
+    const { open, audit, store } = await freshRoster();
     const [a, b] = await Promise.all([open(), open()]);
     const add = (id: string) => (roster: Parameters<typeof withHolder>[0]) => ({
       kind: 'change' as const,
@@ -64,7 +61,7 @@ describe('the roster in storage, shared by several instances (against Azurite)',
   });
 
   it('when another instance changes the roster, then this one answers from the change after its next poll, and from its own change at once', async () => {
-    const { open } = await freshTable();
+    const { open } = await freshRoster();
     const [a, b] = await Promise.all([open(), open()]);
     await a.keeper.change(coordinator, (roster) => ({
       kind: 'change',
@@ -80,7 +77,7 @@ describe('the roster in storage, shared by several instances (against Azurite)',
   });
 
   it('when a process stopped after a change but before its audit, then the next instance to start copies the audit event, once', async () => {
-    const { open, audit, store } = await freshTable();
+    const { open, audit, store } = await freshRoster();
     await open();
     const before = (await store.read())!;
     const eventId = randomUUID();
@@ -99,7 +96,7 @@ describe('the roster in storage, shared by several instances (against Azurite)',
   });
 
   it('when a roster is longer than one Table property may hold, then it is stored and read whole', async () => {
-    const { open, store } = await freshTable();
+    const { open, store } = await freshRoster();
     const { keeper, directory } = await open();
     const many = Array.from({ length: 900 }, (_, i) => ({
       aadObjectId: `aad-${String(i).padStart(4, '0')}-${'x'.repeat(20)}`,
