@@ -1,10 +1,12 @@
 /**
  * Escalation over 10,000 open, unacknowledged concerns, and the outbox poll beside them, in the
  * app's own concerns table (target for a pass that finds nothing new: under 1 s):
- *   - 10,000 urgent concerns raised two hours before the pass, laid out as ConcernStore.create
- *     writes them (not timed);
- *   - the first pass: every index row due, each concern read and escalated, one digest per person;
- *   - the pass repeated: nothing new;
+ *   - 10,000 concerns raised two hours before the pass, laid out as ConcernStore.create writes
+ *     them (not timed): 1,000 urgent ones, never looked at, and 9,000 not urgent, whose first step
+ *     is days away, that earlier passes have already placed at tomorrow, as a running store looks;
+ *   - the first pass: the 1,000 index rows due, each concern read and escalated, one digest per
+ *     person (a burst beyond the 700 overdue that once took 12 minutes to deliver);
+ *   - the pass repeated: nothing new among the 10,000;
  *   - one outbox poll (what the dispatcher reads every 5 s and after every write), against the
  *     filter the poll used before the index: every pending row of the whole table.
  */
@@ -17,6 +19,7 @@ import { statisticsEntity } from '../../src/storage/statisticsStore.js';
 import { concernRecord, raisedEvent } from '../../test/support/records.js';
 
 const CONCERNS = 10_000;
+const OVERDUE = 1_000;
 const WRITERS = 32;
 const TARGET_MS = 1_000;
 const ms = (n: number) => `${n.toFixed(0)} ms`;
@@ -42,9 +45,12 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 /** `concerns` is the app's concerns table: seeded directly, and read for the filter the poll used before. */
 export async function benchEscalations(app: Pick<App, 'reminders' | 'stores'>, concerns: TableClient): Promise<void> {
   const raisedAt = new Date(Date.now() - 2 * 60 * 60_000).toISOString();
+  const tomorrow = new Date(Date.now() + 24 * 60 * 60_000);
   const records = Array.from({ length: CONCERNS }, (_, i) =>
-    concernRecord({ reference: `MS-2026-${String(i + 1).padStart(6, '0')}`, createdAt: raisedAt, updatedAt: raisedAt, urgent: true }),
+    concernRecord({ reference: `MS-2026-${String(i + 1).padStart(6, '0')}`, createdAt: raisedAt, updatedAt: raisedAt, urgent: i < OVERDUE }),
   );
+  // The first OVERDUE have the row their create wrote (due since they were raised); the others, the row a pass left.
+  const lookAt = (i: number) => (i < OVERDUE ? new Date(raisedAt) : tomorrow);
   // The app's first pass built the index while the store was small, as a running app's does.
   await app.reminders.runEscalations(new Date(0));
   const started = performance.now();
@@ -54,7 +60,7 @@ export async function benchEscalations(app: Pick<App, 'reminders' | 'stores'>, c
     // As ConcernStore.create lays them out: the index rows in the due partitions (here a hundred to
     // a transaction), and in each concern's partition its record, statistics row and first event.
     await app.stores.concerns.escalationIndex.settle(
-      records.map((r) => ({ concernId: r.id, lookAt: new Date(r.createdAt) })),
+      records.map((r, i) => ({ concernId: r.id, lookAt: lookAt(i) })),
       [],
     );
     await mapConcurrently(records, WRITERS, async (record) => {
@@ -72,11 +78,11 @@ export async function benchEscalations(app: Pick<App, 'reminders' | 'stores'>, c
 
   const at = new Date();
   const [first, firstMs] = await timed(() =>
-    sayingWhile(`escalation: first pass over ${CONCERNS.toLocaleString('en-GB')} overdue concerns`, () => app.reminders.runEscalations(at)),
+    sayingWhile(`escalation: first pass over ${OVERDUE.toLocaleString('en-GB')} overdue concerns`, () => app.reminders.runEscalations(at)),
   );
   const [again, againMs] = await timed(() => app.reminders.runEscalations(at));
   console.log(
-    `escalation pass over ${CONCERNS.toLocaleString('en-GB')} unacknowledged concerns: first ${ms(firstMs)} (${first.filter((i) => i.sent).length} escalated, one digest per person), repeated ${ms(againMs)} (${again.length} looked at; target for nothing new: under 1 s: ${againMs < TARGET_MS ? 'met' : 'NOT MET'})`,
+    `escalation pass over ${CONCERNS.toLocaleString('en-GB')} unacknowledged concerns: first ${ms(firstMs)} (${first.filter((i) => i.sent).length} of ${OVERDUE.toLocaleString('en-GB')} overdue escalated, one digest per person), repeated ${ms(againMs)} (${again.length} looked at; target for nothing new: under 1 s: ${againMs < TARGET_MS ? 'met' : 'NOT MET'})`,
   );
 
   const [poll, pollMs] = await timed(() => app.stores.outbox.due(new Date(), 1_000));

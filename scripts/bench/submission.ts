@@ -67,10 +67,16 @@ function tableCalls(connectionString: string): { count: () => number; stop: () =
  * Runs the clients in a worker thread; resolves with what they measured, the server's own times
  * and the Table calls made meanwhile (the installs before the load are neither timed nor counted).
  */
-async function load(server: http.Server, request: LoadRequest, connectionString = ''): Promise<LoadResult & { server: number[]; tableCalls: number }> {
+async function load(
+  server: http.Server,
+  request: LoadRequest,
+  connectionString = '',
+): Promise<LoadResult & { server: number[]; tableCalls: number; busyMs: number; busyShare: number }> {
   const timing = serverTimes(server);
   const calls = tableCalls(connectionString);
   let callsBefore = 0;
+  // How long the app's thread (the clients have their own) was busy while loaded: its CPU cost per request.
+  let loopBefore = performance.eventLoopUtilization();
   try {
     const result = await new Promise<LoadResult>((resolve, reject) => {
       const worker = new Worker(new URL('./submissionLoad.ts', `file://${__filename}`), { workerData: request, execArgv: ['--require', 'tsx/cjs'] });
@@ -78,13 +84,21 @@ async function load(server: http.Server, request: LoadRequest, connectionString 
         if (message === 'installed') {
           timing.times.length = 0;
           callsBefore = calls.count();
+          loopBefore = performance.eventLoopUtilization();
           worker.postMessage('go');
         } else if ('error' in message) reject(new Error(message.error));
         else resolve(message);
       });
       worker.once('error', reject);
     });
-    return { ...result, server: [...timing.times].sort((a, b) => a - b), tableCalls: calls.count() - callsBefore };
+    const loop = performance.eventLoopUtilization(loopBefore);
+    return {
+      ...result,
+      server: [...timing.times].sort((a, b) => a - b),
+      tableCalls: calls.count() - callsBefore,
+      busyMs: loop.active,
+      busyShare: loop.utilization,
+    };
   } finally {
     timing.stop();
     calls.stop();
@@ -128,11 +142,14 @@ export async function benchSubmission(): Promise<void> {
     const measured = await load(app.server, { ...common, appUrl: app.url, label: 'load' }, tables.connectionString);
     const rate = (r: LoadResult) => r.latencies.length / r.seconds;
     const ratio = rate(measured) / rate(baseline);
+    const busy = (r: { busyMs: number; busyShare: number; latencies: number[] }) =>
+      `${(r.busyMs / r.latencies.length).toFixed(2)} ms a request (busy ${(100 * r.busyShare).toFixed(0)}% of the time)`;
     console.log(
       `  echo bot: ${rate(baseline).toFixed(0)}/s, server p50 ${ms(percentile(baseline.server, 50))}, p99 ${ms(percentile(baseline.server, 99))}\n` +
         `  concern submission at ${CLIENTS} concurrent: ${rate(measured).toFixed(0)}/s, server p50 ${ms(percentile(measured.server, 50))}, p99 ${ms(percentile(measured.server, 99))}, failed ${measured.failed}` +
         ` -> ratio ${ratio.toFixed(2)} (target: at least 0.5), server p99 target under 100 ms\n` +
-        `  Table calls per concern while loading (its own, and delivery's beside it): ${(measured.tableCalls / measured.latencies.length).toFixed(1)} (was about 20)`,
+        `  Table calls per concern while loading (its own, and delivery's beside it): ${(measured.tableCalls / measured.latencies.length).toFixed(1)} (was about 20)\n` +
+        `  the app's own thread: echo bot ${busy(baseline)}, concern submission ${busy(measured)}`,
     );
     console.log('submission: waiting for 3 s of plain writes to Azurite, the ceiling under these figures ...');
     console.log(`  Azurite here takes ${(await azuriteWritesPerSecond(tables.connectionString)).toFixed(0)} single writes/s from ${CLIENTS} writers`);

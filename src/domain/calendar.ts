@@ -55,13 +55,19 @@ export function daysBetween(from: string, to: string): number {
   return Math.round(calendarDay(to).diff(calendarDay(from), 'days').days);
 }
 
+/** One formatter per time zone: building one costs far more than using it, and cards show many times. */
+const staffFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** An instant as staff in the council read it, in the protocol's time zone: "2 Jul 2027, 09:00". */
 export function formatLocalDateTime(iso: string, timeZone: string): string {
   // Stored times end in Z. One without an offset is read as UTC (`new Date` would use the server's zone).
-  return valid(DateTime.fromISO(iso, { zone: 'utc' }).setZone(timeZone), `Cannot show ${iso} in ${timeZone}`).toLocaleString(
-    { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' },
-    { locale: 'en-GB' },
-  );
+  const instant = valid(DateTime.fromISO(iso, { zone: 'utc' }), `Cannot show ${iso} in ${timeZone}`).toJSDate();
+  let format = staffFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+    staffFormats.set(timeZone, format);
+  }
+  return format.format(instant);
 }
 
 /** A local date as people say it: "Friday 2 July 2027". */
