@@ -197,7 +197,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   // Audit rows a failure left as intents beside their concerns are copied at start and on every pass.
   const recoverAudit = async () => {
-    const recovered = await recoverAuditIntents({ concerns, audit });
+    const recovered = await recoverAuditIntents({ concerns, audit, clock });
     if (recovered) logger.warn('audit.recovered', { count: recovered });
   };
   const retention = new RetentionService({ store: new RetentionStore(tables.concerns), concerns, audit, protocol, clock, logger });

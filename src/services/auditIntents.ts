@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../domain/clock.js';
+import type { AuditIntentIndexRow } from '../storage/auditIntentIndex.js';
 import type { AuditEvent, AuditIntent, AuditLog } from '../storage/auditLog.js';
 import type { ConcernStore } from '../storage/concernStore.js';
+import { mapConcurrently } from '../storage/outboxPointers.js';
+import { POINTER_GRACE_MS } from '../storage/outboxStore.js';
 
 /** An audit event to be written with the change it records (see AuditIntent in auditLog.ts). */
 export function auditIntent(event: AuditEvent): AuditIntent {
@@ -24,13 +28,61 @@ export async function copyAuditIntent(deps: { concerns: ConcernStore; audit: Aud
   await recordAuditIntent(deps, concernId, intent).catch(() => undefined);
 }
 
+/** Index rows a pass reads at a time (it reads further pages while there are more due). */
+const PAGE = 500;
+/** Intents looked at together: their point reads and copies overlap, and the audit log batches the copies of one day. */
+const AT_ONCE = 16;
+/**
+ * An index row whose intent is neither in its concern nor in the audit log is kept this long past
+ * its time, as an outbox pointer is: the change's transaction may still be held up by failing
+ * storage. After that the change was never stored (its transaction failed, or the card was
+ * submitted twice and the second create found the concern), and there is nothing to copy.
+ */
+export const INTENT_GRACE_MS = POINTER_GRACE_MS;
+
+type Outcome = 'copied' | 'settled' | 'waiting';
+
+/** One due index row: its intent copied if it is still there, else whether the row can go. */
+async function lookAt(deps: AuditRecoveryDeps, row: AuditIntentIndexRow, now: Date): Promise<Outcome> {
+  // Both at once: nearly always the intent is gone and the log has it (the normal copy worked).
+  const [intent, inLog] = await Promise.all([deps.concerns.auditIntents.intent(row), deps.audit.has(row.eventId, row.eventAt)]);
+  if (intent) {
+    await recordAuditIntent(deps, row.concernId, intent);
+    return 'copied';
+  }
+  if (inLog) return 'settled';
+  return Date.parse(row.lookAt) + INTENT_GRACE_MS <= now.getTime() ? 'settled' : 'waiting';
+}
+
+export interface AuditRecoveryDeps {
+  concerns: ConcernStore;
+  audit: AuditLog;
+  clock: Clock;
+}
+
 /**
  * Copies into the audit log every intent a process left behind (it died, or the audit table was
  * unreachable, between the concern's write and the audit's). Run at start and on every scheduler
- * pass; returns how many it copied.
+ * pass; returns how many it copied. It reads only the index rows due (one per change, a minute
+ * after it), never the concerns themselves, so a pass costs the changes made since the last one:
+ * the normal path's copy leaves its index row, which a pass drops after two point reads.
+ * A store written before the index existed is indexed from one scan, once.
  */
-export async function recoverAuditIntents(deps: { concerns: ConcernStore; audit: AuditLog }): Promise<number> {
-  const pending = await deps.concerns.pendingAudits();
-  for (const { concernId, ...intent } of pending) await recordAuditIntent(deps, concernId, intent);
-  return pending.length;
+export async function recoverAuditIntents(deps: AuditRecoveryDeps): Promise<number> {
+  const index = deps.concerns.auditIntents;
+  const now = deps.clock.now();
+  await index.indexOnce(now);
+  let copied = 0;
+  for (;;) {
+    const due = await index.due(now, PAGE);
+    // One look per intent: the backfill gives an intent already indexed a second row.
+    const intents = [...new Map(due.map((row) => [row.eventId, row])).values()];
+    const looked = await mapConcurrently(intents, AT_ONCE, (row) => lookAt(deps, row, now));
+    const outcomes = new Map(intents.map((row, i) => [row.eventId, looked[i]!]));
+    await index.drop(due.filter((row) => outcomes.get(row.eventId) !== 'waiting'));
+    copied += looked.filter((o) => o === 'copied').length;
+    // A full page with something dealt with may have more behind it; a page of rows all waiting
+    // (writes held up) would only be read again.
+    if (due.length < PAGE || looked.every((o) => o === 'waiting')) return copied;
+  }
 }

@@ -110,7 +110,7 @@ export class RetentionService {
       reason: `${record.reference}: ${item.rule}`,
     });
     try {
-      await this.deps.store.anonymise(record, etag, anonymisedRecord(record, at), intent);
+      await this.deps.store.anonymise(record, etag, anonymisedRecord(record, at), intent, this.deps.clock.now());
     } catch (error) {
       if (!(error instanceof StaleConcernError)) throw error;
       report.changed.push(item);

@@ -180,6 +180,11 @@ export class AuditLog {
     return { seq: 0, hash: GENESIS };
   }
 
+  /** Whether the event with this id, which happened at `at`, is in the log: one read of its marker in the day's partition. */
+  async has(eventId: string, at: string): Promise<boolean> {
+    return (await getOrUndefined(this.table, at.slice(0, 10), markerRowKey(eventId))) !== undefined;
+  }
+
   /** Events about one concern, oldest first. */
   async forConcern(concernId: string): Promise<AuditEvent[]> {
     const events: AuditEvent[] = [];

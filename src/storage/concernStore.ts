@@ -1,7 +1,8 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { ConcernEvent, ConcernRecord } from '../domain/concernRecord.js';
 import type { OutboxEntry } from '../domain/outbox.js';
-import type { AuditEvent, AuditIntent } from './auditLog.js';
+import { AuditIntentIndex, auditEntity, auditIntentIndexEntity, intentRowKey } from './auditIntentIndex.js';
+import type { AuditIntent } from './auditLog.js';
 import { EscalationIndex, escalationIndexEntity } from './escalationIndex.js';
 import { writePointers } from './outboxPointers.js';
 import { OutboxStore } from './outboxStore.js';
@@ -15,11 +16,6 @@ export class StaleConcernError extends Error {}
 
 export const CONCERN_ROW = 'concern';
 const eventRow = (revision: number) => `event|${String(revision).padStart(6, '0')}`;
-const auditRow = (eventId: string) => `audit|${eventId}`;
-
-export function auditEntity(concernId: string, intent: AuditIntent) {
-  return { partitionKey: concernId, rowKey: auditRow(intent.eventId), auditEvent: JSON.stringify(intent.event) };
-}
 
 export type ConcernEntity = {
   partitionKey: string;
@@ -57,23 +53,30 @@ function eventEntity(concernId: string, event: ConcernEvent) {
  * change and the messages it causes are written together in one transaction: a concern is never
  * stored without its notices, and a notice never goes out for a change that was not stored.
  * Before that transaction, one more on the table's due partition writes the pointers to its new
- * outbox entries and, for a new concern, its escalation index row (write-ahead: one left without
- * its concern is harmless, see OutboxStore and the escalation pass).
+ * outbox entries, the index row of its audit intent and, for a new concern, its escalation index
+ * row (write-ahead: one left without its concern is harmless, see OutboxStore, the escalation pass
+ * and the audit recovery pass).
  */
 export class ConcernStore {
   /** When the escalation pass is to look at each unacknowledged concern. */
   readonly escalationIndex: EscalationIndex;
   /** The outbox entries beside the concerns, and the escalation digests. */
   readonly outbox: OutboxStore;
+  /** Which audit intents the recovery pass is to look at, and when. */
+  readonly auditIntents: AuditIntentIndex;
 
   constructor(private readonly table: TableClient) {
     this.escalationIndex = new EscalationIndex(table);
+    this.auditIntents = new AuditIntentIndex(table);
     this.outbox = new OutboxStore(table);
   }
 
   /** Stores a new concern with its first event, its audit intent and its outbox entries, or throws ConcernExistsError. */
   async create(record: ConcernRecord, event: ConcernEvent, outbox: OutboxEntry[], audit: AuditIntent): Promise<void> {
-    await writePointers(this.table, record.id, outbox, [['upsert', escalationIndexEntity(record.id, new Date(record.createdAt)), 'Replace']]);
+    await writePointers(this.table, record.id, outbox, [
+      ['upsert', escalationIndexEntity(record.id, new Date(record.createdAt)), 'Replace'],
+      ['upsert', auditIntentIndexEntity(record.id, audit, new Date(event.at)), 'Replace'],
+    ]);
     const actions: TransactionAction[] = [
       ['create', toEntity(record)],
       // The figures' anonymised projection, in the same transaction, so it can never disagree with the record.
@@ -97,7 +100,8 @@ export class ConcernStore {
 
   /** Saves a change only if nobody changed the concern since `etag` was read (else StaleConcernError). */
   async update(record: ConcernRecord, etag: string, event: ConcernEvent, outbox: OutboxEntry[], audit: AuditIntent): Promise<void> {
-    await writePointers(this.table, record.id, outbox);
+    // With no outbox entries this is still one call, for the intent's index row.
+    await writePointers(this.table, record.id, outbox, [['upsert', auditIntentIndexEntity(record.id, audit, new Date(event.at)), 'Replace']]);
     const actions: TransactionAction[] = [
       ['update', toEntity(record), 'Replace', { etag }],
       ['upsert', statisticsEntity(record), 'Replace'],
@@ -114,21 +118,10 @@ export class ConcernStore {
     }
   }
 
-  /** Audit intents not yet copied into the audit log, across all concerns. */
-  async pendingAudits(limit = 500): Promise<Array<AuditIntent & { concernId: string }>> {
-    const found: Array<AuditIntent & { concernId: string }> = [];
-    const rows = this.table.listEntities<{ auditEvent: string }>({ queryOptions: { filter: odata`RowKey ge 'audit|' and RowKey lt 'audit}'` } });
-    for await (const row of rows) {
-      found.push({ concernId: row.partitionKey ?? '', eventId: (row.rowKey ?? '').slice('audit|'.length), event: JSON.parse(row.auditEvent) as AuditEvent });
-      if (found.length >= limit) break;
-    }
-    return found;
-  }
-
   /** The intent is in the audit log now; a second clear (two instances recovering) is harmless. */
   async auditRecorded(concernId: string, eventId: string): Promise<void> {
     try {
-      await this.table.deleteEntity(concernId, auditRow(eventId));
+      await this.table.deleteEntity(concernId, intentRowKey(eventId));
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }

@@ -2,7 +2,8 @@ import { odata, type TableClient, type TransactionAction } from '@azure/data-tab
 import { anonymisedEvent, referencesOf } from '../domain/anonymisation.js';
 import type { ConcernEvent, ConcernRecord } from '../domain/concernRecord.js';
 import type { AuditIntent } from './auditLog.js';
-import { auditEntity, CONCERN_ROW, StaleConcernError, toEntity, type ConcernEntity } from './concernStore.js';
+import { auditEntity, auditIntentIndexEntity } from './auditIntentIndex.js';
+import { CONCERN_ROW, StaleConcernError, toEntity, type ConcernEntity } from './concernStore.js';
 import { getOrUndefined, isConflict, isStale, submitInTransactions, TRANSACTION_LIMIT } from './tables.js';
 
 /** Set on a concern's row while rows of its partition are still to be anonymised (more than one transaction was needed). */
@@ -44,9 +45,13 @@ export class RetentionStore {
    * Lead changed the concern since it was read, nothing is changed and StaleConcernError is thrown.
    * A partition too big for one transaction (100 operations) is finished in further ones, and the
    * record is marked unfinished until then, so a pass that stops half way is completed by the next.
+   * `changedAt` is when this runs (the clock's now, not the instant the pass is computed for, which
+   * an operator may set years ahead): the audit intent's index row, written ahead of the
+   * transaction, makes the recovery pass look at the intent from just after then.
    */
-  async anonymise(original: ConcernRecord, etag: string, anonymised: ConcernRecord, audit: AuditIntent): Promise<void> {
+  async anonymise(original: ConcernRecord, etag: string, anonymised: ConcernRecord, audit: AuditIntent, changedAt: Date): Promise<void> {
     const work = this.scrubbing(await this.rows(original.id), referencesOf(original));
+    await this.table.upsertEntity(auditIntentIndexEntity(original.id, audit, changedAt), 'Replace');
     const room = TRANSACTION_LIMIT - 2;
     const rest = work.slice(room);
     const record = { ...toEntity(anonymised), ...(rest.length ? { [UNFINISHED]: true } : {}) };

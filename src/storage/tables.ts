@@ -99,6 +99,36 @@ export async function submitInTransactions(table: TableClient, actions: Transact
   for (const chunk of inTransactions(actions)) await table.submitTransaction(chunk);
 }
 
+/** Actions on many partitions as transactions: grouped by partition, a hundred to each. */
+export function transactionsByPartition(actions: readonly TransactionAction[]): TransactionAction[][] {
+  const byPartition = new Map<string, TransactionAction[]>();
+  for (const action of actions) {
+    const partition = byPartition.get(action[1].partitionKey);
+    if (partition) partition.push(action);
+    else byPartition.set(action[1].partitionKey, [action]);
+  }
+  return [...byPartition.values()].flatMap(inTransactions);
+}
+
+/**
+ * Deletes rows in as few transactions as their partitions allow, all at once. A row already gone
+ * (a racing pass removed it first) fails its whole transaction, so that transaction's rows then go
+ * one by one, a missing one being no error.
+ */
+export async function deleteInTransactions(table: TableClient, rows: readonly { partitionKey: string; rowKey: string }[]): Promise<void> {
+  const deletes = rows.map(({ partitionKey, rowKey }): TransactionAction => ['delete', { partitionKey, rowKey }]);
+  await Promise.all(
+    transactionsByPartition(deletes).map(async (chunk) => {
+      try {
+        await table.submitTransaction(chunk);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        for (const [, entity] of chunk) await ignoringRace(() => table.deleteEntity(entity.partitionKey, entity.rowKey));
+      }
+    }),
+  );
+}
+
 /**
  * A key safe for PartitionKey/RowKey made from an identifier the server did not choose
  * (a Teams conversation id can hold characters the service forbids, and can be long).
