@@ -5,7 +5,7 @@
  *     same run, with the Table calls it makes and Azurite's own ceiling (bench/submission.ts);
  *   - a reminder pass for 7 groups x 2 templates, first (sending) and repeated (nothing due);
  *   - an escalation pass over 10,000 unacknowledged concerns, first and repeated, and the outbox poll
- *     beside them (bench/escalations.ts);
+ *     beside them (bench/escalations.ts), then the audit recovery pass over them (bench/auditRecovery.ts);
  *   - collating seven full groups (every Strategy section and every Pathway at its limit) into the
  *     two Word documents, cold (first Graphviz load), with the documents' sizes;
  *   - a figure over 100,000 concerns, cold and warm, against reading every row (bench/figures.ts);
@@ -18,6 +18,7 @@ import { startEmbeddedTables } from '../src/storage/embeddedAzurite.js';
 import { openTables } from '../src/storage/tables.js';
 import { FakeConnector } from '../test/support/fakeConnector.js';
 import { startApp, TeamsClient } from '../test/support/harness.js';
+import { benchAuditRecovery } from './bench/auditRecovery.js';
 import { benchEscalations } from './bench/escalations.js';
 import { benchFanout } from './bench/fanout.js';
 import { benchFigures } from './bench/figures.js';
@@ -49,7 +50,9 @@ async function main(): Promise<void> {
       `reminder pass, 7 groups x 2 templates: first ${ms(firstMs)} (${first.filter((i) => i.sent).length} recorded with their messages), repeated ${ms(againMs)} (nothing due)`,
     );
 
-    await benchEscalations(app, (await openTables({ connectionString: tables.connectionString })).concerns);
+    const concernsTable = (await openTables({ connectionString: tables.connectionString })).concerns;
+    await benchEscalations(app, concernsTable);
+    await benchAuditRecovery(app, concernsTable); // over the 10,000 concerns the escalation bench stored
     await benchCollation(app);
     await benchFigures(tables.connectionString, app.stores.audit);
     await benchFanout();

@@ -27,24 +27,44 @@ after(async () => {
 export function usingAzurite(): AzuriteWorld {
   const world = {} as AzuriteWorld;
   before(async () => {
-    const emulator = shared && (await shared);
-    const ended = emulator?.ended();
-    const fault = emulator && (ended ? `had stopped (${ended})` : await notAnswering(emulator.connectionString));
-    if (fault) {
-      // Said out loud: an emulator that stops or stalls under the run is a fault to find, not to hide.
-      console.warn(`The storage specs' shared Azurite ${fault}; starting another.`);
-      shared = undefined;
+    // Three storage specs in a row have timed out in this hook now and then (after 'npm run
+    // audit:verify', on fresh clones): this says which step it was on and what the emulator does then.
+    let step = 'waiting for the shared emulator to start';
+    const watchdog = setTimeout(() => void reportStuck(step), 15_000);
+    try {
+      const emulator = shared && (await shared);
+      step = 'checking the shared emulator answers';
+      const ended = emulator?.ended();
+      const fault = emulator && (ended ? `had stopped (${ended})` : await notAnswering(emulator.connectionString));
+      if (fault) {
+        // Said out loud: an emulator that stops or stalls under the run is a fault to find, not to hide.
+        console.warn(`The storage specs' shared Azurite ${fault}; starting another.`);
+        shared = undefined;
+      }
+      step = shared ? 'waiting for the shared emulator' : 'starting a shared emulator';
+      shared ??= startEmbeddedTables(undefined);
+      world.connectionString = (await shared).connectionString;
+      step = `opening the tables on ${endpointOf(world.connectionString)}`;
+      world.tables = await openTables({ connectionString: world.connectionString });
+    } finally {
+      clearTimeout(watchdog);
     }
-    shared ??= startEmbeddedTables(undefined);
-    world.connectionString = (await shared).connectionString;
-    world.tables = await openTables({ connectionString: world.connectionString });
   });
   return world;
 }
 
+const endpointOf = (connectionString: string) => /TableEndpoint=([^;]+)/.exec(connectionString)?.[1];
+
+/** Prints, before mocha's timeout, the step a storage spec's before hook is stuck on and whether the emulator answers now. */
+async function reportStuck(step: string): Promise<void> {
+  const emulator = await Promise.race([shared, new Promise<undefined>((resolve) => setTimeout(resolve, 100))]).catch(() => undefined);
+  const state = emulator ? (emulator.ended() ?? (await notAnswering(emulator.connectionString)) ?? 'answers HTTP') : 'not started';
+  console.warn(`A storage spec's before hook is still ${step} after 15 s; the shared Azurite: ${state}.`);
+}
+
 /** Undefined when the emulator answers an HTTP request within 3 s; otherwise what went wrong. */
 async function notAnswering(connectionString: string): Promise<string | undefined> {
-  const endpoint = /TableEndpoint=([^;]+)/.exec(connectionString)?.[1];
+  const endpoint = endpointOf(connectionString);
   try {
     await fetch(`${endpoint}/Tables`, { signal: AbortSignal.timeout(3_000) });
     return undefined;
