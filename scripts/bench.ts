@@ -11,7 +11,6 @@
  *   - a figure over 100,000 concerns, cold and warm, against reading every row (bench/figures.ts);
  *   - 500 messages fanned out under Teams' rate limits, by one instance and by three (bench/fanout.ts).
  */
-import { performance } from 'node:perf_hooks';
 import { GROUP_IDS } from '../src/domain/groups.js';
 import { DRAFT_LIMITS, STRATEGY_SECTIONS, type StrategyContent } from '../src/domain/templates.js';
 import { startEmbeddedTables } from '../src/storage/embeddedAzurite.js';
@@ -23,14 +22,9 @@ import { benchEscalations } from './bench/escalations.js';
 import { benchFanout } from './bench/fanout.js';
 import { benchFigures } from './bench/figures.js';
 import { benchSubmission } from './bench/submission.js';
+import { ms as msOf, timed } from './bench/timing.js';
 
-const ms = (n: number) => `${n.toFixed(1)} ms`;
-
-async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
-  const start = performance.now();
-  const result = await work();
-  return [result, performance.now() - start];
-}
+const ms = (n: number) => msOf(n, 1);
 
 async function main(): Promise<void> {
   const tables = await startEmbeddedTables(undefined);

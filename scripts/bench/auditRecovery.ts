@@ -8,7 +8,6 @@
  *   - a pass (those changes due), the pass repeated (nothing due), and the filter every pass ran
  *     before the index (every intent row of the whole table) for comparison.
  */
-import { performance } from 'node:perf_hooks';
 import { odata, type TableClient } from '@azure/data-tables';
 import type { App } from '../../src/app.js';
 import { recordAuditIntent, recoverAuditIntents } from '../../src/services/auditIntents.js';
@@ -16,15 +15,9 @@ import { toEntity } from '../../src/storage/concernStore.js';
 import { mapConcurrently } from '../../src/storage/outboxPointers.js';
 import { statisticsEntity } from '../../src/storage/statisticsStore.js';
 import { auditFor, concernRecord, raisedEvent } from '../../test/support/records.js';
+import { ms, timed } from './timing.js';
 
 const WRITERS = 32;
-const ms = (n: number) => `${n.toFixed(0)} ms`;
-
-async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
-  const start = performance.now();
-  const result = await work();
-  return [result, performance.now() - start];
-}
 
 /** How many concerns the table holds (a scan of the keys alone; not timed). */
 async function concernsStored(concerns: TableClient): Promise<number> {

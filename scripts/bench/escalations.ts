@@ -17,12 +17,12 @@ import { toEntity } from '../../src/storage/concernStore.js';
 import { mapConcurrently } from '../../src/storage/outboxPointers.js';
 import { statisticsEntity } from '../../src/storage/statisticsStore.js';
 import { concernRecord, raisedEvent } from '../../test/support/records.js';
+import { ms, timed } from './timing.js';
 
 const CONCERNS = 10_000;
 const OVERDUE = 1_000;
 const WRITERS = 32;
 const TARGET_MS = 1_000;
-const ms = (n: number) => `${n.toFixed(0)} ms`;
 
 /** Says every 5 s what the bench is waiting for. */
 async function sayingWhile<T>(what: string, work: () => Promise<T>): Promise<T> {
@@ -33,12 +33,6 @@ async function sayingWhile<T>(what: string, work: () => Promise<T>): Promise<T> 
   } finally {
     clearInterval(waiting);
   }
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
-  const start = performance.now();
-  const result = await work();
-  return [result, performance.now() - start];
 }
 
 /** `concerns` is the app's concerns table, read directly for the filter the poll used before. */

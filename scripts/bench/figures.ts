@@ -12,7 +12,6 @@
  * every figure is.
  */
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { TableClient } from '@azure/data-tables';
 import { ETHNICITIES } from '../../src/domain/caseDetails.js';
 import type { Clock } from '../../src/domain/clock.js';
@@ -24,6 +23,7 @@ import { StatisticsIndex, SYNC_OVERLAP_MS } from '../../src/services/statisticsI
 import { AuditLog } from '../../src/storage/auditLog.js';
 import { STATISTICS_ROW, StatisticsStore } from '../../src/storage/statisticsStore.js';
 import { PEOPLE, testProtocol } from '../../test/support/people.js';
+import { ms, timed } from './timing.js';
 
 const CONCERNS = 100_000;
 const WRITERS = 32;
@@ -31,7 +31,6 @@ const TARGET_MS = 1_000;
 /** Below the 1,000 changes after which an index saves a new snapshot: the most a restart reads besides the overlap. */
 const CHANGED_SINCE_SNAPSHOT = 500;
 const TZ = 'Europe/London';
-const ms = (n: number) => `${n.toFixed(0)} ms`;
 const verdict = (n: number) => (n < TARGET_MS ? 'under' : 'OVER');
 
 const BANDS = ['under16', '16-17', '18-25', '26plus', 'unknown'] as const;
@@ -62,12 +61,6 @@ function projection(next: () => number): StatisticsRow {
       ...(!child && next() < 0.3 ? { nrmReferral: { date: raisedAt.slice(0, 10) } } : {}),
     },
   };
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
-  const start = performance.now();
-  const result = await work();
-  return [result, performance.now() - start];
 }
 
 /** Seeds the projection rows, WRITERS at a time (each row is in its own concern's partition, so no batches). */

@@ -20,13 +20,13 @@ import { startEmbeddedTables } from '../../src/storage/embeddedAzurite.js';
 import { FakeConnector } from '../../test/support/fakeConnector.js';
 import { startApp, TeamsClient } from '../../test/support/harness.js';
 import type { LoadRequest, LoadResult } from './submissionLoad.js';
+import { ms } from './timing.js';
 
 const CLIENTS = 20;
 const DURATION_MS = 6_000;
 const AT_ONCE = 200;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-const ms = (n: number) => `${n.toFixed(0)} ms`;
 
 /** The same HTTP server, adapter and SDK with one handler that answers the click with a tiny card. */
 async function startEchoBot(): Promise<{ url: string; server: http.Server; close: () => Promise<void> }> {
