@@ -93,6 +93,22 @@ describe('the Agents Playground in a browser', function () {
     }
   });
 
+  /**
+   * Scrolls the chat to `target` for a screenshot. The Playground re-renders the chat as messages
+   * arrive (the Lead's card, the notices), which can detach the element while it scrolls (one CI
+   * run failed so): then the locator finds it again.
+   */
+  async function scrollTo(target: Locator): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await target.scrollIntoViewIfNeeded();
+        return;
+      } catch (error) {
+        if (attempt >= 3 || !/not attached to the DOM/.test(String(error))) throw error;
+      }
+    }
+  }
+
   /** Answers the intake questions as for an adult in a labour case in Housing (all but the observed text). */
   async function answerForAnAdult(page: Page, form: Locator): Promise<void> {
     await form.getByRole('radio', { name: 'No', exact: true }).check();
@@ -133,7 +149,7 @@ describe('the Agents Playground in a browser', function () {
     assert.match(concern.intake.observed, /Six men collected/);
 
     mkdirSync(ARTIFACTS, { recursive: true });
-    await receiptHeading.scrollIntoViewIfNeeded();
+    await scrollTo(receiptHeading);
     await page.screenshot({ path: path.join(ARTIFACTS, 'playground-receipt.png') });
   });
 
@@ -204,7 +220,7 @@ describe('the Agents Playground in a browser', function () {
     assert.equal((await row.getByRole('cell').first().innerText()).trim(), '1', 'the row is version 1');
     await versions.getByRole('button', { name: 'Submit a version' }).waitFor();
 
-    await versions.scrollIntoViewIfNeeded();
+    await scrollTo(versions);
     await versions.screenshot({ path: path.join(ARTIFACTS, 'playground-versions.png') });
   });
 
@@ -217,7 +233,7 @@ describe('the Agents Playground in a browser', function () {
     assert.equal(await waiting('Housing').count(), 1, 'one card for the Housing channel, not one per message');
     assert.match(await waiting('Housing').first().innerText(), /send "link housing"/);
     assert.equal(await page.getByText(/Not delivered|Undelivered/).count(), 0, 'nothing alarming in the demo');
-    await waiting('Housing').first().scrollIntoViewIfNeeded();
+    await scrollTo(waiting('Housing').first());
     await page.screenshot({ path: path.join(ARTIFACTS, 'first-hour-1-waiting.png') });
   });
 
@@ -228,7 +244,7 @@ describe('the Agents Playground in a browser', function () {
     const card = sorry.last();
     await card.getByRole('button', { name: 'Raise a concern' }).waitFor();
     await card.getByRole('button', { name: 'My concerns' }).waitFor();
-    await card.scrollIntoViewIfNeeded();
+    await scrollTo(card);
     await page.screenshot({ path: path.join(ARTIFACTS, 'first-hour-2-commands.png') });
 
     const forms = page.locator('.ac-adaptiveCard').filter({ has: page.getByRole('button', { name: 'Send to the Modern Slavery Lead' }) });

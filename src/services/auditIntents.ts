@@ -4,7 +4,6 @@ import type { AuditIntentIndexRow } from '../storage/auditIntentIndex.js';
 import type { AuditEvent, AuditIntent, AuditLog } from '../storage/auditLog.js';
 import type { ConcernStore } from '../storage/concernStore.js';
 import { mapConcurrently } from '../storage/outboxPointers.js';
-import { POINTER_GRACE_MS } from '../storage/outboxStore.js';
 
 /** An audit event to be written with the change it records (see AuditIntent in auditLog.ts). */
 export function auditIntent(event: AuditEvent): AuditIntent {
@@ -34,11 +33,17 @@ const PAGE = 500;
 const AT_ONCE = 16;
 /**
  * An index row whose intent is neither in its concern nor in the audit log is kept this long past
- * its time, as an outbox pointer is: the change's transaction may still be held up by failing
- * storage. After that the change was never stored (its transaction failed, or the card was
- * submitted twice and the second create found the concern), and there is nothing to copy.
+ * its first time: the change's transaction may still be held up (failing storage, a process
+ * paused mid-request), and a row dropped before it lands would leave its intent unfound, a change
+ * without its audit row. Far longer than an outbox pointer's 15 minutes, since a miss here costs
+ * an audit row, and cheap: only changes never stored reach it (a transaction that failed, the
+ * second create of a card submitted twice), and each is looked at once every RELOOK_MS.
  */
-export const INTENT_GRACE_MS = POINTER_GRACE_MS;
+export const INTENT_GRACE_MS = 24 * 60 * 60_000;
+/** A row still waiting moves on by this much, so it neither holds back the rows due behind it nor is read at every pass. */
+export const RELOOK_MS = 30 * 60_000;
+/** At most this many pages in one pass: a backlog larger than that is carried on by the next. */
+const MOST_PAGES = 100;
 
 type Outcome = 'copied' | 'settled' | 'waiting';
 
@@ -51,7 +56,7 @@ async function lookAt(deps: AuditRecoveryDeps, row: AuditIntentIndexRow, now: Da
     return 'copied';
   }
   if (inLog) return 'settled';
-  return Date.parse(row.lookAt) + INTENT_GRACE_MS <= now.getTime() ? 'settled' : 'waiting';
+  return Date.parse(row.since ?? row.lookAt) + INTENT_GRACE_MS <= now.getTime() ? 'settled' : 'waiting';
 }
 
 export interface AuditRecoveryDeps {
@@ -73,16 +78,17 @@ export async function recoverAuditIntents(deps: AuditRecoveryDeps): Promise<numb
   const now = deps.clock.now();
   await index.indexOnce(now);
   let copied = 0;
-  for (;;) {
+  for (let page = 1; page <= MOST_PAGES; page++) {
     const due = await index.due(now, PAGE);
     // One look per intent: the backfill gives an intent already indexed a second row.
     const intents = [...new Map(due.map((row) => [row.eventId, row])).values()];
     const looked = await mapConcurrently(intents, AT_ONCE, (row) => lookAt(deps, row, now));
     const outcomes = new Map(intents.map((row, i) => [row.eventId, looked[i]!]));
-    await index.drop(due.filter((row) => outcomes.get(row.eventId) !== 'waiting'));
+    const waiting = due.filter((row) => outcomes.get(row.eventId) === 'waiting');
+    await Promise.all([index.drop(due.filter((row) => !waiting.includes(row))), index.postpone(waiting, new Date(now.getTime() + RELOOK_MS))]);
     copied += looked.filter((o) => o === 'copied').length;
-    // A full page with something dealt with may have more behind it; a page of rows all waiting
-    // (writes held up) would only be read again.
-    if (due.length < PAGE || looked.every((o) => o === 'waiting')) return copied;
+    // Every row read has left the range due (dropped, or moved on): a full page may have more behind it.
+    if (due.length < PAGE) break;
   }
+  return copied;
 }

@@ -1,7 +1,7 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { AuditEvent, AuditIntent } from './auditLog.js';
 import { duePartition, EVERY_DUE_PARTITION } from './outboxPointers.js';
-import { deleteInTransactions, getOrUndefined, transactionsByPartition } from './tables.js';
+import { deleteInTransactions, getOrUndefined, ignoringRace, isNotFound, transactionsByPartition } from './tables.js';
 
 /** An intent's row in its concern's partition, from the change's transaction until it is copied into the audit log. */
 export const intentRowKey = (eventId: string) => `audit|${eventId}`;
@@ -26,6 +26,8 @@ export type AuditIntentIndexRow = {
   /** The event's own time: the audit log keeps an event in the partition of its day. */
   eventAt: string;
   lookAt: string;
+  /** When the row was first due, for a row a pass moved on (see postpone); absent until then. */
+  since?: string;
 };
 
 /** Present once every intent stored before the index existed has its row (stores older than the index are indexed from one scan). */
@@ -74,8 +76,8 @@ export class AuditIntentIndex {
     const rows: AuditIntentIndexRow[] = [];
     const filter = `${EVERY_DUE_PARTITION} and ${odata`RowKey ge 'audit|' and RowKey lt ${`audit|${now.toISOString()}}`}`}`;
     for await (const row of this.table.listEntities<AuditIntentIndexRow>({ queryOptions: { filter } })) {
-      const { concernId, eventId, eventAt, lookAt } = row;
-      rows.push({ partitionKey: row.partitionKey ?? '', rowKey: row.rowKey ?? '', concernId, eventId, eventAt, lookAt });
+      const { concernId, eventId, eventAt, lookAt, since } = row;
+      rows.push({ partitionKey: row.partitionKey ?? '', rowKey: row.rowKey ?? '', concernId, eventId, eventAt, lookAt, ...(since ? { since } : {}) });
       if (rows.length >= limit) break;
     }
     return rows;
@@ -90,6 +92,38 @@ export class AuditIntentIndex {
   /** Removes index rows dealt with, batched by partition; one a racing pass removed first is no error. */
   async drop(rows: readonly Pick<AuditIntentIndexRow, 'partitionKey' | 'rowKey'>[]): Promise<void> {
     await deleteInTransactions(this.table, rows);
+  }
+
+  /**
+   * Moves rows still waiting to `until`, each keeping when it was first due (the grace counts from
+   * then), in one transaction per partition: the new row and the old row's removal together, so a
+   * row is never lost in between. A row a racing pass moved or dropped first: that partition's rows
+   * go one by one (the new row first), a missing old row being no error; two passes moving the same
+   * row leave two rows for one intent, which the pass looks at once.
+   */
+  async postpone(rows: readonly AuditIntentIndexRow[], until: Date): Promise<void> {
+    const lookAt = until.toISOString();
+    const moved = rows.map((row) => ({
+      old: row,
+      next: { ...row, rowKey: indexRowKey(lookAt, row.concernId, row.eventId), lookAt, since: row.since ?? row.lookAt },
+    }));
+    const actions = moved.flatMap(({ old, next }): TransactionAction[] => [
+      ['upsert', next, 'Replace'],
+      ['delete', { partitionKey: old.partitionKey, rowKey: old.rowKey }],
+    ]);
+    await Promise.all(
+      transactionsByPartition(actions).map(async (chunk) => {
+        try {
+          await this.table.submitTransaction(chunk);
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+          for (const [kind, entity] of chunk) {
+            if (kind === 'upsert') await this.table.upsertEntity(entity, 'Replace');
+            else await ignoringRace(() => this.table.deleteEntity(entity.partitionKey, entity.rowKey));
+          }
+        }
+      }),
+    );
   }
 
   /**
