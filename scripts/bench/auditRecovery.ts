@@ -12,7 +12,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import type { App } from '../../src/app.js';
 import { recordAuditIntent, recoverAuditIntents } from '../../src/services/auditIntents.js';
 import { toEntity } from '../../src/storage/concernStore.js';
-import { mapConcurrently } from '../../src/storage/outboxPointers.js';
+import { mapConcurrently } from '../../src/storage/tables.js';
 import { statisticsEntity } from '../../src/storage/statisticsStore.js';
 import { auditFor, concernRecord, raisedEvent } from '../../test/support/records.js';
 import { ms, timed } from './timing.js';

@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { odata, type TableClient } from '@azure/data-tables';
 import type { App } from '../../src/app.js';
 import { toEntity } from '../../src/storage/concernStore.js';
-import { mapConcurrently } from '../../src/storage/outboxPointers.js';
+import { mapConcurrently } from '../../src/storage/tables.js';
 import { statisticsEntity } from '../../src/storage/statisticsStore.js';
 import { concernRecord, raisedEvent } from '../../test/support/records.js';
 import { ms, timed } from './timing.js';

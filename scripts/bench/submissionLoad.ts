@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { mapConcurrently } from '../../src/storage/outboxPointers.js';
+import { mapConcurrently } from '../../src/storage/tables.js';
 import { validIntake } from '../../test/support/harness.js';
 import { TENANT } from '../../test/support/people.js';
 

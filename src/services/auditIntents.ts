@@ -3,7 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import type { AuditIntentIndexRow } from '../storage/auditIntentIndex.js';
 import type { AuditEvent, AuditIntent, AuditLog } from '../storage/auditLog.js';
 import type { ConcernStore } from '../storage/concernStore.js';
-import { mapConcurrently } from '../storage/outboxPointers.js';
+import { mapConcurrently } from '../storage/tables.js';
 
 /** An audit event to be written with the change it records (see AuditIntent in auditLog.ts). */
 export function auditIntent(event: AuditEvent): AuditIntent {

@@ -9,7 +9,7 @@ import { escalationStepsAt, type EscalationStep } from '../domain/schedule.js';
 import type { AuditLog } from '../storage/auditLog.js';
 import type { ConcernStore } from '../storage/concernStore.js';
 import type { EscalationIndexRow } from '../storage/escalationIndex.js';
-import { mapConcurrently } from '../storage/outboxPointers.js';
+import { mapConcurrently } from '../storage/tables.js';
 import type { Directory } from './directory.js';
 import type { PassItem } from './reminderService.js';
 

@@ -1,7 +1,7 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { AuditEvent, AuditIntent } from './auditLog.js';
-import { duePartition, EVERY_DUE_PARTITION } from './outboxPointers.js';
-import { deleteInTransactions, getOrUndefined, ignoringRace, isNotFound, transactionsByPartition } from './tables.js';
+import { DoneMarker, duePartition, EVERY_DUE_PARTITION } from './outboxPointers.js';
+import { deletions, getOrUndefined, settleInTransactions } from './tables.js';
 
 /** An intent's row in its concern's partition, from the change's transaction until it is copied into the audit log. */
 export const intentRowKey = (eventId: string) => `audit|${eventId}`;
@@ -29,9 +29,6 @@ export type AuditIntentIndexRow = {
   /** When the row was first due, for a row a pass moved on (see postpone); absent until then. */
   since?: string;
 };
-
-/** Present once every intent stored before the index existed has its row (stores older than the index are indexed from one scan). */
-const BUILT_ROW = 'audit-intent-index-built';
 
 /** Keyed by the instant first, so the rows due at a moment are one range of keys. */
 const indexRowKey = (lookAt: string, concernId: string, eventId: string) => `audit|${lookAt}|${concernId}|${eventId}`;
@@ -66,10 +63,12 @@ export function auditIntentIndexEntity(concernId: string, intent: AuditIntent, c
  * since the last one, not every concern ever stored.
  */
 export class AuditIntentIndex {
-  /** Seen once, the built marker never goes away: no need to read it again. */
-  private built = false;
+  /** Present once every intent stored before the index existed has its row (stores older than the index are indexed from one scan). */
+  private readonly built: DoneMarker;
 
-  constructor(private readonly table: TableClient) {}
+  constructor(private readonly table: TableClient) {
+    this.built = new DoneMarker(table, 'audit-intent-index-built');
+  }
 
   /** Up to `limit` index rows due at `now`, from all sixteen due partitions in one range read. */
   async due(now: Date, limit = 500): Promise<AuditIntentIndexRow[]> {
@@ -91,7 +90,7 @@ export class AuditIntentIndex {
 
   /** Removes index rows dealt with, batched by partition; one a racing pass removed first is no error. */
   async drop(rows: readonly Pick<AuditIntentIndexRow, 'partitionKey' | 'rowKey'>[]): Promise<void> {
-    await deleteInTransactions(this.table, rows);
+    await settleInTransactions(this.table, deletions(rows));
   }
 
   /**
@@ -107,23 +106,8 @@ export class AuditIntentIndex {
       old: row,
       next: { ...row, rowKey: indexRowKey(lookAt, row.concernId, row.eventId), lookAt, since: row.since ?? row.lookAt },
     }));
-    const actions = moved.flatMap(({ old, next }): TransactionAction[] => [
-      ['upsert', next, 'Replace'],
-      ['delete', { partitionKey: old.partitionKey, rowKey: old.rowKey }],
-    ]);
-    await Promise.all(
-      transactionsByPartition(actions).map(async (chunk) => {
-        try {
-          await this.table.submitTransaction(chunk);
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
-          for (const [kind, entity] of chunk) {
-            if (kind === 'upsert') await this.table.upsertEntity(entity, 'Replace');
-            else await ignoringRace(() => this.table.deleteEntity(entity.partitionKey, entity.rowKey));
-          }
-        }
-      }),
-    );
+    const actions = moved.flatMap(({ old, next }): TransactionAction[] => [['upsert', next, 'Replace'], ...deletions([old])]);
+    await settleInTransactions(this.table, actions);
   }
 
   /**
@@ -132,12 +116,7 @@ export class AuditIntentIndex {
    * intent, left behind by a failure, would never be copied. Returns how many it indexed (0 once done).
    */
   async indexOnce(now: Date): Promise<number> {
-    if (this.built) return 0;
-    const marker = duePartition(BUILT_ROW);
-    if (await getOrUndefined(this.table, marker, BUILT_ROW)) {
-      this.built = true;
-      return 0;
-    }
+    if (await this.built.isDone()) return 0;
     // The intent rows of every concern partition; the index's own rows (also 'audit|…') are left out.
     const filter = odata`RowKey ge 'audit|' and RowKey lt 'audit}' and (PartitionKey lt 'due|' or PartitionKey ge 'due}')`;
     const upserts: TransactionAction[] = [];
@@ -145,9 +124,8 @@ export class AuditIntentIndex {
       const intent: AuditIntent = { eventId: (row.rowKey ?? '').slice(intentRowKey('').length), event: JSON.parse(row.auditEvent) as AuditEvent };
       upserts.push(['upsert', indexEntity(row.partitionKey ?? '', intent, now), 'Replace']);
     }
-    for (const chunk of transactionsByPartition(upserts)) await this.table.submitTransaction(chunk);
-    await this.table.upsertEntity({ partitionKey: marker, rowKey: BUILT_ROW }, 'Replace');
-    this.built = true;
+    await settleInTransactions(this.table, upserts);
+    await this.built.mark();
     return upserts.length;
   }
 }

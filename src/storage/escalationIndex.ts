@@ -1,9 +1,6 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { duePartition, EVERY_DUE_PARTITION } from './outboxPointers.js';
-import { getOrUndefined, inTransactions, isNotFound } from './tables.js';
-
-/** Present once the index holds every unacknowledged concern (stores older than the index are built from one scan). */
-const BUILT_ROW = 'escalation-index-built';
+import { DoneMarker, duePartition, EVERY_DUE_PARTITION } from './outboxPointers.js';
+import { deletions, settleInTransactions } from './tables.js';
 
 /** When the escalation pass is to look at a concern next. */
 export interface EscalationIndexRow {
@@ -29,10 +26,12 @@ export function escalationIndexEntity(concernId: string, lookAt: Date) {
  * costs one short read whatever the number of concerns stored.
  */
 export class EscalationIndex {
-  /** Seen once, the built marker never goes away: no need to read it again. */
-  private built = false;
+  /** Present once the index holds every unacknowledged concern (stores older than the index are built from one scan). */
+  private readonly built: DoneMarker;
 
-  constructor(private readonly table: TableClient) {}
+  constructor(private readonly table: TableClient) {
+    this.built = new DoneMarker(table, 'escalation-index-built');
+  }
 
   /** The rows due at `now`, earliest first. */
   async due(now: Date): Promise<EscalationIndexRow[]> {
@@ -51,37 +50,14 @@ export class EscalationIndex {
   async settle(next: { concernId: string; lookAt: Date }[], done: Pick<EscalationIndexRow, 'partitionKey' | 'rowKey'>[]): Promise<void> {
     const upserts = next.map((n) => escalationIndexEntity(n.concernId, n.lookAt));
     const kept = new Set(upserts.map((u) => u.rowKey));
-    const byPartition = new Map<string, TransactionAction[]>();
-    const add = (action: TransactionAction) => {
-      const partition = byPartition.get(action[1].partitionKey);
-      if (partition) partition.push(action);
-      else byPartition.set(action[1].partitionKey, [action]);
-    };
-    for (const entity of upserts) add(['upsert', entity, 'Replace']);
-    for (const row of done) if (!kept.has(row.rowKey)) add(['delete', { partitionKey: row.partitionKey, rowKey: row.rowKey }]);
-    const chunks = [...byPartition.values()].flatMap(inTransactions);
-    for (const chunk of chunks) {
-      try {
-        await this.table.submitTransaction(chunk);
-      } catch (error) {
-        // A racing pass removed one of these rows first: the rest one by one.
-        if (!isNotFound(error)) throw error;
-        for (const action of chunk) await this.one(action);
-      }
-    }
+    await settleInTransactions(this.table, [
+      ...upserts.map((entity): TransactionAction => ['upsert', entity, 'Replace']),
+      ...deletions(done.filter((row) => !kept.has(row.rowKey))),
+    ]);
   }
 
-  private async one([kind, entity]: TransactionAction): Promise<void> {
-    if (kind === 'upsert') await this.table.upsertEntity(entity, 'Replace');
-    else
-      await this.table.deleteEntity(entity.partitionKey, entity.rowKey).catch((error: unknown) => {
-        if (!isNotFound(error)) throw error;
-      });
-  }
-
-  async isBuilt(): Promise<boolean> {
-    this.built ||= (await getOrUndefined(this.table, duePartition(BUILT_ROW), BUILT_ROW)) !== undefined;
-    return this.built;
+  isBuilt(): Promise<boolean> {
+    return this.built.isDone();
   }
 
   /** Indexes concerns stored before the index existed, due at once, then marks the index built. */
@@ -90,7 +66,6 @@ export class EscalationIndex {
       concerns.map((c) => ({ concernId: c.id, lookAt: new Date(c.createdAt) })),
       [],
     );
-    await this.table.upsertEntity({ partitionKey: duePartition(BUILT_ROW), rowKey: BUILT_ROW }, 'Replace');
-    this.built = true;
+    await this.built.mark();
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { OutboxEntry } from '../domain/outbox.js';
-import { getOrUndefined, submitInTransactions } from './tables.js';
+import { getOrUndefined, mapConcurrently, submitInTransactions } from './tables.js';
 
 /**
  * The partitions of each table that say what is due: a pointer for every outbox entry still to be
@@ -58,8 +58,28 @@ export function pointersFor(recipient: string): string {
   return `${EVERY_DUE_PARTITION} and ${odata`RowKey ge 'outbox|' and RowKey lt 'outbox}' and recipient eq ${recipient}`}`;
 }
 
-/** Present once every entry written before the pointers existed has one. */
-const POINTERS_BUILT_ROW = 'outbox-pointers-built';
+/**
+ * A row in the due partitions saying that a piece of once-per-table work is done (indexing what an
+ * older version of the app stored). Seen once, it never goes away: it is not read again.
+ */
+export class DoneMarker {
+  private done = false;
+
+  constructor(
+    private readonly table: TableClient,
+    private readonly name: string,
+  ) {}
+
+  async isDone(): Promise<boolean> {
+    this.done ||= (await getOrUndefined(this.table, duePartition(this.name), this.name)) !== undefined;
+    return this.done;
+  }
+
+  async mark(): Promise<void> {
+    await this.table.upsertEntity({ partitionKey: duePartition(this.name), rowKey: this.name }, 'Replace');
+    this.done = true;
+  }
+}
 
 /**
  * Once per table: gives every pending entry written before pointers existed (by an older version
@@ -67,25 +87,15 @@ const POINTERS_BUILT_ROW = 'outbox-pointers-built';
  * never be polled again. Returns how many it indexed (0 once done).
  */
 export async function indexEntriesWithoutPointers(table: TableClient): Promise<number> {
-  const marker = duePartition(POINTERS_BUILT_ROW);
-  if (await getOrUndefined(table, marker, POINTERS_BUILT_ROW)) return 0;
+  // Present once every entry written before the pointers existed has one.
+  const marker = new DoneMarker(table, 'outbox-pointers-built');
+  if (await marker.isDone()) return 0;
   const byOwner = new Map<string, OutboxEntry[]>();
   for await (const row of table.listEntities<OutboxEntry>({ queryOptions: { filter: odata`state eq 'pending'` } })) {
     const owner = row.partitionKey ?? '';
     byOwner.set(owner, [...(byOwner.get(owner) ?? []), row]);
   }
   await mapConcurrently([...byOwner], 16, ([owner, entries]) => writePointers(table, owner, entries));
-  await table.upsertEntity({ partitionKey: marker, rowKey: POINTERS_BUILT_ROW }, 'Replace');
+  await marker.mark();
   return [...byOwner.values()].reduce((sum, entries) => sum + entries.length, 0);
-}
-
-/** Runs `work` over `items` with at most `limit` under way at once, keeping the order of the results. */
-export async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

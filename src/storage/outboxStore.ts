@@ -3,7 +3,6 @@ import type { OutboxEntry, OutboxState } from '../domain/outbox.js';
 import {
   duePartition,
   indexEntriesWithoutPointers,
-  mapConcurrently,
   pointerEntity,
   pointerRowKey,
   pointersDue,
@@ -11,7 +10,7 @@ import {
   writePointers,
   type OutboxPointer,
 } from './outboxPointers.js';
-import { getOrUndefined, ignoringRace, isConflict, isNotFound, isStale, rowsStartingWith } from './tables.js';
+import { getOrUndefined, ignoringRace, isConflict, isNotFound, isStale, mapConcurrently, rowsStartingWith } from './tables.js';
 
 /** An outbox entry with where it lives and the ETag it was read with. */
 export interface StoredOutboxEntry extends OutboxEntry {

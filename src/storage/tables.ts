@@ -99,35 +99,49 @@ export async function submitInTransactions(table: TableClient, actions: Transact
   for (const chunk of inTransactions(actions)) await table.submitTransaction(chunk);
 }
 
-/** Actions on many partitions as transactions: grouped by partition, a hundred to each. */
-export function transactionsByPartition(actions: readonly TransactionAction[]): TransactionAction[][] {
+/** Runs `work` over `items` with at most `limit` under way at once, keeping the order of the results. */
+export async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * Upserts (Replace) and deletes of index rows spread over partitions, in as few transactions as
+ * the partitions allow: sixteen partitions at once, and each partition's transactions in the order
+ * of `actions`, so a row written before another's removal is never lost to a crash in between. A
+ * row a racing pass removed first fails its whole transaction (404): that transaction's actions
+ * then go one by one, in order, a missing row being no error.
+ */
+export async function settleInTransactions(table: TableClient, actions: readonly TransactionAction[]): Promise<void> {
   const byPartition = new Map<string, TransactionAction[]>();
   for (const action of actions) {
     const partition = byPartition.get(action[1].partitionKey);
     if (partition) partition.push(action);
     else byPartition.set(action[1].partitionKey, [action]);
   }
-  return [...byPartition.values()].flatMap(inTransactions);
-}
-
-/**
- * Deletes rows in as few transactions as their partitions allow, all at once. A row already gone
- * (a racing pass removed it first) fails its whole transaction, so that transaction's rows then go
- * one by one, a missing one being no error.
- */
-export async function deleteInTransactions(table: TableClient, rows: readonly { partitionKey: string; rowKey: string }[]): Promise<void> {
-  const deletes = rows.map(({ partitionKey, rowKey }): TransactionAction => ['delete', { partitionKey, rowKey }]);
-  await Promise.all(
-    transactionsByPartition(deletes).map(async (chunk) => {
+  await mapConcurrently([...byPartition.values()], 16, async (partition) => {
+    for (const chunk of inTransactions(partition)) {
       try {
         await table.submitTransaction(chunk);
       } catch (error) {
         if (!isNotFound(error)) throw error;
-        for (const [, entity] of chunk) await ignoringRace(() => table.deleteEntity(entity.partitionKey, entity.rowKey));
+        for (const [kind, entity] of chunk) {
+          if (kind === 'upsert') await table.upsertEntity(entity, 'Replace');
+          else await ignoringRace(() => table.deleteEntity(entity.partitionKey, entity.rowKey));
+        }
       }
-    }),
-  );
+    }
+  });
 }
+
+/** The actions that remove these rows, for settleInTransactions. */
+export const deletions = (rows: readonly { partitionKey: string; rowKey: string }[]): TransactionAction[] =>
+  rows.map(({ partitionKey, rowKey }): TransactionAction => ['delete', { partitionKey, rowKey }]);
 
 /**
  * A key safe for PartitionKey/RowKey made from an identifier the server did not choose

@@ -9,7 +9,7 @@ import { auditEntity, auditIntentIndexEntity } from '../../src/storage/auditInte
 import { AuditLog } from '../../src/storage/auditLog.js';
 import { ConcernExistsError, ConcernStore, toEntity } from '../../src/storage/concernStore.js';
 import { CounterStore } from '../../src/storage/counterStore.js';
-import { transactionsByPartition } from '../../src/storage/tables.js';
+import { settleInTransactions } from '../../src/storage/tables.js';
 import { usingAzurite } from '../support/azurite.js';
 import { freshTable } from '../support/freshTable.js';
 import { validIntake } from '../support/harness.js';
@@ -170,7 +170,7 @@ describe('a concern and its audit rows, when the process dies between the two wr
       ['create', auditEntity(concernId, intent)],
       ['upsert', auditIntentIndexEntity(concernId, intent, T0), 'Replace'],
     ]);
-    for (const chunk of transactionsByPartition(rows)) await table.submitTransaction(chunk);
+    await settleInTransactions(table, rows);
 
     assert.equal(await passAt(2), 600);
     const audit = new AuditLog(world.tables.audit);
