@@ -63,15 +63,9 @@ export async function startEmbeddedTables(dataDir: string | undefined): Promise<
   const port = await freePort();
   const storageArgs = dataDir ? ['--location', dataDir] : ['--inMemoryPersistence'];
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  // Azurite closes a connection idle for 5 s; the Azure SDK keeps its connections open for reuse
-  // and does not retry a request written to one the emulator has just closed (EPIPE). The storage
-  // specs' shared emulator hit that after the 7 s of 'npm run audit:verify': three hooks hung
-  // opening tables while the emulator answered new connections, then three failed with EPIPE. On
-  // loopback an idle connection costs nothing, so the emulator keeps them for an hour.
-  const keepAlive = ['--tableKeepAliveTimeout', '3600'];
   const child = spawn(
     process.execPath,
-    [azurite, '--tableHost', '127.0.0.1', '--tablePort', String(port), '--disableTelemetry', '--silent', '--skipApiVersionCheck', ...keepAlive, ...storageArgs],
+    [azurite, '--tableHost', '127.0.0.1', '--tablePort', String(port), '--disableTelemetry', '--silent', '--skipApiVersionCheck', ...storageArgs],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const killChild = () => child.kill('SIGKILL');
