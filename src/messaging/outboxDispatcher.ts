@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../logger.js';
-import type { OutboxStore, StoredOutboxEntry } from '../storage/outboxStore.js';
+import type { AttemptResult, OutboxStore, StoredOutboxEntry } from '../storage/outboxStore.js';
 import { DeliveryError, type DeliverEntry, type DeliveryProblemHandler } from './delivery.js';
 import { dueInTurns } from './dueInTurns.js';
 import { RateLimited } from './rateLimiter.js';
@@ -239,7 +239,7 @@ export class OutboxDispatcher {
    * Writes an attempt's outcome, retrying a few times: if a delivered message could not be recorded
    * as sent, it would be sent again once the lease runs out.
    */
-  private async recordResult(store: OutboxStore, entry: StoredOutboxEntry, etag: string, result: Parameters<OutboxStore['record']>[2]): Promise<void> {
+  private async recordResult(store: OutboxStore, entry: StoredOutboxEntry, etag: string, result: AttemptResult): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await store.record(entry, etag, result);

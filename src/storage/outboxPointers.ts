@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { OutboxEntry } from '../domain/outbox.js';
-import { getOrUndefined, mapConcurrently, submitInTransactions } from './tables.js';
+import { getOrUndefined, ignoringRace, isNotFound, isStale, mapConcurrently, submitInTransactions } from './tables.js';
 
 /**
  * The partitions of each table that say what is due: a pointer for every outbox entry still to be
@@ -49,6 +49,29 @@ export async function writePointers(table: TableClient, owner: string, entries: 
 }
 
 /** The filter for the pointers due at `now`. */
+/**
+ * Moves a pointer later, only if nobody moved it since the poll read it (`pointerEtag`; a wake makes
+ * it due earlier, and that must stand); a pointer found missing for a pending entry is written again.
+ */
+export async function movePointer(
+  table: TableClient,
+  owner: string,
+  entry: Pick<OutboxEntry, 'rowKey' | 'recipient' | 'nextAttemptAt'> & { pointerEtag?: string },
+  to: Date,
+): Promise<void> {
+  const moved = { partitionKey: duePartition(owner), rowKey: pointerRowKey(owner, entry.rowKey), nextAttemptAt: to.toISOString() };
+  try {
+    await table.updateEntity(moved, 'Merge', { etag: entry.pointerEtag ?? '*' });
+  } catch (error) {
+    if (isNotFound(error)) await table.upsertEntity(pointerEntity(owner, { ...entry, nextAttemptAt: to.toISOString() }), 'Replace');
+    else if (!isStale(error)) throw error;
+  }
+}
+
+export async function deletePointer(table: TableClient, owner: string, entryRowKey: string, etag: string): Promise<void> {
+  await ignoringRace(() => table.deleteEntity(duePartition(owner), pointerRowKey(owner, entryRowKey), { etag }));
+}
+
 export function pointersDue(now: Date): string {
   return `${EVERY_DUE_PARTITION} and ${odata`RowKey ge 'outbox|' and RowKey lt 'outbox}' and nextAttemptAt le ${now.toISOString()}`}`;
 }

@@ -1,10 +1,10 @@
 import type { TableClient } from '@azure/data-tables';
 import type { OutboxEntry, OutboxState } from '../domain/outbox.js';
 import {
-  duePartition,
+  deletePointer,
   indexEntriesWithoutPointers,
+  movePointer,
   pointerEntity,
-  pointerRowKey,
   pointersDue,
   pointersFor,
   writePointers,
@@ -37,6 +37,24 @@ const WAITING_BEYOND_MS = 5 * 60_000;
 const READS_AT_ONCE = 32;
 
 type StoredPointer = OutboxPointer & { etag: string };
+
+export interface AttemptResult {
+  state: OutboxState;
+  lastStatus?: number;
+  activityId?: string;
+  nextAttemptAt?: Date;
+}
+
+function resultFields(entry: StoredOutboxEntry, result: AttemptResult) {
+  return {
+    partitionKey: entry.ownerId,
+    rowKey: entry.rowKey,
+    state: result.state,
+    ...(result.lastStatus !== undefined ? { lastStatus: result.lastStatus } : {}),
+    ...(result.activityId !== undefined ? { activityId: result.activityId } : {}),
+    ...(result.nextAttemptAt ? { nextAttemptAt: result.nextAttemptAt.toISOString() } : {}),
+  };
+}
 
 /**
  * Outbox entries live beside the aggregate that caused them (see ConcernStore); each pending one
@@ -82,7 +100,7 @@ export class OutboxStore {
       if (entry.nextAttemptAt > now.toISOString()) return undefined;
       return { ...entry, ownerId: pointer.owner, source: this.source, etag: entry.etag, pointerEtag: pointer.etag };
     }
-    if (Date.parse(pointer.nextAttemptAt) < now.getTime() - POINTER_GRACE_MS) await this.deletePointer(pointer.owner, pointer.entryRowKey, pointer.etag);
+    if (Date.parse(pointer.nextAttemptAt) < now.getTime() - POINTER_GRACE_MS) await deletePointer(this.table, pointer.owner, pointer.entryRowKey, pointer.etag);
     return undefined;
   }
 
@@ -95,7 +113,8 @@ export class OutboxStore {
   async claim(entry: StoredOutboxEntry, leaseUntil: Date): Promise<string | undefined> {
     try {
       const result = await this.table.updateEntity(
-        { partitionKey: entry.ownerId, rowKey: entry.rowKey, nextAttemptAt: leaseUntil.toISOString(), attempts: entry.attempts + 1 },
+        // What this attempt sends is read after the claim, so any re-arm before it is in it already.
+        { partitionKey: entry.ownerId, rowKey: entry.rowKey, nextAttemptAt: leaseUntil.toISOString(), attempts: entry.attempts + 1, rearmed: false },
         'Merge',
         { etag: entry.etag },
       );
@@ -106,26 +125,27 @@ export class OutboxStore {
     }
   }
 
-  /** Records the result of an attempt: delivered, given up, or due again at `nextAttemptAt`. */
-  async record(
-    entry: StoredOutboxEntry,
-    etag: string,
-    result: { state: OutboxState; lastStatus?: number; activityId?: string; nextAttemptAt?: Date },
-  ): Promise<void> {
-    await this.table.updateEntity(
-      {
-        partitionKey: entry.ownerId,
-        rowKey: entry.rowKey,
-        state: result.state,
-        ...(result.lastStatus !== undefined ? { lastStatus: result.lastStatus } : {}),
-        ...(result.activityId !== undefined ? { activityId: result.activityId } : {}),
-        ...(result.nextAttemptAt ? { nextAttemptAt: result.nextAttemptAt.toISOString() } : {}),
-      },
-      'Merge',
-      { etag },
-    );
-    if (result.state !== 'pending') await this.deletePointer(entry.ownerId, entry.rowKey, entry.pointerEtag ?? '*');
-    else if (result.nextAttemptAt) await this.movePointer(entry, result.nextAttemptAt);
+  /**
+   * Records the result of an attempt: delivered, given up, or due again at `nextAttemptAt`. An entry
+   * re-armed while this attempt was under way (its ETag changed, nobody claimed it since) may have
+   * been sent with what it said before: recorded as sent, it is due again at once, as an update.
+   */
+  async record(entry: StoredOutboxEntry, etag: string, result: AttemptResult): Promise<void> {
+    let again = false;
+    try {
+      await this.table.updateEntity(resultFields(entry, result), 'Merge', { etag });
+    } catch (error) {
+      const row = isStale(error) ? await getOrUndefined<OutboxEntry & { rearmed?: boolean }>(this.table, entry.ownerId, entry.rowKey) : undefined;
+      if (row?.state !== 'pending' || row.attempts !== entry.attempts) throw error; // another attempt has it now
+      again = result.state === 'sent' && row.rearmed === true;
+      const fields = again
+        ? { ...resultFields(entry, result), state: 'pending', attempts: 0, rearmed: false, nextAttemptAt: entry.nextAttemptAt }
+        : resultFields(entry, result);
+      await this.table.updateEntity(fields, 'Merge', { etag: row.etag });
+    }
+    if (again) await movePointer(this.table, entry.ownerId, entry, new Date(entry.nextAttemptAt));
+    else if (result.state !== 'pending') await deletePointer(this.table, entry.ownerId, entry.rowKey, entry.pointerEtag ?? '*');
+    else if (result.nextAttemptAt) await movePointer(this.table, entry.ownerId, entry, result.nextAttemptAt);
   }
 
   /**
@@ -137,7 +157,7 @@ export class OutboxStore {
     await this.table.updateEntity({ partitionKey: entry.ownerId, rowKey: entry.rowKey, nextAttemptAt: now.toISOString(), attempts: entry.attempts }, 'Merge', {
       etag,
     });
-    await this.movePointer(entry, now);
+    await movePointer(this.table, entry.ownerId, entry, now);
   }
 
   /** Makes a recipient's waiting entries due now (they installed the app, or a channel was linked). */
@@ -175,19 +195,27 @@ export class OutboxStore {
 
   /**
    * Sends an entry again as an update of the message it already sent (its content changed: more
-   * messages are waiting, or the wait is over). An entry not yet sent will show the latest anyway.
+   * messages are waiting, or the wait is over). An entry not sent yet is marked instead: if an
+   * attempt is sending it this moment, from content read before the change, it goes again (record).
    */
   async rearm(ownerId: string, now: Date): Promise<void> {
     const rows = this.table.listEntities<OutboxEntry>({ queryOptions: { filter: rowsStartingWith(ownerId, 'outbox') } });
     for await (const row of rows) {
-      if (row.state !== 'sent') continue;
-      await this.table.upsertEntity(pointerEntity(ownerId, { ...row, nextAttemptAt: now.toISOString() }), 'Replace');
-      try {
-        await this.table.updateEntity({ partitionKey: ownerId, rowKey: row.rowKey, state: 'pending', nextAttemptAt: now.toISOString(), attempts: 0 }, 'Merge', {
-          etag: row.etag,
-        });
-      } catch (error) {
-        if (!isStale(error)) throw error; // re-armed by someone else at the same moment
+      let entry: (OutboxEntry & { etag: string; rearmed?: boolean }) | undefined = row;
+      for (let tries = 0; entry && tries < 5; tries++) {
+        try {
+          if (entry.state === 'sent') {
+            await this.table.upsertEntity(pointerEntity(ownerId, { ...entry, nextAttemptAt: now.toISOString() }), 'Replace');
+            const due = { state: 'pending', nextAttemptAt: now.toISOString(), attempts: 0 };
+            await this.table.updateEntity({ partitionKey: ownerId, rowKey: entry.rowKey, ...due }, 'Merge', { etag: entry.etag });
+          } else if (entry.state === 'pending' && !entry.rearmed) {
+            await this.table.updateEntity({ partitionKey: ownerId, rowKey: entry.rowKey, rearmed: true }, 'Merge', { etag: entry.etag });
+          }
+          break;
+        } catch (error) {
+          if (!isStale(error)) throw error;
+          entry = await getOrUndefined(this.table, ownerId, entry.rowKey); // claimed, sent or re-armed meanwhile: look again
+        }
       }
     }
   }
@@ -210,7 +238,7 @@ export class OutboxStore {
     const entry = await getOrUndefined<OutboxEntry>(this.table, ownerId, rowKey);
     if (entry?.state !== 'pending' || entry.attempts > 0) return;
     await this.table.updateEntity({ partitionKey: ownerId, rowKey, state: 'superseded' }, 'Merge', { etag: entry.etag });
-    await this.deletePointer(ownerId, rowKey, '*');
+    await deletePointer(this.table, ownerId, rowKey, '*');
   }
 
   /** Every entry of one owner, for tests and support: which messages went where, and how. */
@@ -221,28 +249,5 @@ export class OutboxStore {
     });
     for await (const row of rows) entries.push(row);
     return entries;
-  }
-
-  /**
-   * Moves a pointer later, only if nobody moved it since the poll read it (a wake makes it due
-   * earlier, and that must stand); a pointer found missing for a pending entry is written again.
-   */
-  private async movePointer(entry: StoredOutboxEntry, to: Date): Promise<void> {
-    try {
-      await this.table.updateEntity(
-        { partitionKey: duePartition(entry.ownerId), rowKey: pointerRowKey(entry.ownerId, entry.rowKey), nextAttemptAt: to.toISOString() },
-        'Merge',
-        {
-          etag: entry.pointerEtag ?? '*',
-        },
-      );
-    } catch (error) {
-      if (isNotFound(error)) await this.table.upsertEntity(pointerEntity(entry.ownerId, { ...entry, nextAttemptAt: to.toISOString() }), 'Replace');
-      else if (!isStale(error)) throw error;
-    }
-  }
-
-  private async deletePointer(owner: string, entryRowKey: string, etag: string): Promise<void> {
-    await ignoringRace(() => this.table.deleteEntity(duePartition(owner), pointerRowKey(owner, entryRowKey), { etag }));
   }
 }

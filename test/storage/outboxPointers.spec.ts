@@ -151,4 +151,30 @@ describe('the outbox index: a pointer per pending entry in the due partition', (
       ['coordinator'],
     );
   });
+
+  it('when an entry is re-armed while it is being sent, then it goes again once that send is recorded, as an update of the message sent', async () => {
+    const entry = newOutboxEntry({
+      kind: 'waitingNotice',
+      recipient: 'coordinator',
+      now: T0,
+      key: 'waiting',
+      payload: { recipient: 'x', waitingFor: 'install' },
+    });
+    await outbox.add('waiting|x', [entry]);
+    const sends: (string | undefined)[] = [];
+    const send = dispatcher(async (sending) => {
+      sends.push(sending.activityId);
+      // The count changed after this attempt read what to say: the coordinator must see the new count.
+      if (sends.length === 1) await outbox.rearm('waiting|x', T0);
+      return { activityId: 'a' };
+    });
+    await send.runOnce();
+    await send.runOnce();
+    assert.deepEqual(sends, [undefined, 'a'], 'posted, then updated in place');
+    const [stored] = await outbox.list('waiting|x');
+    assert.equal(stored?.state, 'sent');
+    assert.deepEqual(await pointers(table), []);
+    await send.runOnce();
+    assert.equal(sends.length, 2, 'not sent a third time');
+  });
 });
