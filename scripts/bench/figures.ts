@@ -11,6 +11,7 @@
  * The figure is "children by age band and exploitation type, financial year 2027-28", audited as
  * every figure is.
  */
+import { tableClientFor } from '../../src/storage/tables.js';
 import { randomUUID } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
 import { ETHNICITIES } from '../../src/domain/caseDetails.js';
@@ -87,7 +88,7 @@ async function more(table: TableClient, count: number): Promise<void> {
 }
 
 export async function benchFigures(connectionString: string, audit: AuditLog): Promise<void> {
-  const table = TableClient.fromConnectionString(connectionString, 'figuresbench', { allowInsecureConnection: true });
+  const table = tableClientFor(connectionString, 'figuresbench');
   await table.createTable();
   console.log(`figures: seeding ${CONCERNS.toLocaleString('en-GB')} projection rows, ${WRITERS} writers ...`);
   const [, seedMs] = await timed(() => seed(table));

@@ -6,12 +6,12 @@
  *   - 200 submitted at once by 200 people: how many were stored, how many refused, the slowest answer.
  * The clients run in a worker thread (bench/submissionLoad.ts), so their work is not the app's.
  */
+import { tableClientFor } from '../../src/storage/tables.js';
 import diagnostics from 'node:diagnostics_channel';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { TableClient } from '@azure/data-tables';
 import { Application, type TurnState } from '@microsoft/teams-ai';
 import { createAdapter } from '../../src/bot/adapter.js';
 import { createLogger } from '../../src/logger.js';
@@ -107,7 +107,7 @@ async function load(
 
 /** How many small writes a second Azurite takes on this machine now, from 20 writers: the ceiling any figure here lives under. */
 async function azuriteWritesPerSecond(connectionString: string): Promise<number> {
-  const table = TableClient.fromConnectionString(connectionString, 'benchceiling', { allowInsecureConnection: true });
+  const table = tableClientFor(connectionString, 'benchceiling');
   await table.createTable();
   let writes = 0;
   const until = performance.now() + 3_000;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { odata, RestError, TableClient, type TransactionAction } from '@azure/data-tables';
 import { DefaultAzureCredential } from '@azure/identity';
+import { tableClientOptions } from './tableTransport.js';
 
 /** Every table the app uses, one per aggregate (Azure table names: letters and digits, 3-63). */
 export const TABLE_NAMES = {
@@ -32,10 +33,9 @@ export type TableAccess = { connectionString: string } | { endpoint: string; cli
 export async function openTables(access: TableAccess): Promise<TableClients> {
   const names = Object.keys(TABLE_NAMES) as TableName[];
   if ('connectionString' in access) {
-    const allowInsecureConnection = /DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true/.test(access.connectionString);
     const entries = await Promise.all(
       names.map(async (name) => {
-        const client = TableClient.fromConnectionString(access.connectionString, TABLE_NAMES[name], { allowInsecureConnection });
+        const client = tableClientFor(access.connectionString, TABLE_NAMES[name]);
         await client.createTable();
         return [name, client] as const;
       }),
@@ -43,13 +43,19 @@ export async function openTables(access: TableAccess): Promise<TableClients> {
     return Object.fromEntries(entries) as TableClients;
   }
   const credential = new DefaultAzureCredential(access.clientId ? { managedIdentityClientId: access.clientId } : {});
-  const clients = names.map((name) => [name, new TableClient(access.endpoint, TABLE_NAMES[name], credential)] as const);
+  const clients = names.map((name) => [name, new TableClient(access.endpoint, TABLE_NAMES[name], credential, tableClientOptions('https'))] as const);
   const missing = (await Promise.all(clients.map(async ([name, client]) => ((await tableExists(client)) ? undefined : TABLE_NAMES[name])))).filter(Boolean);
   if (missing.length)
     throw new Error(
       `These tables do not exist in ${access.endpoint}: ${missing.join(', ')}. Create them with the template in infra/ (the app may not create tables).`,
     );
   return Object.fromEntries(clients) as TableClients;
+}
+
+/** A client for one table by connection string (the emulator: plain HTTP on loopback is allowed). */
+export function tableClientFor(connectionString: string, tableName: string, requestTimeoutMs?: number): TableClient {
+  const insecure = /DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true/.test(connectionString);
+  return TableClient.fromConnectionString(connectionString, tableName, tableClientOptions(insecure ? 'http' : 'https', requestTimeoutMs));
 }
 
 /** A read of a key that cannot exist tells a missing table (TableNotFound) from a missing entity. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { odata, TableClient } from '@azure/data-tables';
+import { tableClientFor } from '../../src/storage/tables.js';
+import { odata } from '@azure/data-tables';
 import { assertTeamsCard } from '../support/adaptiveCards.js';
 import { visibleText } from '../support/cards.js';
 import { invokeCard, runningApp, waitFor, type Card } from '../support/harness.js';
@@ -33,7 +34,7 @@ describe('retention in the running app, end to end over HTTP', () => {
   const execute = async (verb: string, data: Record<string, unknown>) => invokeCard(await world.teams.execute('lead', verb, data));
   /** Every row of the concern's partition, as JSON. */
   async function partition(id: string): Promise<string> {
-    const table = TableClient.fromConnectionString(world.tables.connectionString, 'concerns', { allowInsecureConnection: true });
+    const table = tableClientFor(world.tables.connectionString, 'concerns');
     const rows: unknown[] = [];
     for await (const row of table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${id}` } })) rows.push(row);
     return JSON.stringify(rows);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { TableClient } from '@azure/data-tables';
+import { tableClientFor } from '../../src/storage/tables.js';
 import { addDays, localDate } from '../../src/domain/calendar.js';
 import { SignUpStore } from '../../src/storage/signUpStore.js';
 import { choiceTitles, findAction, inputIds, inputValue, visibleText } from '../support/cards.js';
@@ -60,7 +60,7 @@ describe('signing up to the protocol, end to end over HTTP', function () {
 
   before(async () => {
     ({ app, teams, connector } = world);
-    store = new SignUpStore(TableClient.fromConnectionString(world.tables.connectionString, 'collations', { allowInsecureConnection: true }));
+    store = new SignUpStore(tableClientFor(world.tables.connectionString, 'collations'));
     for (const key of ['coordinator', 'staff', 'housingLead'] as const) await teams.install(key);
   });
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { tableClientFor } from '../../src/storage/tables.js';
 import { randomUUID } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
 import type { CaseDetails } from '../../src/domain/caseDetails.js';
@@ -88,9 +89,7 @@ describe('figures over concerns in Azurite: presets, the projection and its inde
     // Tables of its own: the shared emulator's concerns table holds other specs' concerns (they would be counted),
     // and other specs count the rows of its audit table.
     const own = async (name: string) => {
-      const client = TableClient.fromConnectionString(world.connectionString, `${name}${randomUUID().replace(/-/g, '').slice(0, 12)}`, {
-        allowInsecureConnection: true,
-      });
+      const client = tableClientFor(world.connectionString, `${name}${randomUUID().replace(/-/g, '').slice(0, 12)}`);
       await client.createTable();
       return client;
     };

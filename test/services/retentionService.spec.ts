@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { tableClientFor } from '../../src/storage/tables.js';
 import { randomUUID } from 'node:crypto';
 import { odata, TableClient } from '@azure/data-tables';
 import type { ConcernRecord, PersonRef } from '../../src/domain/concernRecord.js';
@@ -54,9 +55,7 @@ describe('the retention pass, in Azurite', () => {
 
   /** Its own concerns table, so the pass sees only this test's concerns. */
   async function setUp(storeFor: (table: TableClient) => RetentionStore = (table) => new RetentionStore(table)) {
-    const table = TableClient.fromConnectionString(world.connectionString, `concerns${randomUUID().replaceAll('-', '').slice(0, 20)}`, {
-      allowInsecureConnection: true,
-    });
+    const table = tableClientFor(world.connectionString, `concerns${randomUUID().replaceAll('-', '').slice(0, 20)}`);
     await table.createTable();
     const concerns = new ConcernStore(table);
     const audit = new AuditLog(world.tables.audit);

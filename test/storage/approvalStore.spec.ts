@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
+import { tableClientFor } from '../../src/storage/tables.js';
 import { randomUUID } from 'node:crypto';
-import { TableClient } from '@azure/data-tables';
 import type { ApprovalRecord } from '../../src/domain/approvals.js';
 import { ApprovalStore } from '../../src/storage/approvalStore.js';
 import { CollationStore, type CollationRecord } from '../../src/storage/collationStore.js';
@@ -31,7 +31,7 @@ describe('approval store against Azurite', () => {
 
   beforeEach(async () => {
     // A table of its own: the protocol's partition is fixed, so tests sharing the emulator must not share the table.
-    const table = TableClient.fromConnectionString(world.connectionString, `c${randomUUID().replace(/-/g, '')}`, { allowInsecureConnection: true });
+    const table = tableClientFor(world.connectionString, `c${randomUUID().replace(/-/g, '')}`);
     await table.createTable();
     collations = new CollationStore(table);
     approvals = new ApprovalStore(table);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { tableClientFor } from '../../src/storage/tables.js';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -27,9 +28,7 @@ describe('the audit hash chain, in Azurite', () => {
 
   /** A table of its own, so tampering here cannot upset any other test. */
   async function freshAuditTable(): Promise<TableClient> {
-    const table = TableClient.fromConnectionString(world.connectionString, `audit${randomUUID().replaceAll('-', '').slice(0, 20)}`, {
-      allowInsecureConnection: true,
-    });
+    const table = tableClientFor(world.connectionString, `audit${randomUUID().replaceAll('-', '').slice(0, 20)}`);
     await table.createTable();
     return table;
   }
@@ -144,7 +143,7 @@ describe('npm run audit:verify', function () {
   it('when the audit log is intact it says so and exits 0; when a row was changed it names the row and exits 1', async () => {
     const emulator = await startEmbeddedTables(undefined); // its own storage: the command reads the whole audit table
     try {
-      const table = TableClient.fromConnectionString(emulator.connectionString, 'audit', { allowInsecureConnection: true });
+      const table = tableClientFor(emulator.connectionString, 'audit');
       await table.createTable();
       const audit = new AuditLog(table);
       for (let n = 1; n <= 3; n++) await audit.append(event(n));

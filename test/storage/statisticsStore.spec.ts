@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { tableClientFor } from '../../src/storage/tables.js';
 import { randomUUID } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
 import type { IndexedRow } from '../../src/domain/figures.js';
@@ -12,7 +13,7 @@ describe('the statistics store in Azurite', function () {
   let store: StatisticsStore;
 
   before(async () => {
-    table = TableClient.fromConnectionString(world.connectionString, `stats${randomUUID().replace(/-/g, '').slice(0, 12)}`, { allowInsecureConnection: true });
+    table = tableClientFor(world.connectionString, `stats${randomUUID().replace(/-/g, '').slice(0, 12)}`);
     await table.createTable();
     store = new StatisticsStore(table);
   });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { startEmbeddedTables, type EmbeddedTables } from '../../src/storage/embeddedAzurite.js';
 import { openTables, type TableClients } from '../../src/storage/tables.js';
 
@@ -60,6 +61,23 @@ async function reportStuck(step: string): Promise<void> {
   const emulator = await Promise.race([shared, new Promise<undefined>((resolve) => setTimeout(resolve, 100))]).catch(() => undefined);
   const state = emulator ? (emulator.ended() ?? (await notAnswering(emulator.connectionString)) ?? 'answers HTTP') : 'not started';
   console.warn(`A storage spec's before hook is still ${step} after 15 s; the shared Azurite: ${state}.`);
+  if (emulator) console.warn(connectionsTo(emulator.connectionString));
+}
+
+/**
+ * Both ends of every TCP connection to the emulator, as the kernel sees them (`ss`): what is queued
+ * unread on each side tells a client that never sent from a server that never read or answered.
+ */
+function connectionsTo(connectionString: string): string {
+  const port = new URL(endpointOf(connectionString) ?? 'http://x').port;
+  try {
+    const lines = execFileSync('ss', ['-tnoH', 'state', 'all', `( dport = :${port} or sport = :${port} )`], { encoding: 'utf8', timeout: 3_000 })
+      .trim()
+      .split('\n');
+    return `Connections to the shared Azurite on port ${port} (state, unread, unsent, local, peer): ${lines.length}\n${lines.slice(0, 40).join('\n')}`;
+  } catch (error) {
+    return `(could not list the connections to port ${port}: ${error instanceof Error ? error.message : String(error)})`;
+  }
 }
 
 /** Undefined when the emulator answers an HTTP request within 3 s; otherwise what went wrong. */
