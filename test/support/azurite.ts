@@ -28,8 +28,9 @@ after(async () => {
 export function usingAzurite(): AzuriteWorld {
   const world = {} as AzuriteWorld;
   before(async () => {
-    // Three storage specs in a row have timed out in this hook now and then (after 'npm run
-    // audit:verify', on fresh clones): this says which step it was on and what the emulator does then.
+    // Three storage specs in a row used to time out in this hook now and then, after the 8 idle
+    // seconds of 'npm run audit:verify': the SDK reused pooled connections Azurite had closed
+    // (storage/tableTransport.ts). Should a hook hang again, this says where and shows the connections.
     let step = 'waiting for the shared emulator to start';
     const watchdog = setTimeout(() => void reportStuck(step), 15_000);
     try {
