@@ -14,6 +14,9 @@ import { auditFor, concernRecord, raisedEvent } from '../support/records.js';
 
 const T0 = new Date('2027-03-01T10:00:00Z');
 const later = (ms: number) => new Date(T0.getTime() + ms);
+/** The coordinator's notice about messages waiting for 'x' to install the app. */
+const waitingNotice = () =>
+  newOutboxEntry({ kind: 'waitingNotice', recipient: 'coordinator', now: T0, key: 'waiting', payload: { recipient: 'x', waitingFor: 'install' } });
 
 async function pointers(table: TableClient): Promise<{ rowKey: string; nextAttemptAt: string }[]> {
   const found: { rowKey: string; nextAttemptAt: string }[] = [];
@@ -134,13 +137,7 @@ describe('the outbox index: a pointer per pending entry in the due partition', (
   });
 
   it('when an entry already sent is added again, then no pointer is written for it; re-armed, it is polled again', async () => {
-    const entry = newOutboxEntry({
-      kind: 'waitingNotice',
-      recipient: 'coordinator',
-      now: T0,
-      key: 'waiting',
-      payload: { recipient: 'x', waitingFor: 'install' },
-    });
+    const entry = waitingNotice();
     await outbox.add('waiting|x', [entry]);
     await dispatcher(() => Promise.resolve({ activityId: 'a' })).runOnce();
     await outbox.add('waiting|x', [entry]);
@@ -153,13 +150,7 @@ describe('the outbox index: a pointer per pending entry in the due partition', (
   });
 
   it('when an entry is re-armed while it is being sent, then it goes again once that send is recorded, as an update of the message sent', async () => {
-    const entry = newOutboxEntry({
-      kind: 'waitingNotice',
-      recipient: 'coordinator',
-      now: T0,
-      key: 'waiting',
-      payload: { recipient: 'x', waitingFor: 'install' },
-    });
+    const entry = waitingNotice();
     await outbox.add('waiting|x', [entry]);
     const sends: (string | undefined)[] = [];
     const send = dispatcher(async (sending) => {
