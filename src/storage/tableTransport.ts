@@ -38,11 +38,13 @@ export function tableClientOptions(endpoint: 'http' | 'https', requestTimeoutMs 
 /**
  * Makes two transport failures retryable, for each attempt of a Table call (the SDK's retry policy
  * runs this once per try). A request the service never answers would otherwise wait for ever: the
- * SDK sets no timeout, and a pass or a person's submission would hang behind it. And a request
- * written to a connection the other end has closed fails with EPIPE, which the SDK does not count
- * as worth retrying, unlike the reset it is. Both are handed back as the system errors its retry
- * policy does retry (ETIMEDOUT, ECONNRESET), with its backoff. A write tried again after it had
- * landed comes back 409 or 412, which the stores already read as "someone got there first".
+ * SDK sets no timeout. After `timeoutMs` with no answer (the timer stops once the answer begins) a
+ * read is tried again, as the system error the SDK's retry policy retries (ETIMEDOUT); a write is
+ * not, because it may have landed, and a repeat would be answered 409 or 412 and taken for someone
+ * else's write: it fails with a timeout instead, as any failed write does (the person is asked to
+ * send again; a pass tries again next time). A request written to a connection the other end had
+ * closed (EPIPE) never reached the service, so it is tried again, read or write, as the reset it is.
+ * The agent set on the client bypasses the SDK's proxy settings: the app reaches storage directly.
  */
 export function retryingUnansweredRequests(timeoutMs = TABLE_REQUEST_TIMEOUT_MS): PipelinePolicy {
   return {
@@ -52,8 +54,11 @@ export function retryingUnansweredRequests(timeoutMs = TABLE_REQUEST_TIMEOUT_MS)
       try {
         return await next(request);
       } catch (error) {
-        const ownTimeout = error instanceof Error && error.name === 'AbortError' && !request.abortSignal?.aborted;
-        if (ownTimeout) throw new RestError(`Table Storage did not answer within ${timeoutMs} ms`, { code: 'ETIMEDOUT', request });
+        if (error instanceof Error && error.name === 'AbortError' && !request.abortSignal?.aborted) {
+          const read = request.method === 'GET' || request.method === 'HEAD';
+          const code = read ? 'ETIMEDOUT' : 'WRITE_TIMED_OUT'; // only the first is one the SDK retries
+          throw new RestError(`Table Storage did not answer within ${timeoutMs} ms (${request.method})`, { code, request });
+        }
         if (error instanceof RestError && error.code === 'EPIPE')
           throw new RestError(`${error.message} (the connection was closed)`, { code: 'ECONNRESET', request });
         throw error;

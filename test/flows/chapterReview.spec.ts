@@ -55,8 +55,13 @@ describe('reviewing the collated protocol chapter by chapter, end to end over HT
   };
   const saved = (version: number, group: GroupId) => new ChapterReviewStore(tables.collations).forGroup(version, group);
   const commentsCard = async () => {
+    const before = connector.sentTo(personalConversation('coordinator')).length;
     await teams.message('coordinator', 'review comments');
-    return cardOf(connector.sentTo(personalConversation('coordinator')).at(-1)!.body);
+    // The answer, not a notice the outbox sent meanwhile ("Waiting: ... has not installed the app").
+    const sent = connector.sentTo(personalConversation('coordinator')).slice(before);
+    const answer = sent.find((c) => /^Review of protocol version/.test(visibleText(c.body)));
+    assert.ok(answer, `no answer to "review comments" among: ${sent.map((c) => visibleText(c.body).slice(0, 60)).join(' | ')}`);
+    return cardOf(answer.body);
   };
   const chapterText = (card: Card, title: string) => {
     const text = visibleText(card);
