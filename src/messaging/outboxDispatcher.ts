@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../logger.js';
-import type { AttemptResult, OutboxStore, StoredOutboxEntry } from '../storage/outboxStore.js';
+import type { AttemptResult, Claim, OutboxStore, StoredOutboxEntry } from '../storage/outboxStore.js';
 import { DeliveryError, type DeliverEntry, type DeliveryProblemHandler } from './delivery.js';
 import { dueInTurns } from './dueInTurns.js';
 import { RateLimited } from './rateLimiter.js';
@@ -181,8 +181,8 @@ export class OutboxDispatcher {
   private async attempt(entry: StoredOutboxEntry): Promise<keyof PassSummary> {
     const store = this.storeFor(entry);
     const now = this.clock.now();
-    const etag = await store.claim(entry, new Date(now.getTime() + this.options.leaseMs));
-    if (!etag) return 'skipped';
+    const claim = await store.claim(entry, new Date(now.getTime() + this.options.leaseMs));
+    if (!claim) return 'skipped';
     const claimed = { ...entry, attempts: entry.attempts + 1 };
 
     let delivered: { activityId?: string; superseded?: boolean } | undefined;
@@ -196,18 +196,18 @@ export class OutboxDispatcher {
       // Given back with the attempt not counted: abandoned at shutdown (due at once), or held back by the rate limits, unsent (due when they allow).
       const heldBack = failure instanceof RateLimited ? failure.waitMs : undefined;
       if (failure instanceof RateLimited) this.holds.hold(failure.conversationOnly ? entry.recipient : undefined, failure.waitMs);
-      await store.release(entry, etag, new Date(this.clock.now().getTime() + (heldBack ?? 0)));
+      await store.release(entry, claim, new Date(this.clock.now().getTime() + (heldBack ?? 0)));
       if (heldBack === undefined) this.logger.info('outbox.released', { kind: entry.kind, owner: entry.ownerId });
       else this.logger.warn('outbox.held_back', { kind: entry.kind, owner: entry.ownerId, reason: failure.message, waitMs: heldBack });
       return heldBack === undefined ? 'released' : 'heldBack';
     }
 
     if (delivered?.superseded) {
-      await this.recordResult(store, claimed, etag, { state: 'superseded' });
+      await this.recordResult(store, claimed, claim, { state: 'superseded' });
       return 'superseded';
     }
     if (delivered) {
-      await this.recordResult(store, claimed, etag, { state: 'sent', lastStatus: 200, ...(delivered.activityId ? { activityId: delivered.activityId } : {}) });
+      await this.recordResult(store, claimed, claim, { state: 'sent', lastStatus: 200, ...(delivered.activityId ? { activityId: delivered.activityId } : {}) });
       this.logger.info('outbox.sent', { kind: entry.kind, owner: entry.ownerId, attempts: claimed.attempts });
       return 'sent';
     }
@@ -216,7 +216,7 @@ export class OutboxDispatcher {
     this.logger.warn('outbox.send_failed', { kind: entry.kind, owner: entry.ownerId, status, attempts: claimed.attempts });
     if (failure instanceof DeliveryError && failure.waitingFor) {
       const nextAttemptAt = new Date(this.clock.now().getTime() + this.options.waitForRecipientMs);
-      await this.recordResult(store, claimed, etag, { state: 'pending', nextAttemptAt, lastStatus: 404 });
+      await this.recordResult(store, claimed, claim, { state: 'pending', nextAttemptAt, lastStatus: 404 });
       const waitingFor = failure.waitingFor;
       await this.report(() => this.problems.waiting(claimed, waitingFor));
       return 'waiting';
@@ -227,10 +227,10 @@ export class OutboxDispatcher {
       // Throttling is what operators need to see: the wait Teams asked for (or ours) is in the warning.
       if (status === 429) this.logger.warn('outbox.throttled', { kind: entry.kind, owner: entry.ownerId, retryAfterMs, waitMs: decision.delayMs });
       const nextAttemptAt = new Date(this.clock.now().getTime() + decision.delayMs);
-      await this.recordResult(store, claimed, etag, { state: 'pending', nextAttemptAt, ...(status ? { lastStatus: status } : {}) });
+      await this.recordResult(store, claimed, claim, { state: 'pending', nextAttemptAt, ...(status ? { lastStatus: status } : {}) });
       return 'retrying';
     }
-    await this.recordResult(store, claimed, etag, { state: decision.outcome, ...(status ? { lastStatus: status } : {}) });
+    await this.recordResult(store, claimed, claim, { state: decision.outcome, ...(status ? { lastStatus: status } : {}) });
     await this.report(() => this.problems.undeliverable(claimed, status === undefined ? 'network' : `${status}`));
     return decision.outcome;
   }
@@ -239,10 +239,10 @@ export class OutboxDispatcher {
    * Writes an attempt's outcome, retrying a few times: if a delivered message could not be recorded
    * as sent, it would be sent again once the lease runs out.
    */
-  private async recordResult(store: OutboxStore, entry: StoredOutboxEntry, etag: string, result: AttemptResult): Promise<void> {
+  private async recordResult(store: OutboxStore, entry: StoredOutboxEntry, claim: Claim, result: AttemptResult): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await store.record(entry, etag, result);
+        await store.record(entry, claim, result);
         return;
       } catch (error) {
         if (attempt >= 3) throw error;

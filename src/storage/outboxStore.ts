@@ -1,5 +1,8 @@
 import type { TableClient } from '@azure/data-tables';
-import type { OutboxEntry, OutboxState } from '../domain/outbox.js';
+import type { OutboxEntry } from '../domain/outbox.js';
+import { claimEntry, resultFields, writeUnderClaim, type AttemptResult, type Claim, type ClaimedRow } from './outboxClaims.js';
+
+export type { AttemptResult, Claim } from './outboxClaims.js';
 import {
   deletePointer,
   indexEntriesWithoutPointers,
@@ -37,24 +40,6 @@ const WAITING_BEYOND_MS = 5 * 60_000;
 const READS_AT_ONCE = 32;
 
 type StoredPointer = OutboxPointer & { etag: string };
-
-export interface AttemptResult {
-  state: OutboxState;
-  lastStatus?: number;
-  activityId?: string;
-  nextAttemptAt?: Date;
-}
-
-function resultFields(entry: StoredOutboxEntry, result: AttemptResult) {
-  return {
-    partitionKey: entry.ownerId,
-    rowKey: entry.rowKey,
-    state: result.state,
-    ...(result.lastStatus !== undefined ? { lastStatus: result.lastStatus } : {}),
-    ...(result.activityId !== undefined ? { activityId: result.activityId } : {}),
-    ...(result.nextAttemptAt ? { nextAttemptAt: result.nextAttemptAt.toISOString() } : {}),
-  };
-}
 
 /**
  * Outbox entries live beside the aggregate that caused them (see ConcernStore); each pending one
@@ -104,45 +89,22 @@ export class OutboxStore {
     return undefined;
   }
 
-  /**
-   * Claims an entry for one attempt by pushing its next attempt out by a lease, conditional on the
-   * ETag: of two dispatchers (or two app instances) only one wins. Returns the new ETag, or
-   * undefined when another dispatcher got there first. The pointer stays as it is: due early, it
-   * costs a read of the entry until the attempt is recorded.
-   */
-  async claim(entry: StoredOutboxEntry, leaseUntil: Date): Promise<string | undefined> {
-    try {
-      const result = await this.table.updateEntity(
-        // What this attempt sends is read after the claim, so any re-arm before it is in it already.
-        { partitionKey: entry.ownerId, rowKey: entry.rowKey, nextAttemptAt: leaseUntil.toISOString(), attempts: entry.attempts + 1, rearmed: false },
-        'Merge',
-        { etag: entry.etag },
-      );
-      return result.etag;
-    } catch (error) {
-      if (isStale(error)) return undefined;
-      throw error;
-    }
+  /** Claims an entry for one attempt (outboxClaims.ts). The pointer stays: due early, it costs a read of the entry until the attempt is recorded. */
+  claim(entry: StoredOutboxEntry, leaseUntil: Date): Promise<Claim | undefined> {
+    return claimEntry(this.table, entry, leaseUntil);
   }
 
   /**
    * Records the result of an attempt: delivered, given up, or due again at `nextAttemptAt`. An entry
-   * re-armed while this attempt was under way (its ETag changed, nobody claimed it since) may have
-   * been sent with what it said before: recorded as sent, it is due again at once, as an update.
+   * re-armed while this attempt was under way may have been sent with what it said before: recorded
+   * as sent, with the id of the message to update, it is due again at once, as an update.
    */
-  async record(entry: StoredOutboxEntry, etag: string, result: AttemptResult): Promise<void> {
+  async record(entry: StoredOutboxEntry, claim: Claim, result: AttemptResult): Promise<void> {
     let again = false;
-    try {
-      await this.table.updateEntity(resultFields(entry, result), 'Merge', { etag });
-    } catch (error) {
-      const row = isStale(error) ? await getOrUndefined<OutboxEntry & { rearmed?: boolean }>(this.table, entry.ownerId, entry.rowKey) : undefined;
-      if (row?.state !== 'pending' || row.attempts !== entry.attempts) throw error; // another attempt has it now
-      again = result.state === 'sent' && row.rearmed === true;
-      const fields = again
-        ? { ...resultFields(entry, result), state: 'pending', attempts: 0, rearmed: false, nextAttemptAt: entry.nextAttemptAt }
-        : resultFields(entry, result);
-      await this.table.updateEntity(fields, 'Merge', { etag: row.etag });
-    }
+    await writeUnderClaim(this.table, entry, claim, (row) => {
+      again = result.state === 'sent' && row?.rearmed === true && (result.activityId ?? row.activityId) !== undefined;
+      return again ? { ...resultFields(result), state: 'pending', attempts: 0, rearmed: false, nextAttemptAt: entry.nextAttemptAt } : resultFields(result);
+    });
     if (again) await movePointer(this.table, entry.ownerId, entry, new Date(entry.nextAttemptAt));
     else if (result.state !== 'pending') await deletePointer(this.table, entry.ownerId, entry.rowKey, entry.pointerEtag ?? '*');
     else if (result.nextAttemptAt) await movePointer(this.table, entry.ownerId, entry, result.nextAttemptAt);
@@ -153,10 +115,8 @@ export class OutboxStore {
    * at once, for another instance or the next start, with the attempt not counted. If the send
    * reached Teams after all, the recipient may see it twice; never none.
    */
-  async release(entry: StoredOutboxEntry, etag: string, now: Date): Promise<void> {
-    await this.table.updateEntity({ partitionKey: entry.ownerId, rowKey: entry.rowKey, nextAttemptAt: now.toISOString(), attempts: entry.attempts }, 'Merge', {
-      etag,
-    });
+  async release(entry: StoredOutboxEntry, claim: Claim, now: Date): Promise<void> {
+    await writeUnderClaim(this.table, entry, claim, () => ({ nextAttemptAt: now.toISOString(), attempts: entry.attempts }));
     await movePointer(this.table, entry.ownerId, entry, now);
   }
 
@@ -201,12 +161,12 @@ export class OutboxStore {
   async rearm(ownerId: string, now: Date): Promise<void> {
     const rows = this.table.listEntities<OutboxEntry>({ queryOptions: { filter: rowsStartingWith(ownerId, 'outbox') } });
     for await (const row of rows) {
-      let entry: (OutboxEntry & { etag: string; rearmed?: boolean }) | undefined = row;
+      let entry: ClaimedRow | undefined = row;
       for (let tries = 0; entry && tries < 5; tries++) {
         try {
           if (entry.state === 'sent') {
             await this.table.upsertEntity(pointerEntity(ownerId, { ...entry, nextAttemptAt: now.toISOString() }), 'Replace');
-            const due = { state: 'pending', nextAttemptAt: now.toISOString(), attempts: 0 };
+            const due = { state: 'pending', nextAttemptAt: now.toISOString(), attempts: 0, claimId: '' }; // a late record of its last send is not this one's
             await this.table.updateEntity({ partitionKey: ownerId, rowKey: entry.rowKey, ...due }, 'Merge', { etag: entry.etag });
           } else if (entry.state === 'pending' && !entry.rearmed) {
             await this.table.updateEntity({ partitionKey: ownerId, rowKey: entry.rowKey, rearmed: true }, 'Merge', { etag: entry.etag });
