@@ -160,22 +160,24 @@ export class OutboxStore {
    */
   async rearm(ownerId: string, now: Date): Promise<void> {
     const rows = this.table.listEntities<OutboxEntry>({ queryOptions: { filter: rowsStartingWith(ownerId, 'outbox') } });
-    for await (const row of rows) {
-      let entry: ClaimedRow | undefined = row;
-      for (let tries = 0; entry && tries < 5; tries++) {
-        try {
-          if (entry.state === 'sent') {
-            await this.table.upsertEntity(pointerEntity(ownerId, { ...entry, nextAttemptAt: now.toISOString() }), 'Replace');
-            const due = { state: 'pending', nextAttemptAt: now.toISOString(), attempts: 0, claimId: '' }; // a late record of its last send is not this one's
-            await this.table.updateEntity({ partitionKey: ownerId, rowKey: entry.rowKey, ...due }, 'Merge', { etag: entry.etag });
-          } else if (entry.state === 'pending' && !entry.rearmed) {
-            await this.table.updateEntity({ partitionKey: ownerId, rowKey: entry.rowKey, rearmed: true }, 'Merge', { etag: entry.etag });
-          }
-          break;
-        } catch (error) {
-          if (!isStale(error)) throw error;
-          entry = await getOrUndefined(this.table, ownerId, entry.rowKey); // claimed, sent or re-armed meanwhile: look again
+    for await (const row of rows) await this.rearmOne(ownerId, row, now);
+  }
+
+  private async rearmOne(ownerId: string, row: ClaimedRow, now: Date): Promise<void> {
+    let entry: ClaimedRow | undefined = row;
+    for (let tries = 1; entry; tries++) {
+      try {
+        if (entry.state === 'sent') {
+          await this.table.upsertEntity(pointerEntity(ownerId, { ...entry, nextAttemptAt: now.toISOString() }), 'Replace');
+          const due = { state: 'pending', nextAttemptAt: now.toISOString(), attempts: 0, claimId: '' }; // a late record of its last send is not this one's
+          await this.table.updateEntity({ partitionKey: ownerId, rowKey: entry.rowKey, ...due }, 'Merge', { etag: entry.etag });
+        } else if (entry.state === 'pending' && !entry.rearmed) {
+          await this.table.updateEntity({ partitionKey: ownerId, rowKey: entry.rowKey, rearmed: true }, 'Merge', { etag: entry.etag });
         }
+        return;
+      } catch (error) {
+        if (!isStale(error) || tries >= 5) throw error;
+        entry = await getOrUndefined(this.table, ownerId, entry.rowKey); // claimed, sent or re-armed meanwhile: look again
       }
     }
   }
