@@ -128,10 +128,7 @@ export class OutboxStore {
         await this.table.updateEntity({ partitionKey: pointer.partitionKey!, rowKey: pointer.rowKey!, nextAttemptAt: now.toISOString() }, 'Merge', {
           etag: pointer.etag,
         });
-        const entry = await getOrUndefined<OutboxEntry>(this.table, pointer.owner, pointer.entryRowKey);
-        // Only an entry waiting (for an install, due much later) is woken: one due sooner is due anyway, or claimed under a lease, which must stand.
-        if (entry?.state === 'pending' && Date.parse(entry.nextAttemptAt) > now.getTime() + WAITING_BEYOND_MS)
-          await this.table.updateEntity({ partitionKey: pointer.owner, rowKey: entry.rowKey, nextAttemptAt: now.toISOString() }, 'Merge', { etag: entry.etag });
+        await this.wakeEntry(pointer.owner, pointer.entryRowKey, now);
       } catch (error) {
         if (!isStale(error) && !isNotFound(error)) throw error; // a dispatcher has it already, or it was sent meanwhile
       }
@@ -149,6 +146,24 @@ export class OutboxStore {
         await this.table.createEntity({ partitionKey: ownerId, ...entry });
       } catch (error) {
         if (!isConflict(error)) throw error;
+      }
+    }
+  }
+
+  /**
+   * Makes an entry waiting for its recipient (due much later) due now. One due sooner is due anyway,
+   * or claimed under a lease, which must stand. Looked at again when it changed under the wake (a
+   * re-arm marks a waiting entry when another message queues behind the same cause).
+   */
+  private async wakeEntry(owner: string, rowKey: string, now: Date): Promise<void> {
+    for (let tries = 1; ; tries++) {
+      const entry = await getOrUndefined<OutboxEntry>(this.table, owner, rowKey);
+      if (entry?.state !== 'pending' || Date.parse(entry.nextAttemptAt) <= now.getTime() + WAITING_BEYOND_MS) return;
+      try {
+        await this.table.updateEntity({ partitionKey: owner, rowKey, nextAttemptAt: now.toISOString() }, 'Merge', { etag: entry.etag });
+        return;
+      } catch (error) {
+        if (!isStale(error) || tries >= 5) throw error;
       }
     }
   }

@@ -113,6 +113,32 @@ describe('the outbox index: a pointer per pending entry in the due partition', (
     );
   });
 
+  it('when a waiting entry is re-armed at the moment its recipient installs, then wake still makes it due', async () => {
+    await outbox.add('owner-5', [newOutboxEntry({ kind: 'waitingNotice', recipient: 'installing', now: later(60 * 60_000), key: 'waiting' })]);
+    let marked = false;
+    // Another message queues behind the same cause between wake's read of the entry and its write.
+    const racing = new Proxy(table, {
+      get(target, name) {
+        if (name === 'updateEntity')
+          return async (...args: Parameters<TableClient['updateEntity']>) => {
+            if (!marked && args[0].partitionKey === 'owner-5') {
+              marked = true;
+              await outbox.rearm('owner-5', T0);
+            }
+            return target.updateEntity(...args);
+          };
+        const value = Reflect.get(target, name) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await new OutboxStore(racing).wake('installing', T0);
+    assert.ok(marked, 'the mark came between the read and the write');
+    assert.deepEqual(
+      (await outbox.due(T0)).entries.map((e) => e.recipient),
+      ['installing'],
+    );
+  });
+
   it('when a dispatcher holds an entry under its lease and the recipient installs meanwhile, then wake leaves the lease alone, so no second instance sends it too', async () => {
     await outbox.add('owner-4', [newOutboxEntry({ kind: 'leadCard', recipient: 'installing', revision: 1, now: T0 })]);
     const [claimed] = (await outbox.due(T0)).entries;
