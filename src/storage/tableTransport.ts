@@ -4,8 +4,8 @@ import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { RestError, type TableServiceClientOptions } from '@azure/data-tables';
 
 /**
- * How long one request to Table Storage may go unanswered before it is given up and tried again.
- * Azure answers in milliseconds; the emulator under a full test run in well under a second.
+ * How long one request to Table Storage may go unanswered before it is given up (a read is then
+ * tried again). Azure answers in milliseconds; the emulator under a full test run in well under a second.
  */
 export const TABLE_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -26,7 +26,7 @@ const agents = {
   https: new https.Agent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }),
 };
 
-/** The options every Table client is made with: the shared connections, and retries of requests left unanswered. */
+/** The options every Table client is made with: the shared connections, and a timeout on each request. */
 export function tableClientOptions(endpoint: 'http' | 'https', requestTimeoutMs = TABLE_REQUEST_TIMEOUT_MS): TableServiceClientOptions {
   return {
     agent: agents[endpoint],
