@@ -84,8 +84,8 @@ export async function recoverAuditIntents(deps: AuditRecoveryDeps): Promise<numb
     const intents = [...new Map(due.map((row) => [row.eventId, row])).values()];
     const looked = await mapConcurrently(intents, AT_ONCE, (row) => lookAt(deps, row, now));
     const outcomes = new Map(intents.map((row, i) => [row.eventId, looked[i]!]));
-    const waiting = due.filter((row) => outcomes.get(row.eventId) === 'waiting');
-    await Promise.all([index.drop(due.filter((row) => !waiting.includes(row))), index.postpone(waiting, new Date(now.getTime() + RELOOK_MS))]);
+    const waits = (row: AuditIntentIndexRow) => outcomes.get(row.eventId) === 'waiting';
+    await Promise.all([index.drop(due.filter((row) => !waits(row))), index.postpone(due.filter(waits), new Date(now.getTime() + RELOOK_MS))]);
     copied += looked.filter((o) => o === 'copied').length;
     // Every row read has left the range due (dropped, or moved on): a full page may have more behind it.
     if (due.length < PAGE) break;

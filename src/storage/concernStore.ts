@@ -7,7 +7,7 @@ import { EscalationIndex, escalationIndexEntity } from './escalationIndex.js';
 import { writePointers } from './outboxPointers.js';
 import { OutboxStore } from './outboxStore.js';
 import { statisticsEntity } from './statisticsStore.js';
-import { getOrUndefined, isConflict, isNotFound, isStale, rowsStartingWith } from './tables.js';
+import { getOrUndefined, ignoringRace, isConflict, isStale, rowsStartingWith } from './tables.js';
 
 /** The concern already exists (a second submit of the same card). */
 export class ConcernExistsError extends Error {}
@@ -120,11 +120,7 @@ export class ConcernStore {
 
   /** The intent is in the audit log now; a second clear (two instances recovering) is harmless. */
   async auditRecorded(concernId: string, eventId: string): Promise<void> {
-    try {
-      await this.table.deleteEntity(concernId, intentRowKey(eventId));
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
+    await ignoringRace(() => this.table.deleteEntity(concernId, intentRowKey(eventId)));
   }
 
   /** The concern's history, oldest first. */

@@ -48,7 +48,6 @@ export async function writePointers(table: TableClient, owner: string, entries: 
   await submitInTransactions(table, actions);
 }
 
-/** The filter for the pointers due at `now`. */
 /**
  * Moves a pointer later, only if nobody moved it since the poll read it (`pointerEtag`; a wake makes
  * it due earlier, and that must stand); a pointer found missing for a pending entry is written again.
@@ -72,6 +71,7 @@ export async function deletePointer(table: TableClient, owner: string, entryRowK
   await ignoringRace(() => table.deleteEntity(duePartition(owner), pointerRowKey(owner, entryRowKey), { etag }));
 }
 
+/** The filter for the pointers due at `now`. */
 export function pointersDue(now: Date): string {
   return `${EVERY_DUE_PARTITION} and ${odata`RowKey ge 'outbox|' and RowKey lt 'outbox}' and nextAttemptAt le ${now.toISOString()}`}`;
 }

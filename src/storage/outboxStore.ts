@@ -1,8 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
 import type { OutboxEntry } from '../domain/outbox.js';
 import { claimEntry, resultFields, writeUnderClaim, type AttemptResult, type Claim, type ClaimedRow } from './outboxClaims.js';
-
-export type { AttemptResult, Claim } from './outboxClaims.js';
 import {
   deletePointer,
   indexEntriesWithoutPointers,
@@ -13,7 +11,9 @@ import {
   writePointers,
   type OutboxPointer,
 } from './outboxPointers.js';
-import { getOrUndefined, ignoringRace, isConflict, isNotFound, isStale, mapConcurrently, rowsStartingWith } from './tables.js';
+import { getOrUndefined, ignoringRace, isConflict, isNotFound, isStale, mapConcurrently, rewriteOnStale, rowsStartingWith } from './tables.js';
+
+export type { AttemptResult, Claim } from './outboxClaims.js';
 
 /** An outbox entry with where it lives and the ETag it was read with. */
 export interface StoredOutboxEntry extends OutboxEntry {
@@ -156,16 +156,11 @@ export class OutboxStore {
    * re-arm marks a waiting entry when another message queues behind the same cause).
    */
   private async wakeEntry(owner: string, rowKey: string, now: Date): Promise<void> {
-    for (let tries = 1; ; tries++) {
-      const entry = await getOrUndefined<OutboxEntry>(this.table, owner, rowKey);
-      if (entry?.state !== 'pending' || Date.parse(entry.nextAttemptAt) <= now.getTime() + WAITING_BEYOND_MS) return;
-      try {
-        await this.table.updateEntity({ partitionKey: owner, rowKey, nextAttemptAt: now.toISOString() }, 'Merge', { etag: entry.etag });
-        return;
-      } catch (error) {
-        if (!isStale(error) || tries >= 5) throw error;
-      }
-    }
+    const read = () => getOrUndefined<OutboxEntry>(this.table, owner, rowKey);
+    await rewriteOnStale(await read(), read, async (entry) => {
+      if (entry.state !== 'pending' || Date.parse(entry.nextAttemptAt) <= now.getTime() + WAITING_BEYOND_MS) return;
+      await this.table.updateEntity({ partitionKey: owner, rowKey, nextAttemptAt: now.toISOString() }, 'Merge', { etag: entry.etag });
+    });
   }
 
   /**
@@ -179,9 +174,11 @@ export class OutboxStore {
   }
 
   private async rearmOne(ownerId: string, row: ClaimedRow, now: Date): Promise<void> {
-    let entry: ClaimedRow | undefined = row;
-    for (let tries = 1; entry; tries++) {
-      try {
+    // Claimed, sent or re-armed meanwhile: looked at again.
+    await rewriteOnStale(
+      row,
+      () => getOrUndefined<ClaimedRow>(this.table, ownerId, row.rowKey),
+      async (entry) => {
         if (entry.state === 'sent') {
           await this.table.upsertEntity(pointerEntity(ownerId, { ...entry, nextAttemptAt: now.toISOString() }), 'Replace');
           const due = { state: 'pending', nextAttemptAt: now.toISOString(), attempts: 0, claimId: '' }; // a late record of its last send is not this one's
@@ -189,12 +186,8 @@ export class OutboxStore {
         } else if (entry.state === 'pending' && !entry.rearmed) {
           await this.table.updateEntity({ partitionKey: ownerId, rowKey: entry.rowKey, rearmed: true }, 'Merge', { etag: entry.etag });
         }
-        return;
-      } catch (error) {
-        if (!isStale(error) || tries >= 5) throw error;
-        entry = await getOrUndefined(this.table, ownerId, entry.rowKey); // claimed, sent or re-armed meanwhile: look again
-      }
-    }
+      },
+    );
   }
 
   /**

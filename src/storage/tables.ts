@@ -92,6 +92,23 @@ export async function ignoringRace(write: () => Promise<unknown>): Promise<void>
   }
 }
 
+/**
+ * Writes from a row as read; when someone changed the row first (412), reads it again and writes
+ * from that, at most `tries` times in all. `write` decides from the row what to write, if anything;
+ * a row found gone ends it.
+ */
+export async function rewriteOnStale<T>(row: T | undefined, read: () => Promise<T | undefined>, write: (row: T) => Promise<void>, tries = 5): Promise<void> {
+  for (let attempt = 1; row !== undefined; attempt++) {
+    try {
+      await write(row);
+      return;
+    } catch (error) {
+      if (!isStale(error) || attempt >= tries) throw error;
+      row = await read();
+    }
+  }
+}
+
 /** A Table transaction holds at most 100 operations, all in one partition. */
 export const TRANSACTION_LIMIT = 100;
 
